@@ -1,0 +1,50 @@
+{
+    "name": "Click & Collect and Ship from Store",
+    "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
+               "stores, POS, couriers and web shops",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/click-collect/click_collect",
+    "author": "click_collect contributors",
+    "maintainers": ["click-collect"],
+    "development_status": "Alpha",
+    "license": "LGPL-3",
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "stock_delivery",
+        "point_of_sale",
+        "pos_sale",
+        "portal",
+        "sms",
+        "payment_custom",
+        "website_sale_collect",
+        "barcodes",
+    ],
+    "external_dependencies": {"python": ["python-barcode"]},
+    "data": [
+        # groups first: the access rules and menus name them
+        "security/click_collect_security.xml",
+        "security/ir.model.access.csv",
+        # actions before the menus that open them
+        "views/sale_order_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/res_users_views.xml",
+        "views/click_collect_web_shop_views.xml",
+        "views/click_collect_event_views.xml",
+        "wizards/click_collect_scan_views.xml",
+        "wizards/click_collect_payment_register_views.xml",
+        "wizards/click_collect_ship_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/click_collect_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "click_collect/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": True,
+}

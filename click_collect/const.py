@@ -1,0 +1,119 @@
+"""The Click & Collect order flow, as data.
+
+This module is the one place that says which flow states exist and which changes of state
+are allowed. ``sale.order._cc_transition`` (models/sale_order.py) is the one door that applies
+it: it checks this table, runs the guards named here, writes the state and the timeline.
+"""
+
+# Labels are plain strings: Odoo translates selection labels itself.
+
+FULFILMENTS = [
+    ("pickup", "Click & Collect"),
+    ("ship", "Ship from store"),
+]
+
+# Every flow state, in the order a customer meets them (pickup first, then ship).
+STATES = [
+    ("new", "New"),
+    ("accepted", "Accepted"),
+    ("preparing", "Preparing"),
+    ("in_transit", "In transit to the store"),
+    ("ready", "Ready for pickup"),
+    ("collected", "Collected"),
+    ("expired", "Expired"),
+    ("shipped", "Shipped"),
+    ("failed", "Delivery failed"),
+    ("returned", "Returned"),
+    ("delivered", "Delivered"),
+    ("awaiting_cod", "Awaiting COD"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+
+# The states each fulfilment uses (kanban columns, status bar).
+FULFILMENT_STATES = {
+    "pickup": ["new", "accepted", "preparing", "in_transit", "ready", "collected", "expired", "cancelled"],
+    "ship": ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered",
+             "awaiting_cod", "done", "cancelled"],
+}
+
+# States where the flow is over.
+FINAL_STATES = {"collected", "expired", "returned", "done", "cancelled"}
+
+# Who may ask for a transition, by the xml id of the group (a store user unless said otherwise).
+STORE_USER = "click_collect.group_store_user"
+STORE_MANAGER = "click_collect.group_store_manager"
+
+# The table: (fulfilment, from state, to state, guards, group).
+#   from state None: the order enters the flow.
+#   guards: names of ``sale.order._cc_guard_<name>`` methods; each returns, per order,
+#           the reason why it may not go on (see models/sale_order.py).
+TRANSITIONS = [
+    # Click & Collect
+    ("pickup", None, "new", (), STORE_USER),
+    ("pickup", "new", "accepted", ("confirmed", "payment_rule"), STORE_USER),
+    ("pickup", "accepted", "preparing", ("confirmed",), STORE_USER),
+    ("pickup", "preparing", "in_transit", (), STORE_USER),
+    ("pickup", "preparing", "ready", ("goods_at_store",), STORE_USER),
+    ("pickup", "in_transit", "ready", ("goods_at_store",), STORE_USER),
+    ("pickup", "ready", "collected", ("paid",), STORE_USER),
+    ("pickup", "ready", "expired", (), STORE_MANAGER),
+    ("pickup", "new", "cancelled", (), STORE_MANAGER),
+    ("pickup", "accepted", "cancelled", (), STORE_MANAGER),
+    ("pickup", "preparing", "cancelled", (), STORE_MANAGER),
+    ("pickup", "in_transit", "cancelled", (), STORE_MANAGER),
+    ("pickup", "ready", "cancelled", (), STORE_MANAGER),
+    # Ship from store
+    ("ship", None, "new", (), STORE_USER),
+    ("ship", "new", "accepted", ("confirmed", "payment_rule"), STORE_USER),
+    ("ship", "accepted", "preparing", ("confirmed",), STORE_USER),
+    ("ship", "preparing", "shipped", ("tracking",), STORE_USER),
+    ("ship", "failed", "shipped", ("tracking",), STORE_USER),
+    ("ship", "shipped", "delivered", ("not_cod",), STORE_USER),
+    ("ship", "shipped", "awaiting_cod", ("cod",), STORE_USER),
+    ("ship", "shipped", "failed", (), STORE_USER),
+    ("ship", "failed", "returned", (), STORE_USER),
+    ("ship", "delivered", "done", ("paid",), STORE_USER),
+    ("ship", "awaiting_cod", "done", ("paid",), STORE_MANAGER),
+    ("ship", "new", "cancelled", (), STORE_MANAGER),
+    ("ship", "accepted", "cancelled", (), STORE_MANAGER),
+    ("ship", "preparing", "cancelled", (), STORE_MANAGER),
+]
+
+# (fulfilment, from, to) -> (guards, group)
+TRANSITION_TABLE = {
+    (fulfilment, source, target): (guards, group)
+    for fulfilment, source, target, guards, group in TRANSITIONS
+}
+
+# Payment methods of a web order. "Prepaid" methods are accepted only once paid.
+PAYMENT_METHODS = [
+    ("online", "Paid online"),
+    ("payment_link", "Payment link"),
+    ("transfer", "Bank transfer"),
+    ("cod", "Cash on delivery"),
+    ("pay_at_store", "Pay at store"),
+]
+PREPAID_METHODS = {"online", "payment_link", "transfer"}
+
+# payment.provider.custom_mode -> payment method of the order
+CUSTOM_MODE_METHOD = {
+    "wire_transfer": "transfer",
+    "cash_on_delivery": "cod",
+    "on_site": "pay_at_store",
+}
+METHOD_CUSTOM_MODE = {method: mode for mode, method in CUSTOM_MODE_METHOD.items()}
+# Transactions of these providers are promises to pay, not money received, until a person
+# registers the payment (Odoo may count them as done).
+PROMISE_CUSTOM_MODES = {"on_site", "cash_on_delivery"}
+
+CHANNELS = [
+    ("backoffice", "Back office"),
+    ("scan", "Scan screen"),
+    ("pos", "Point of Sale"),
+    ("api", "Web-shop API"),
+    ("webhook", "Courier webhook"),
+    ("cron", "Scheduled job"),
+    ("portal", "Customer portal"),
+    ("shop", "Odoo e-shop"),
+]

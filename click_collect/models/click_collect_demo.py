@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .. import const
+
+
+class ClickCollectDemo(models.AbstractModel):
+    """Builds the demo web orders through the real flow (called from demo data only)."""
+
+    _name = "click_collect.demo"
+    _description = "Click & Collect Demo Data"
+
+    @api.model
+    def _populate(self):
+        ref = self.env.ref
+        company = self.env.company
+        # The customer hears from the flow's own messages, not from Odoo's delivery SMS.
+        company.sudo().stock_text_confirmation = False
+        stores = {code: ref(f"click_collect.store_{code}") for code in ("brussels", "ghent", "central")}
+        products = [ref(f"click_collect.product_{name}") for name in ("sneaker", "jacket", "backpack", "socks")]
+        Quant = self.env["stock.quant"].sudo()
+        for store in stores.values():
+            for product in products:
+                Quant._update_available_quantity(product, store.lot_stock_id, 40)
+
+        customers = self.env["res.partner"].create([
+            {"name": name, "email": email, "phone": phone, "street": street, "city": city,
+             "zip": zip_code, "country_id": ref("base.be").id}
+            for name, email, phone, street, city, zip_code in [
+                ("Anna Peeters", "anna.peeters@example.com", "+32 470 11 22 33", "Kerkstraat 1", "Antwerp", "2000"),
+                ("Lucas Janssens", "lucas.janssens@example.com", "+32 470 22 33 44", "Markt 5", "Leuven", "3000"),
+                ("Emma Maes", "emma.maes@example.com", "+32 470 33 44 55", "Rue Haute 99", "Brussels", "1000"),
+                ("Noah Claes", "noah.claes@example.com", "+32 470 44 55 66", "Korenmarkt 3", "Ghent", "9000"),
+            ]
+        ])
+        shop = ref("click_collect.web_shop_demo")
+        carrier = self.env["delivery.carrier"].search([("delivery_type", "=", "fixed")], limit=1)
+
+        # (fulfilment, store, payment method, path of states after "new")
+        pickup_paths = [
+            ("brussels", "pay_at_store", []),
+            ("brussels", "transfer", []),
+            ("ghent", "online", ["accepted"]),
+            ("ghent", "pay_at_store", ["accepted", "preparing"]),
+            ("brussels", "online", ["accepted", "preparing", "in_transit"]),
+            ("ghent", "pay_at_store", ["accepted", "preparing", "ready"]),
+            ("brussels", "online", ["accepted", "preparing", "ready"]),
+            ("brussels", "pay_at_store", ["accepted", "preparing", "ready", "collected"]),
+            ("ghent", "online", ["accepted", "preparing", "ready", "expired"]),
+            ("ghent", "transfer", ["cancelled"]),
+        ]
+        ship_paths = [
+            ("central", "cod", []),
+            ("central", "online", ["accepted"]),
+            ("brussels", "transfer", ["accepted", "preparing"]),
+            ("central", "online", ["accepted", "preparing", "shipped"]),
+            ("central", "online", ["accepted", "preparing", "shipped", "failed"]),
+            ("ghent", "online", ["accepted", "preparing", "shipped", "failed", "returned"]),
+            ("central", "online", ["accepted", "preparing", "shipped", "delivered"]),
+            ("central", "cod", ["accepted", "preparing", "shipped", "awaiting_cod"]),
+            ("central", "online", ["accepted", "preparing", "shipped", "delivered", "done"]),
+            ("brussels", "cod", ["accepted", "cancelled"]),
+        ]
+        plans = [("pickup", *p) for p in pickup_paths] + [("ship", *p) for p in ship_paths]
+        orders = self.env["sale.order"]
+        for index, (fulfilment, store_key, method, path) in enumerate(plans):
+            customer = customers[index % len(customers)]
+            order = self.env["sale.order"].with_context(cc_channel="api").create({
+                "partner_id": customer.id,
+                "cc_fulfilment": fulfilment,
+                "cc_store_id": stores[store_key].id,
+                "cc_payment_method": method,
+                "cc_web_shop_id": shop.id if index % 2 == 0 else False,
+                "cc_external_ref": f"WEB-{1000 + index}" if index % 2 == 0 else False,
+                "date_order": fields.Datetime.now() - timedelta(hours=3 * (len(plans) - index)),
+                "order_line": [
+                    fields.Command.create({"product_id": products[index % 4].id, "product_uom_qty": 1}),
+                    fields.Command.create({"product_id": products[(index + 1) % 4].id, "product_uom_qty": 2}),
+                ],
+            })
+            order.action_confirm()
+            orders |= order
+            self._walk(order, method, path, carrier)
+        return orders
+
+    def _walk(self, order, method, path, carrier):
+        """Move one demo order along ``path`` the way staff would."""
+        for target in path:
+            if target == "accepted" and method in const.PREPAID_METHODS:
+                if method == "transfer":
+                    order._cc_register_payment(order.amount_total, f"BANK-{order.name}", method="transfer")
+                else:
+                    self._pay_online(order)
+            if target == "collected" and order.cc_payment_state != "paid":
+                order._cc_register_payment(order.amount_total, f"TILL-{order.name}", method="pay_at_store")
+            if target == "shipped":
+                order.write({
+                    "carrier_id": carrier.id,
+                    "cc_courier_name": carrier.name or "bpost",
+                    "cc_tracking_ref": f"TRK{order.id:08d}",
+                })
+            if target == "awaiting_cod":
+                pass
+            order._cc_transition(target, channel="backoffice")
+
+    def _pay_online(self, order):
+        """An online payment as a payment provider would confirm it."""
+        provider = self.env["payment.provider"].sudo().search([("code", "=", "demo")], limit=1)
+        if not provider:
+            provider = self.env["payment.provider"].sudo().search(
+                [("code", "=", "custom"), ("custom_mode", "=", "wire_transfer")], limit=1)
+        Tx = self.env["payment.transaction"].sudo()
+        tx = Tx.create({
+            "provider_id": provider.id,
+            "payment_method_id": self.env["sale.order"]._cc_provider_payment_method(provider).id,
+            "reference": Tx._compute_reference(provider.code, prefix=order.name),
+            "amount": order.amount_total,
+            "currency_id": order.currency_id.id,
+            "partner_id": order.partner_id.id,
+            "operation": "online_direct",
+            "sale_order_ids": [fields.Command.set(order.ids)],
+        })
+        tx._set_done()
+        order.cc_payment_method = "online"
+        return tx

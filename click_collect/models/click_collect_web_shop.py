@@ -1,0 +1,55 @@
+from odoo import api, fields, models
+
+
+class ClickCollectWebShop(models.Model):
+    """An external web shop that sends web orders through the API."""
+
+    _name = "click_collect.web.shop"
+    _description = "Web Shop"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=False)
+    code = fields.Char(required=True, help="Short code of the web shop, used in the API and reports.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Technical User", ondelete="restrict", check_company=True,
+        help="The user whose API keys the web shop uses; its orders are created as this user.",
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
+    pricelist_id = fields.Many2one("product.pricelist", string="Pricelist", check_company=True)
+    default_store_id = fields.Many2one(
+        "stock.warehouse", string="Default Store", check_company=True,
+        domain="[('cc_is_store', '=', True)]",
+    )
+    turnover_store_id = fields.Many2one(
+        "stock.warehouse", string="Turnover Store", check_company=True,
+        domain="[('cc_is_store', '=', True)]",
+        help="When set, all revenue of this web shop's orders is booked to this store.",
+    )
+    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted.")
+    webhook_secret = fields.Char(
+        string="Webhook Secret", groups="base.group_system", copy=False,
+        help="Key of the HMAC-SHA256 signature of every webhook sent to the web shop.",
+    )
+    order_ids = fields.One2many("sale.order", "cc_web_shop_id", string="Orders")
+    order_count = fields.Integer(compute="_compute_order_count")
+
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)", "The code of a web shop must be unique in its company.",
+    )
+
+    @api.depends("order_ids")
+    def _compute_order_count(self):
+        counts = dict(self.env["sale.order"]._read_group(
+            [("cc_web_shop_id", "in", self.ids)], ["cc_web_shop_id"], ["__count"],
+        ))
+        for shop in self:
+            shop.order_count = counts.get(shop, 0)
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("click_collect.action_web_orders")
+        action["domain"] = [("cc_web_shop_id", "=", self.id)]
+        action["context"] = {"default_cc_web_shop_id": self.id}
+        return action

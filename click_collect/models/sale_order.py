@@ -1,0 +1,606 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount
+
+from .. import const
+from ..tools.order_barcode import code128_png_base64
+
+_logger = logging.getLogger(__name__)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # The scan screens and the API look orders up by their number: one btree index query.
+    _cc_name_index = models.Index("(name)")
+
+    cc_fulfilment = fields.Selection(
+        const.FULFILMENTS, string="Fulfilment", index="btree_not_null", tracking=True,
+        help="Click & Collect: the customer picks the order up in a store.\n"
+             "Ship from store: a store ships the order to the customer.\n"
+             "Orders without a fulfilment are not web orders.",
+    )
+    cc_store_id = fields.Many2one(
+        "stock.warehouse", string="Store", index="btree_not_null", tracking=True,
+        check_company=True, domain="[('cc_is_store', '=', True)]",
+        help="The store that hands the order over (Click & Collect) or ships it.",
+    )
+    cc_state = fields.Selection(
+        const.STATES, string="Flow State", readonly=True, copy=False, index="btree_not_null",
+        group_expand="_cc_group_expand_states",
+        help="Where the web order is in the Click & Collect or ship-from-store flow. "
+             "It only changes through the flow's buttons, scans, POS, API and couriers.",
+    )
+    cc_state_date = fields.Datetime(string="In This State Since", readonly=True, copy=False)
+    cc_event_ids = fields.One2many("click_collect.event", "order_id", string="Timeline", readonly=True)
+    cc_web_shop_id = fields.Many2one(
+        "click_collect.web.shop", string="Web Shop", index="btree_not_null", copy=False,
+        check_company=True,
+    )
+    cc_external_ref = fields.Char(
+        string="Web Shop Reference", copy=False, index="btree_not_null",
+        help="The order's number in the web shop that sent it.",
+    )
+    cc_payment_method = fields.Selection(
+        const.PAYMENT_METHODS, string="Web Payment",
+        compute="_compute_cc_payment_method", store=True, readonly=False, precompute=True,
+        help="Bank transfer, payment link and online orders are accepted only once paid; "
+             "cash-on-delivery and pay-at-store orders may be accepted before payment.",
+    )
+    cc_amount_paid = fields.Monetary(
+        string="Amount Paid", compute="_compute_cc_payment", store=True,
+        help="Money received for this order: done or authorized payment transactions. "
+             "Pay-on-site and cash-on-delivery transactions count only once a person registered "
+             "the payment.",
+    )
+    cc_payment_state = fields.Selection(
+        [("unpaid", "Not Paid"), ("partial", "Partially Paid"), ("paid", "Paid")],
+        string="Payment Status", compute="_compute_cc_payment", store=True, index="btree_not_null",
+    )
+    cc_allowed_targets = fields.Char(
+        compute="_compute_cc_allowed_targets",
+        help="Technical: the flow states this order may move to now, separated by spaces.",
+    )
+    cc_barcode = fields.Binary(string="Order Barcode", compute="_compute_cc_barcode")
+    cc_courier_name = fields.Char(
+        string="Courier", copy=False,
+        help="The courier's name, for a shipment without a courier connector.",
+    )
+    cc_tracking_ref = fields.Char(string="Tracking Number", copy=False)
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("cc_fulfilment", "cc_store_id")
+    def _check_cc_store(self):
+        for order in self.filtered("cc_fulfilment"):
+            if not order.cc_store_id:
+                raise ValidationError(_("Web order %(order)s needs a store.", order=order.display_name))
+            if not order.cc_store_id.cc_is_store:
+                raise ValidationError(_(
+                    "%(warehouse)s is not a store: only warehouses flagged as stores hand over or "
+                    "ship web orders.", warehouse=order.cc_store_id.display_name,
+                ))
+
+    # ------------------------------------------------------------------ computes
+
+    @api.model
+    def _cc_group_expand_states(self, states, domain):
+        """Kanban columns: the states of the fulfilment shown, final ones only when not empty."""
+        fulfilment = self.env.context.get("cc_kanban_fulfilment")
+        keys = const.FULFILMENT_STATES.get(fulfilment) or [key for key, _label in const.STATES]
+        return [key for key in keys if key not in const.FINAL_STATES or key in states]
+
+    @api.depends("transaction_ids.provider_id.custom_mode", "transaction_ids.state")
+    def _compute_cc_payment_method(self):
+        for order in self:
+            txs = order.transaction_ids.filtered(lambda tx: tx.state != "error").sorted("id")
+            # The customer's own transactions say how they chose to pay; a payment registered
+            # by staff only says so when nothing else does.
+            customer_txs = txs.filtered(lambda tx: not tx.cc_registered_by_id)
+            tx = customer_txs[-1:] or (txs[-1:] if not order.cc_payment_method else txs.browse())
+            if not tx:
+                order.cc_payment_method = order.cc_payment_method
+                continue
+            mode = tx.provider_id.code == "custom" and tx.provider_id.custom_mode
+            order.cc_payment_method = const.CUSTOM_MODE_METHOD.get(mode) if mode else "online"
+
+    @api.depends(
+        "amount_total", "transaction_ids.state", "transaction_ids.amount",
+        "transaction_ids.cc_registered_by_id",
+    )
+    def _compute_cc_payment(self):
+        for order in self:
+            paid = sum(
+                tx.amount for tx in order.transaction_ids
+                if tx.state in ("authorized", "done") and (
+                    tx.cc_registered_by_id
+                    or tx.provider_id.custom_mode not in const.PROMISE_CUSTOM_MODES
+                )
+            )
+            order.cc_amount_paid = paid
+            currency = order.currency_id
+            if currency.compare_amounts(paid, order.amount_total) >= 0 and (paid or not order.amount_total):
+                order.cc_payment_state = "paid"
+            elif currency.compare_amounts(paid, 0) > 0:
+                order.cc_payment_state = "partial"
+            else:
+                order.cc_payment_state = "unpaid"
+
+    @api.depends("cc_fulfilment", "cc_state")
+    def _compute_cc_allowed_targets(self):
+        for order in self:
+            order.cc_allowed_targets = " ".join(order._cc_allowed_targets())
+
+    @api.depends("name")
+    def _compute_cc_barcode(self):
+        for order in self:
+            order.cc_barcode = code128_png_base64(order.name) if order.name and order.id else False
+
+    def _cc_allowed_targets(self):
+        """The states the table allows from this order's state (guards aside)."""
+        self.ensure_one()
+        if not self.cc_fulfilment:
+            return []
+        return [
+            target for (fulfilment, source, target) in const.TRANSITION_TABLE
+            if fulfilment == self.cc_fulfilment and source == (self.cc_state or None)
+        ]
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._cc_enter_flow()
+        return orders
+
+    def write(self, vals):
+        if "cc_state" in vals and not self.env.context.get("cc_door"):
+            raise UserError(_("The flow state of a web order only changes through its flow actions."))
+        if vals.get("cc_fulfilment") is False and any(self.mapped("cc_state")):
+            raise UserError(_("A web order in the flow keeps its fulfilment: cancel it instead."))
+        res = super().write(vals)
+        if vals.get("cc_fulfilment"):
+            self._cc_enter_flow()
+        return res
+
+    @api.depends("cc_store_id")
+    def _compute_warehouse_id(self):
+        """A web order's goods leave from its store."""
+        web_orders = self.filtered("cc_store_id")
+        super(SaleOrder, self - web_orders)._compute_warehouse_id()
+        for order in web_orders:
+            order.warehouse_id = order.cc_store_id
+
+    def _action_confirm(self):
+        """Orders of Odoo's own e-shop with "Pick up in store" become Click & Collect orders
+        of the chosen store."""
+        for order in self.filtered(
+            lambda o: not o.cc_fulfilment
+            and o.carrier_id.delivery_type == "in_store"
+            and o.warehouse_id.cc_is_store
+        ):
+            order.with_context(cc_channel="shop").write({
+                "cc_fulfilment": "pickup",
+                "cc_store_id": order.warehouse_id.id,
+            })
+        return super()._action_confirm()
+
+    def _send_payment_succeeded_for_order_mail(self):
+        """Customers of web orders hear about their payments from the flow's own messages."""
+        return super(SaleOrder, self.filtered(lambda o: not o.cc_fulfilment))._send_payment_succeeded_for_order_mail()
+
+    def _cc_enter_flow(self):
+        newcomers = self.filtered(lambda o: o.cc_fulfilment and not o.cc_state)
+        if newcomers:
+            # Orders enter the flow whoever creates them (an e-shop visitor, the API user):
+            # "new" has no guard, and the door records who did it.
+            channel = self.env.context.get("cc_channel", "backoffice")
+            newcomers._cc_transition("new", channel=channel, check_group=False)
+
+    # ------------------------------------------------------------------ the door
+
+    def _cc_transition(self, target, channel="backoffice", note=None, store=None,
+                       pos_config=None, check_group=True, **details):
+        """Move web orders to the flow state ``target``: the only way ``cc_state`` changes.
+
+        Checks the transition table (const.TRANSITIONS) and its guards for every order, then
+        writes the state, adds an event to each order's timeline, logs it in the chatter, runs
+        the side effects of the target state and tells the customer and the store.
+
+        :param str target: the flow state to reach
+        :param str channel: where the request comes from (const.CHANNELS)
+        :param str note: a free text kept on the timeline
+        :param store: the store acting (stock.warehouse), by default the order's store
+        :param pos_config: the point of sale acting (pos.config), if any
+        :param bool check_group: check that the user's group may ask for this transition
+        :param details: extra values for the side effects of the target state
+        :raise UserError: naming every refused order, its state and why
+        :return: the created events
+        """
+        if target not in dict(const.STATES):
+            raise UserError(_("Unknown flow state: %(state)s", state=target))
+        if not self:
+            return self.env["click_collect.event"]
+        errors = self._cc_check_transition(target, check_group=check_group)
+        if errors:
+            raise UserError("\n".join(errors))
+
+        now = fields.Datetime.now()
+        sources = {order.id: order.cc_state for order in self}
+        # Write the state first: two sessions racing on one order conflict here, and the
+        # loser's whole transaction (events, stock, messages) is rolled back.
+        self.with_context(cc_door=True).write({"cc_state": target, "cc_state_date": now})
+        # sudo: the timeline is append-only for everyone; the user's right to act on the
+        # orders was checked above (write access, group, guards).
+        events = self.env["click_collect.event"].sudo().create([
+            {
+                "order_id": order.id,
+                "from_state": sources[order.id] or False,
+                "to_state": target,
+                "date": now,
+                "user_id": self.env.uid,
+                "store_id": (store or order.cc_store_id).id,
+                "pos_config_id": pos_config.id if pos_config else False,
+                "channel": channel,
+                "note": note or False,
+            }
+            for order in self
+        ]).sudo(False)
+        effect = getattr(self, f"_cc_after_{target}", None)
+        if effect:
+            effect(**details)
+        self._cc_log_events(events)
+        self._cc_notify(events)
+        return events
+
+    def _cc_check_transition(self, target, check_group=True):
+        """Return the list of reasons (one per refused order) why ``target`` is not allowed."""
+        errors = []
+        state_labels = dict(self._fields["cc_state"]._description_selection(self.env))
+        target_label = state_labels[target]
+        if not self.env.su:
+            try:
+                self.check_access("write")
+            except AccessError:
+                raise UserError(_(
+                    "You may not change these web orders (they belong to a store you do not "
+                    "work for)."
+                )) from None
+        allowed = {}
+        for order in self:
+            key = (order.cc_fulfilment, order.cc_state or None, target)
+            current = state_labels.get(order.cc_state) or _("outside the flow")
+            if not order.cc_fulfilment:
+                errors.append(_("%(order)s is not a web order (it has no fulfilment).", order=order.name))
+            elif key not in const.TRANSITION_TABLE:
+                errors.append(_(
+                    "%(order)s is %(state)s: it cannot become %(target)s.",
+                    order=order.name, state=current, target=target_label,
+                ))
+            else:
+                allowed.setdefault(const.TRANSITION_TABLE[key], self.browse())
+                allowed[const.TRANSITION_TABLE[key]] |= order
+        for (guards, group), orders in allowed.items():
+            if check_group and not self.env.su and not self.env.user.has_group(group):
+                group_name = self.env.ref(group).sudo().full_name
+                errors.extend(_(
+                    "%(order)s cannot become %(target)s: only %(group)s may do that.",
+                    order=order.name, target=target_label, group=group_name,
+                ) for order in orders)
+                continue
+            for guard in guards:
+                for order, reason in getattr(orders, f"_cc_guard_{guard}")().items():
+                    errors.append(_(
+                        "%(order)s is %(state)s and cannot become %(target)s: %(reason)s",
+                        order=order.name, state=state_labels[order.cc_state],
+                        target=target_label, reason=reason,
+                    ))
+        return errors
+
+    def _cc_log_events(self, events):
+        state_labels = dict(self._fields["cc_state"]._description_selection(self.env))
+        channel_labels = dict(self.env["click_collect.event"]._fields["channel"]._description_selection(self.env))
+        bodies = {}
+        for event in events:
+            body = Markup("<b>%s</b> &rarr; <b>%s</b> (%s%s)") % (
+                state_labels[event.from_state] if event.from_state else _("Start"),
+                state_labels[event.to_state],
+                channel_labels[event.channel],
+                (", " + event.store_id.name) if event.store_id else "",
+            )
+            if event.note:
+                body += Markup("<br/>") + event.note
+            bodies[event.order_id.id] = body
+        # The door checked the user's right to change these orders.
+        self._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
+
+    def _cc_notify(self, events):
+        """Tell the customer (email, SMS) and the stores (POS) about the new states.
+
+        Customer messages go through ``_cc_notify_customer``; the stores' open points of sale
+        get the ids of the changed orders on the bus and fetch the rest themselves.
+        """
+        self._cc_notify_customer(events)
+        stores = self.cc_store_id
+        if stores:
+            # sudo: store staff need not read the POS sessions to ring the points of sale of
+            # their store; only order ids travel on the bus.
+            configs = self.env["pos.session"].sudo().search([
+                ("state", "=", "opened"),
+                ("config_id.picking_type_id.warehouse_id", "in", stores.ids),
+            ]).config_id
+            for config in configs:
+                store = config.picking_type_id.warehouse_id
+                order_ids = self.filtered(lambda o, s=store: o.cc_store_id == s).ids
+                config._notify("CLICK_COLLECT_ORDERS", {"order_ids": order_ids})
+
+    def _cc_notify_customer(self, events):
+        """Tell the customers about the new states of their orders (email and SMS).
+
+        Nothing is sent yet: the customer messages of each state plug in here.
+        """
+        return
+
+    # ------------------------------------------------------------------ guards
+    # Each guard gets the orders asking for a transition and returns {order: reason} for those
+    # that may not go on. Guards read in batch: no query per order.
+
+    def _cc_guard_confirmed(self):
+        return {
+            order: _("the sales order is not confirmed yet.")
+            for order in self if order.state != "sale"
+        }
+
+    def _cc_guard_payment_rule(self):
+        methods = dict(self._fields["cc_payment_method"]._description_selection(self.env))
+        reasons = {}
+        for order in self:
+            method = order.cc_payment_method
+            if method in const.PREPAID_METHODS or not method:
+                if order.cc_payment_state != "paid":
+                    reasons[order] = _(
+                        "it is paid by %(method)s and only %(paid)s of %(total)s has been received.",
+                        method=methods.get(method, _("an unknown method")),
+                        paid=order._cc_format_amount(order.cc_amount_paid),
+                        total=order._cc_format_amount(order.amount_total),
+                    )
+        return reasons
+
+    def _cc_guard_paid(self):
+        return {
+            order: _(
+                "it is not paid (%(paid)s of %(total)s received); register the payment first.",
+                paid=order._cc_format_amount(order.cc_amount_paid),
+                total=order._cc_format_amount(order.amount_total),
+            )
+            for order in self if order.cc_payment_state != "paid"
+        }
+
+    def _cc_guard_goods_at_store(self):
+        reasons = {}
+        deliveries = self._cc_store_deliveries()
+        for order in self:
+            moves = deliveries.filtered(lambda p, o=order: p.sale_id == o).move_ids.filtered(
+                lambda m: m.state not in ("cancel", "done")
+            )
+            if not moves:
+                reasons[order] = _("there is no delivery from %(store)s to prepare.", store=order.cc_store_id.name)
+                continue
+            missing = moves.filtered(lambda m: m.state != "assigned")
+            if missing:
+                reasons[order] = _(
+                    "these goods are not in %(store)s's stock for this order yet: %(products)s.",
+                    store=order.cc_store_id.name,
+                    products=", ".join(missing.product_id.mapped("display_name")),
+                )
+        return reasons
+
+    def _cc_guard_tracking(self):
+        return {
+            order: _("it needs a courier and a tracking number.")
+            for order in self
+            if not order.cc_tracking_ref or not (order.carrier_id or order.cc_courier_name)
+        }
+
+    def _cc_guard_cod(self):
+        return {
+            order: _("it is not a cash-on-delivery order.")
+            for order in self if order.cc_payment_method != "cod"
+        }
+
+    def _cc_guard_not_cod(self):
+        return {
+            order: _("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
+            for order in self if order.cc_payment_method == "cod" and order.cc_payment_state != "paid"
+        }
+
+    def _cc_format_amount(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    # ------------------------------------------------------------------ effects of a new state
+
+    def _cc_store_deliveries(self):
+        """The open outgoing pickings of the orders that leave from their store."""
+        return self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
+            and p.picking_type_id.warehouse_id == p.sale_id.cc_store_id
+        )
+
+    def _cc_validate_deliveries(self):
+        pickings = self._cc_store_deliveries()
+        if not pickings:
+            return
+        # skip_sms: the customer hears from the flow's own messages, never from the
+        # "has been shipped" text of a delivery.
+        res = pickings.with_context(skip_sms=True, skip_backorder=True,
+                                    picking_ids_not_to_backorder=pickings.ids).button_validate()
+        if res is not True:
+            raise UserError(_("The deliveries %(pickings)s could not be validated.",
+                              pickings=", ".join(pickings.mapped("name"))))
+
+    def _cc_after_collected(self, **details):
+        self._cc_validate_deliveries()
+
+    def _cc_after_shipped(self, **details):
+        for picking in self._cc_store_deliveries():
+            order = picking.sale_id
+            picking.write({
+                "carrier_id": order.carrier_id.id or picking.carrier_id.id,
+                "carrier_tracking_ref": order.cc_tracking_ref,
+            })
+        self._cc_validate_deliveries()
+
+    def _cc_after_cancelled(self, **details):
+        # sudo: cancelling a sales order also cancels its deliveries and draft invoices, which
+        # store staff do not manage; the door checked that this user may cancel these orders.
+        self.filtered(lambda o: o.state != "cancel").sudo()._action_cancel()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_cc_transition(self):
+        """Button and list action: the target state comes in the context (``cc_target``)."""
+        target = self.env.context.get("cc_target")
+        if not target:
+            raise UserError(_("No flow state was given."))
+        self._cc_transition(target, channel="backoffice")
+        return True
+
+    def action_cc_ship(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Ship %(order)s", order=self.name),
+            "res_model": "click_collect.ship",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_cc_register_payment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Register a payment for %(order)s", order=self.name),
+            "res_model": "click_collect.payment.register",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    # ------------------------------------------------------------------ payments
+
+    @api.model
+    def _cc_provider_payment_method(self, provider):
+        """The payment method of a provider, also when the provider is not enabled (a wire
+        transfer provider only used for payments registered by hand)."""
+        return provider.payment_method_ids[:1] or self.env["payment.method"].sudo().with_context(
+            active_test=False,
+        ).search([("code", "in", list(provider._get_default_payment_method_codes()))], limit=1)
+
+    def _cc_default_payment_journal(self, method):
+        """Cash at the counter goes to a cash journal, the rest to the bank."""
+        journal_type = "cash" if method == "pay_at_store" else "bank"
+        Journal = self.env["account.journal"].sudo()
+        domain = [("company_id", "=", self.company_id.id)]
+        return (Journal.search(domain + [("type", "=", journal_type)], limit=1)
+                or Journal.search(domain + [("type", "in", ("bank", "cash"))], limit=1))
+
+    def _cc_register_payment(self, amount, reference, date=None, method=None, journal=None):
+        """Record a payment received for this order as an Odoo payment transaction.
+
+        The transaction (and the account.payment Odoo posts for it) carries the amount, the
+        reference, the date and the user who registered it.
+
+        :param float amount: the amount received, in the order's currency
+        :param str reference: the bank, receipt or carrier reference of the payment
+        :param date: when the money was received (default today)
+        :param str method: transfer, pay_at_store or cod (default: the order's method)
+        :param journal: the bank or cash journal (account.journal) that received the money
+        :return: the payment.transaction
+        """
+        self.ensure_one()
+        method = method or self.cc_payment_method
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            raise UserError(_("The amount of a payment must be positive."))
+        if not (reference or "").strip():
+            raise UserError(_("A payment needs a reference (bank statement, receipt or slip number)."))
+        mode = const.METHOD_CUSTOM_MODE.get(method)
+        if not mode:
+            raise UserError(_(
+                "Payments by %(method)s are registered by the payment provider itself, not by hand.",
+                method=dict(self._fields["cc_payment_method"]._description_selection(self.env)).get(method, method),
+            ))
+        self.check_access("write")
+        # sudo: payment providers and transactions are managed by the system; the user's
+        # right on the order was checked just above.
+        provider = self.env["payment.provider"].sudo().search([
+            ("code", "=", "custom"), ("custom_mode", "=", mode),
+            ("company_id", "=", self.company_id.id),
+        ], limit=1)
+        if not provider:
+            raise UserError(_("No payment provider handles %(mode)s payments in %(company)s.",
+                              mode=mode, company=self.company_id.name))
+        journal = journal or self._cc_default_payment_journal(method)
+        if not journal:
+            raise UserError(_("%(company)s has no bank or cash journal to book the payment in.",
+                              company=self.company_id.name))
+        payment_method = self._cc_provider_payment_method(provider)
+        if not payment_method:
+            raise UserError(_("The payment provider %(provider)s has no payment method.", provider=provider.name))
+        Tx = self.env["payment.transaction"].sudo()
+        tx = Tx.create({
+            "provider_id": provider.id,
+            "payment_method_id": payment_method.id,
+            "reference": Tx._compute_reference(provider.code, prefix=self.name),
+            "provider_reference": reference.strip(),
+            "amount": amount,
+            "currency_id": self.currency_id.id,
+            "partner_id": self.partner_id.id,
+            "operation": "offline",
+            "sale_order_ids": [fields.Command.set(self.ids)],
+            "cc_registered_by_id": self.env.uid,
+            "cc_payment_date": date or fields.Date.context_today(self),
+            "cc_journal_id": journal.id,
+        })
+        tx._set_done()
+        tx._post_process()
+        self.message_post(body=_(
+            "Payment of %(amount)s registered by %(user)s (reference %(reference)s, %(date)s).",
+            amount=self._cc_format_amount(amount), user=self.env.user.name,
+            reference=reference.strip(), date=fields.Date.to_string(tx.cc_payment_date),
+        ), subtype_xmlid="mail.mt_note")
+        return tx
+
+    # ------------------------------------------------------------------ lookup
+
+    @api.model
+    def _cc_lookup(self, code, store=None):
+        """Find a web order by its number or barcode, for the scan screens, POS and API.
+
+        One indexed query, whatever the number of orders. Returns (order, error): the order
+        when the user may act on it, otherwise an empty recordset and a message.
+        """
+        code = (code or "").strip()
+        if not code:
+            return self.browse(), _("Type or scan an order number.")
+        domain = [("name", "in", list({code, code.upper()})), ("cc_fulfilment", "!=", False)]
+        fields_to_fetch = ["cc_fulfilment", "cc_store_id"]
+        order = self.search_fetch(domain, fields_to_fetch, limit=1)
+        if order and (not store or order.cc_store_id == store):
+            return order, None
+        if not order:
+            # sudo: to tell "not found" from "another store's order" without revealing more
+            # than the store's name.
+            order = self.sudo().search_fetch(domain, fields_to_fetch, limit=1)
+            if not order:
+                return self.browse(), _("Order could not be found")
+        return self.browse(), _(
+            "Order %(order)s belongs to another store (%(store)s).",
+            order=order.name, store=order.cc_store_id.sudo().name,
+        )

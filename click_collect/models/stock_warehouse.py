@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class StockWarehouse(models.Model):
+    _inherit = "stock.warehouse"
+
+    cc_is_store = fields.Boolean(
+        string="Is a Store", index=True,
+        help="Stores hand over Click & Collect orders and ship web orders. "
+             "The store's address is the warehouse's address.",
+    )
+    cc_pickup_days = fields.Integer(
+        string="Days at the Counter", default=7,
+        help="How many days a ready Click & Collect order waits for its customer before it expires.",
+    )
+    cc_require_pickup_code = fields.Boolean(
+        string="Ask for the Pickup Code",
+        help="At hand-over, the staff types the customer's pickup code.",
+    )
+    cc_user_ids = fields.Many2many(
+        "res.users", "click_collect_store_user_rel", "store_id", "user_id", string="Staff",
+        help="The users who work for this store and see its web orders.",
+    )

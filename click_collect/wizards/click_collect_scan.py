@@ -1,0 +1,91 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# mode -> the state the scan moves the order to
+SCAN_TARGETS = {
+    "acceptance": "ready",
+    "delivery": "collected",
+}
+
+
+class ClickCollectScan(models.TransientModel):
+    """The "Click & Collect acceptance" and "Click & Collect delivery" scan screens.
+
+    Staff type or scan an order number (or its Code 128 barcode); the screen shows the order's
+    content, the store and the person acting, and one button does the transition:
+    acceptance (goods arrived at the store) -> ready for pickup, delivery -> collected.
+    """
+
+    _name = "click_collect.scan"
+    _inherit = ["barcodes.barcode_events_mixin"]
+    _description = "Click & Collect Scan"
+
+    mode = fields.Selection(
+        [("acceptance", "Click & Collect acceptance"), ("delivery", "Click & Collect delivery")],
+        required=True, default="delivery",
+    )
+    code = fields.Char(string="Order Number", help="Type or scan the order number or its barcode.")
+    store_id = fields.Many2one(
+        "stock.warehouse", string="Store", default=lambda self: self._default_store(),
+        domain="[('cc_is_store', '=', True)]",
+        help="The store you are working in: orders of other stores are refused.",
+    )
+    user_id = fields.Many2one("res.users", string="Acting", default=lambda self: self.env.user, readonly=True)
+    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    message = fields.Char(readonly=True)
+    done_message = fields.Char(readonly=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    order_store_id = fields.Many2one(related="order_id.cc_store_id", string="Order's Store")
+    cc_state = fields.Selection(related="order_id.cc_state")
+    cc_fulfilment = fields.Selection(related="order_id.cc_fulfilment")
+    cc_payment_state = fields.Selection(related="order_id.cc_payment_state")
+    amount_total = fields.Monetary(related="order_id.amount_total")
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    order_line_ids = fields.One2many(related="order_id.order_line", string="Lines")
+    target_state = fields.Char(compute="_compute_target_state")
+
+    def _default_store(self):
+        return self.env.user.cc_store_ids[:1]
+
+    @api.depends("mode")
+    def _compute_target_state(self):
+        for scan in self:
+            scan.target_state = SCAN_TARGETS[scan.mode]
+
+    @api.onchange("code", "store_id")
+    def _onchange_code(self):
+        if not self.code:
+            self.order_id = False
+            self.message = False
+            return
+        order, error = self.env["sale.order"]._cc_lookup(self.code, store=self.store_id)
+        self.order_id = order
+        self.message = error or False
+        if order:
+            self.done_message = False
+
+    def on_barcode_scanned(self, barcode):
+        self.code = barcode
+        self._onchange_code()
+
+    def action_do(self):
+        """The one button of the screen: move the scanned order on, then wait for the next."""
+        self.ensure_one()
+        order, error = self.env["sale.order"]._cc_lookup(self.code, store=self.store_id)
+        if not order:
+            raise UserError(error)
+        target = SCAN_TARGETS[self.mode]
+        order._cc_transition(target, channel="scan", store=self.store_id or order.cc_store_id)
+        state_label = dict(order._fields["cc_state"]._description_selection(self.env))[target]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "main",
+            "name": self._fields["mode"].convert_to_export(self.mode, self),
+            "context": {
+                "default_mode": self.mode,
+                "default_store_id": self.store_id.id,
+                "default_done_message": _("%(order)s is now %(state)s.", order=order.name, state=state_label),
+            },
+        }

@@ -1,0 +1,28 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class ClickCollectShip(models.TransientModel):
+    """Ship a web order: a courier (connector or just its name) and a tracking number."""
+
+    _name = "click_collect.ship"
+    _description = "Ship a Web Order"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    carrier_id = fields.Many2one("delivery.carrier", string="Courier")
+    courier_name = fields.Char(help="For a courier without a connector in Odoo.")
+    tracking_ref = fields.Char(string="Tracking Number", required=True)
+
+    def action_ship(self):
+        self.ensure_one()
+        if not self.carrier_id and not (self.courier_name or "").strip():
+            raise UserError(_("Choose a courier or type its name."))
+        if not (self.tracking_ref or "").strip():
+            raise UserError(_("Type the tracking number."))
+        self.order_id.write({
+            "carrier_id": self.carrier_id.id or self.order_id.carrier_id.id,
+            "cc_courier_name": (self.courier_name or "").strip() or self.carrier_id.name,
+            "cc_tracking_ref": self.tracking_ref.strip(),
+        })
+        self.order_id._cc_transition("shipped", channel="backoffice")
+        return {"type": "ir.actions.act_window_close"}
