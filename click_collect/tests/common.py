@@ -1,0 +1,118 @@
+from contextlib import closing, contextmanager
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.click_collect import const
+
+
+class ClickCollectCommon(TransactionCase):
+    """Stores, products with stock, users of every group and helpers to build web orders.
+
+    Built once per test class; independent of demo data.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        # The flow sends its own messages; Odoo's "has been shipped" SMS is not one of them.
+        cls.company.stock_text_confirmation = False
+
+        cls.store_a = cls._create_store("Test Store A", "TSA")
+        cls.store_b = cls._create_store("Test Store B", "TSB")
+        cls.central = cls._create_store("Test Central", "TSC")
+        cls.not_a_store = cls.env["stock.warehouse"].create({"name": "Test Depot", "code": "TDP"})
+
+        cls.product_1, cls.product_2 = cls.env["product.product"].create([
+            {"name": "CC Test Shoe", "type": "consu", "is_storable": True, "list_price": 50.0,
+             "barcode": "2000000000015", "taxes_id": [Command.clear()]},
+            {"name": "CC Test Bag", "type": "consu", "is_storable": True, "list_price": 30.0,
+             "barcode": "2000000000022", "taxes_id": [Command.clear()]},
+        ])
+        Quant = cls.env["stock.quant"]
+        for store in (cls.store_a, cls.store_b, cls.central):
+            for product in (cls.product_1, cls.product_2):
+                Quant._update_available_quantity(product, store.lot_stock_id, 100)
+
+        cls.customer = cls.env["res.partner"].create({
+            "name": "CC Test Customer", "email": "customer@example.com", "phone": "+32470000000",
+            "street": "Main Street 1", "city": "Brussels", "zip": "1000",
+            "country_id": cls.env.ref("base.be").id,
+        })
+        cls.pricelist = cls.env["product.pricelist"].create({"name": "CC Test Pricelist", "currency_id": cls.company.currency_id.id})
+        cls.carrier = cls.env["delivery.carrier"].create({
+            "name": "CC Test Courier",
+            "delivery_type": "fixed",
+            "product_id": cls.env["product.product"].create({"name": "CC Shipping", "type": "service"}).id,
+        })
+
+        cls.user_store_a = new_test_user(
+            cls.env, "cc_test_store_a", groups="click_collect.group_store_user",
+            cc_store_ids=[Command.set(cls.store_a.ids)],
+        )
+        cls.user_store_b = new_test_user(
+            cls.env, "cc_test_store_b", groups="click_collect.group_store_user",
+            cc_store_ids=[Command.set(cls.store_b.ids)],
+        )
+        cls.user_store_manager_a = new_test_user(
+            cls.env, "cc_test_store_mgr_a", groups="click_collect.group_store_manager",
+            cc_store_ids=[Command.set(cls.store_a.ids)],
+        )
+        cls.user_manager = new_test_user(
+            cls.env, "cc_test_manager", groups="click_collect.group_manager",
+        )
+
+    @classmethod
+    def _create_store(cls, name, code):
+        partner = cls.env["res.partner"].create({
+            "name": name, "street": f"{name} street 1", "city": "Brussels", "zip": "1000",
+            "country_id": cls.env.ref("base.be").id,
+        })
+        return cls.env["stock.warehouse"].create({
+            "name": name, "code": code, "partner_id": partner.id, "cc_is_store": True,
+        })
+
+    @classmethod
+    def _order(cls, fulfilment="pickup", store=None, method="pay_at_store", qty=1, confirm=True,
+               products=None, user=None):
+        """A web order of ``qty`` of each product (50 + 30 a piece, no tax)."""
+        env = cls.env(user=user) if user else cls.env
+        order = env["sale.order"].create({
+            "partner_id": cls.customer.id,
+            "pricelist_id": cls.pricelist.id,
+            "cc_fulfilment": fulfilment,
+            "cc_store_id": (store or cls.store_a).id,
+            "cc_payment_method": method,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": qty, "tax_ids": [Command.clear()]})
+                for product in (products or (cls.product_1, cls.product_2))
+            ],
+        })
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def _pay(self, order, method=None, amount=None, reference="BANK-42"):
+        return order._cc_register_payment(
+            order.amount_total if amount is None else amount, reference, method=method,
+        )
+
+    def _force_state(self, orders, state):
+        """Put orders in a flow state without the door (test set-up only)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET cc_state = %s WHERE id = ANY(%s)", [state, orders.ids],
+        )
+        orders.invalidate_recordset(["cc_state"])
+
+    @contextmanager
+    def _rolled_back(self):
+        """Run the block, then undo everything it did in the database and the caches."""
+        with closing(self.env.cr.savepoint()):
+            yield
+        self.env.invalidate_all()
+
+    def _state_label(self, state):
+        return dict(const.STATES)[state]

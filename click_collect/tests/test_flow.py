@@ -1,0 +1,198 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.click_collect import const
+
+from .common import ClickCollectCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFlowTable(ClickCollectCommon):
+    """The transition table, applied by the one door ``_cc_transition``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # One order per fulfilment that satisfies every guard: confirmed, paid, its goods
+        # reserved at the store, a courier and a tracking number, paid by cash on delivery.
+        cls.orders = {}
+        for fulfilment in ("pickup", "ship"):
+            order = cls._order(fulfilment, method="cod")
+            order._cc_register_payment(order.amount_total, "TILL-1", method="cod")
+            order.write({"carrier_id": cls.carrier.id, "cc_tracking_ref": "TRACK-1"})
+            cls.orders[fulfilment] = order
+
+    def test_table_is_consistent(self):
+        states = dict(const.STATES)
+        for fulfilment, source, target, guards, group in const.TRANSITIONS:
+            self.assertIn(fulfilment, const.FULFILMENT_STATES)
+            self.assertIn(target, const.FULFILMENT_STATES[fulfilment])
+            self.assertTrue(source is None or source in const.FULFILMENT_STATES[fulfilment])
+            self.assertNotIn(source, const.FINAL_STATES, "nothing leaves a final state")
+            self.assertTrue(self.env.ref(group))
+            for guard in guards:
+                self.assertTrue(hasattr(self.env["sale.order"], f"_cc_guard_{guard}"), guard)
+        # The form shows a button when its state's name is in a space-separated list: no state
+        # name may be part of another one.
+        for state in states:
+            self.assertEqual([s for s in states if state in s], [state])
+
+    def test_every_transition_allowed_or_refused(self):
+        all_states = [state for state, _label in const.STATES]
+        for fulfilment, order in self.orders.items():
+            for source in const.FULFILMENT_STATES[fulfilment]:
+                for target in all_states:
+                    allowed = (fulfilment, source, target) in const.TRANSITION_TABLE
+                    with self.subTest(fulfilment=fulfilment, source=source, target=target), self._rolled_back():
+                        self._force_state(order, source)
+                        events_before = len(order.cc_event_ids)
+                        if allowed:
+                            event = order._cc_transition(target, note="table test")
+                            self.assertEqual(order.cc_state, target)
+                            self.assertEqual(len(order.cc_event_ids), events_before + 1)
+                            self.assertRecordValues(event, [{
+                                "order_id": order.id, "from_state": source, "to_state": target,
+                                "user_id": self.env.uid, "store_id": self.store_a.id,
+                                "channel": "backoffice", "note": "table test",
+                            }])
+                        else:
+                            with self.assertRaises(UserError) as error:
+                                order._cc_transition(target)
+                            self.assertIn(order.name, str(error.exception))
+                            self.assertIn(self._state_label(source), str(error.exception))
+                            self.assertEqual(order.cc_state, source)
+                            self.assertEqual(len(order.cc_event_ids), events_before)
+
+    def test_new_order_enters_the_flow(self):
+        order = self._order("ship", confirm=False)
+        self.assertEqual(order.cc_state, "new")
+        self.assertRecordValues(order.cc_event_ids, [{"from_state": False, "to_state": "new"}])
+        self.assertEqual(order.warehouse_id, self.store_a, "a web order's goods leave from its store")
+        plain = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertFalse(plain.cc_state, "orders without a fulfilment stay out of the flow")
+        plain.write({"cc_fulfilment": "pickup", "cc_store_id": self.store_b.id})
+        self.assertEqual(plain.cc_state, "new")
+
+    def test_state_only_changes_through_the_door(self):
+        order = self._order()
+        with self.assertRaises(UserError):
+            order.write({"cc_state": "collected"})
+        self.assertEqual(order.cc_state, "new")
+
+    def test_store_must_be_a_store(self):
+        with self.assertRaises(Exception):
+            self._order(store=self.not_a_store)
+
+    def test_allowed_targets_and_buttons(self):
+        order = self._order()
+        self.assertEqual(set(order.cc_allowed_targets.split()), {"accepted", "cancelled"})
+        self._force_state(order, "ready")
+        order.invalidate_recordset(["cc_allowed_targets"])
+        self.assertEqual(set(order.cc_allowed_targets.split()), {"collected", "expired", "cancelled"})
+
+    def test_pickup_happy_path_with_timeline_and_chatter(self):
+        order = self._order("pickup", method="pay_at_store")
+        order.with_user(self.user_store_a)._cc_transition("accepted")
+        order.with_user(self.user_store_a)._cc_transition("preparing")
+        order.with_user(self.user_store_a)._cc_transition("ready")
+        self._pay(order, method="pay_at_store", reference="TILL-7")
+        order.with_user(self.user_store_a)._cc_transition("collected", channel="scan")
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(
+            order.cc_event_ids.sorted("id").mapped("to_state"),
+            ["new", "accepted", "preparing", "ready", "collected"],
+        )
+        self.assertEqual(order.cc_event_ids.filtered(lambda e: e.to_state == "collected").channel, "scan")
+        self.assertEqual(set(order.cc_event_ids.filtered(lambda e: e.to_state != "new").user_id.ids),
+                         {self.user_store_a.id})
+        # the goods left the store once, to the customer
+        delivery = order.picking_ids
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(delivery.picking_type_id.warehouse_id, self.store_a)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [1.0, 1.0])
+        self.assertEqual(self.product_1.with_context(warehouse_id=self.store_a.id).qty_available, 99)
+        logged = order.message_ids.filtered(lambda m: "Collected" in (m.body or ""))
+        self.assertTrue(logged, "the chatter tells each change of state")
+
+    def test_ship_happy_path(self):
+        order = self._order("ship", method="online", store=self.central)
+        self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        with self.assertRaisesRegex(UserError, "tracking number"):
+            order._cc_transition("shipped")
+        wizard = self.env["click_collect.ship"].create({
+            "order_id": order.id, "carrier_id": self.carrier.id, "tracking_ref": " 3SABC123 ",
+        })
+        wizard.action_ship()
+        self.assertEqual(order.cc_state, "shipped")
+        self.assertEqual(order.picking_ids.carrier_tracking_ref, "3SABC123")
+        self.assertEqual(order.picking_ids.state, "done")
+        order._cc_transition("delivered")
+        order._cc_transition("done")
+        self.assertEqual(order.cc_state, "done")
+
+    def test_manual_courier(self):
+        order = self._order("ship", method="cod")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        wizard = self.env["click_collect.ship"].create({"order_id": order.id, "tracking_ref": "X1"})
+        with self.assertRaisesRegex(UserError, "courier"):
+            wizard.action_ship()
+        wizard.courier_name = "Bike Courier Ltd"
+        wizard.action_ship()
+        self.assertRecordValues(order, [{"cc_state": "shipped", "cc_courier_name": "Bike Courier Ltd"}])
+        with self.assertRaisesRegex(UserError, "remittance"):
+            order._cc_transition("delivered")
+        order._cc_transition("awaiting_cod")
+        with self.assertRaisesRegex(UserError, "not paid"):
+            order._cc_transition("done")
+        self._pay(order, method="cod", reference="REMIT-1")
+        order._cc_transition("done")
+
+    def test_ready_needs_the_goods_at_the_store(self):
+        Quant = self.env["stock.quant"]
+        scarce = self.env["product.product"].create({"name": "CC Scarce", "is_storable": True, "type": "consu"})
+        Quant._update_available_quantity(scarce, self.store_b.lot_stock_id, 5)
+        order = self._order(products=[scarce], store=self.store_a)
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        with self.assertRaises(UserError) as error:
+            order._cc_transition("ready")
+        self.assertIn("CC Scarce", str(error.exception))
+        Quant._update_available_quantity(scarce, self.store_a.lot_stock_id, 1)
+        order.picking_ids.action_assign()
+        order._cc_transition("ready")
+        self.assertEqual(order.cc_state, "ready")
+
+    def test_cancel_cancels_the_order_and_its_delivery(self):
+        product = self.product_1.with_context(warehouse_id=self.store_a.id)
+        free_before = product.free_qty
+        order = self._order()
+        order._cc_transition("accepted")
+        product.invalidate_recordset(["free_qty"])
+        self.assertEqual(product.free_qty, free_before - 1, "confirming reserves the goods at the store")
+        order._cc_transition("cancelled")
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.picking_ids.state, "cancel")
+        product.invalidate_recordset(["free_qty"])
+        self.assertEqual(product.free_qty, free_before, "cancelling releases them")
+
+    def test_groups_of_transitions(self):
+        order = self._order()
+        with self.assertRaisesRegex(UserError, "Store Manager"):
+            order.with_user(self.user_store_a)._cc_transition("cancelled")
+        self.assertEqual(order.cc_state, "new")
+        order.with_user(self.user_store_manager_a)._cc_transition("cancelled")
+        self.assertEqual(order.cc_state, "cancelled")
+
+    def test_batch_refusal_names_each_order(self):
+        good = self._order(method="pay_at_store")
+        bad = self._order(method="transfer")
+        with self.assertRaises(UserError) as error:
+            (good | bad).with_context(cc_target="accepted").action_cc_transition()
+        self.assertIn(bad.name, str(error.exception))
+        self.assertNotIn(good.name, str(error.exception))
+        self.assertEqual((good | bad).mapped("cc_state"), ["new", "new"], "all or nothing")
+        good.with_context(cc_target="accepted").action_cc_transition()
+        self.assertEqual(good.cc_state, "accepted")

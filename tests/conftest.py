@@ -1,0 +1,101 @@
+"""End-to-end tests: a real Odoo server, started here, spoken to over HTTP.
+
+The server runs the end-to-end database prepared by ``./run test`` (click_collect with its demo
+data) on 127.0.0.1. Settings come from the environment set by ``./run test``.
+"""
+
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+E2E_DB = os.environ.get("CC_E2E_DB", "cc_e2e")
+E2E_PORT = int(os.environ.get("CC_E2E_PORT") or 0)
+CONF = os.environ.get("CC_CONF")
+ODOO_BIN = os.environ.get("CC_ODOO_BIN")
+PYTHON = os.environ.get("CC_PYTHON")
+CC_HOME = os.environ.get("CC_HOME", ".cc")
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    if not (CONF and ODOO_BIN and PYTHON):
+        pytest.fail("end-to-end tests run through ./run test (CC_CONF, CC_ODOO_BIN, CC_PYTHON not set)")
+    log_path = os.path.join(CC_HOME, "log", "e2e-server.log")
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    port = E2E_PORT or _free_port()
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
+         f"--http-port={port}", "--http-interface=127.0.0.1", "--max-cron-threads=0",
+         "--log-level=warn"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the Odoo server stopped (exit {proc.returncode}); see {log_path}")
+        try:
+            if requests.get(f"{url}/web/health", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"the Odoo server did not answer in time; see {log_path}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+class RpcError(Exception):
+    def __init__(self, error):
+        super().__init__(error.get("data", {}).get("message") or error.get("message"))
+        self.error = error
+        self.name = error.get("data", {}).get("name", "")
+
+
+class OdooClient:
+    """A user of the web client: a session cookie and JSON-RPC calls, as the browser does."""
+
+    def __init__(self, url, login, password):
+        self.url = url
+        self.session = requests.Session()
+        result = self._post("/web/session/authenticate", {"db": E2E_DB, "login": login, "password": password})
+        self.uid = result["uid"]
+
+    def _post(self, path, params):
+        response = self.session.post(
+            self.url + path, json={"jsonrpc": "2.0", "method": "call", "params": params, "id": 1}, timeout=120,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            raise RpcError(body["error"])
+        return body["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self._post(f"/web/dataset/call_kw/{model}/{method}",
+                          {"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+
+
+@pytest.fixture(scope="session")
+def client(odoo_server):
+    def login(user, password=None):
+        return OdooClient(odoo_server, user, password or user)
+    return login
