@@ -70,7 +70,9 @@ def setup_data(env, count, batch):
     ])
     for product in products:
         Quant._update_available_quantity(product, store.lot_stock_id, count * 3)
-    customers = env["res.partner"].create([{"name": f"Bench customer {i}", "email": f"c{i}@example.com"} for i in range(50)])
+    customers = env["res.partner"].create([
+        {"name": f"Bench customer {i}", "email": f"c{i}@example.com"} for i in range(50)
+    ])
     user = new_test_user(env, "bench_manager", groups="click_collect.group_manager,sales_team.group_sale_manager",
                          cc_store_ids=[Command.set(store.ids)])
     env.cr.commit()
@@ -92,7 +94,8 @@ def setup_data(env, count, batch):
         env.cr.commit()
         env.invalidate_all()
         created += size
-        print(f"\r  {created}/{count} web orders ({time.perf_counter() - start:.0f} s)", end="", file=sys.stderr, flush=True)
+        elapsed = time.perf_counter() - start
+        print(f"\r  {created}/{count} web orders ({elapsed:.0f} s)", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return store, products, customers, user
 
@@ -122,7 +125,8 @@ def main():
         to_accept = pool[:n]
         ours = bench.measure(uenv, "_cc_transition(accepted)", lambda o: o._cc_transition("accepted"), to_accept)
         drafts = Order.create([
-            {"partner_id": customers[i % 50].id, "order_line": [Command.create({"product_id": products[i % 5].id, "product_uom_qty": 1})]}
+            {"partner_id": customers[i % 50].id,
+             "order_line": [Command.create({"product_id": products[i % 5].id, "product_uom_qty": 1})]}
             for i in range(n)
         ])
         cr.commit()

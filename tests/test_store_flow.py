@@ -27,7 +27,8 @@ def test_store_user_moves_own_order_and_is_refused_another(client):
     store_user = client("cc_store")
     store_user.call("sale.order", "action_cc_transition", [ghent["id"]], context={"cc_target": "preparing"})
     assert admin.call("sale.order", "read", [ghent["id"]], ["cc_state"])[0]["cc_state"] == "preparing"
-    events = admin.call("click_collect.event", "search_read", [("order_id", "=", ghent["id"]), ("to_state", "=", "preparing")], ["user_id", "channel"])
+    events = admin.call("click_collect.event", "search_read",
+                        [("order_id", "=", ghent["id"]), ("to_state", "=", "preparing")], ["user_id", "channel"])
     assert events[0]["user_id"][0] == store_user.uid
     with pytest.raises(RpcError):
         store_user.call("sale.order", "action_cc_transition", [other_store["id"]], context={"cc_target": "preparing"})

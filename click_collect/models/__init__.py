@@ -1,7 +1,9 @@
-from . import click_collect_demo
-from . import click_collect_event
-from . import click_collect_web_shop
-from . import payment_transaction
-from . import res_users
-from . import sale_order
-from . import stock_warehouse
+from . import (
+    click_collect_demo,
+    click_collect_event,
+    click_collect_web_shop,
+    payment_transaction,
+    res_users,
+    sale_order,
+    stock_warehouse,
+)

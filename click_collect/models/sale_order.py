@@ -204,7 +204,7 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ the door
 
-    def _cc_transition(self, target, channel="backoffice", note=None, store=None,
+    def _cc_transition(self, target, *, channel="backoffice", note=None, store=None,
                        pos_config=None, check_group=True, **details):
         """Move web orders to the flow state ``target``: the only way ``cc_state`` changes.
 
@@ -258,7 +258,7 @@ class SaleOrder(models.Model):
         self._cc_notify(events)
         return events
 
-    def _cc_check_transition(self, target, check_group=True):
+    def _cc_check_transition(self, target, *, check_group=True):
         """Return the list of reasons (one per refused order) why ``target`` is not allowed."""
         errors = []
         state_labels = dict(self._fields["cc_state"]._description_selection(self.env))
@@ -361,14 +361,13 @@ class SaleOrder(models.Model):
         reasons = {}
         for order in self:
             method = order.cc_payment_method
-            if method in const.PREPAID_METHODS or not method:
-                if order.cc_payment_state != "paid":
-                    reasons[order] = _(
-                        "it is paid by %(method)s and only %(paid)s of %(total)s has been received.",
-                        method=methods.get(method, _("an unknown method")),
-                        paid=order._cc_format_amount(order.cc_amount_paid),
-                        total=order._cc_format_amount(order.amount_total),
-                    )
+            if (method in const.PREPAID_METHODS or not method) and order.cc_payment_state != "paid":
+                reasons[order] = _(
+                    "it is paid by %(method)s and only %(paid)s of %(total)s has been received.",
+                    method=methods.get(method, _("an unknown method")),
+                    paid=order._cc_format_amount(order.cc_amount_paid),
+                    total=order._cc_format_amount(order.amount_total),
+                )
         return reasons
 
     def _cc_guard_paid(self):
@@ -506,12 +505,12 @@ class SaleOrder(models.Model):
     def _cc_default_payment_journal(self, method):
         """Cash at the counter goes to a cash journal, the rest to the bank."""
         journal_type = "cash" if method == "pay_at_store" else "bank"
-        Journal = self.env["account.journal"].sudo()
-        domain = [("company_id", "=", self.company_id.id)]
-        return (Journal.search(domain + [("type", "=", journal_type)], limit=1)
-                or Journal.search(domain + [("type", "in", ("bank", "cash"))], limit=1))
+        Journal = self.env["account.journal"]
+        company = ("company_id", "=", self.company_id.id)
+        return (Journal.search([company, ("type", "=", journal_type)], limit=1)
+                or Journal.search([company, ("type", "in", ("bank", "cash"))], limit=1))
 
-    def _cc_register_payment(self, amount, reference, date=None, method=None, journal=None):
+    def _cc_register_payment(self, amount, reference, *, date=None, method=None, journal=None):
         """Record a payment received for this order as an Odoo payment transaction.
 
         The transaction (and the account.payment Odoo posts for it) carries the amount, the

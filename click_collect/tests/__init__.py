@@ -1,7 +1,1 @@
-from . import test_flow
-from . import test_payment
-from . import test_scan
-from . import test_security
-from . import test_queries
-from . import test_eshop
-from . import test_ui
+from . import test_eshop, test_flow, test_payment, test_queries, test_scan, test_security, test_ui

@@ -41,7 +41,9 @@ class ClickCollectCommon(TransactionCase):
             "street": "Main Street 1", "city": "Brussels", "zip": "1000",
             "country_id": cls.env.ref("base.be").id,
         })
-        cls.pricelist = cls.env["product.pricelist"].create({"name": "CC Test Pricelist", "currency_id": cls.company.currency_id.id})
+        cls.pricelist = cls.env["product.pricelist"].create({
+            "name": "CC Test Pricelist", "currency_id": cls.company.currency_id.id,
+        })
         cls.carrier = cls.env["delivery.carrier"].create({
             "name": "CC Test Courier",
             "delivery_type": "fixed",
@@ -75,7 +77,7 @@ class ClickCollectCommon(TransactionCase):
         })
 
     @classmethod
-    def _order(cls, fulfilment="pickup", store=None, method="pay_at_store", qty=1, confirm=True,
+    def _order(cls, fulfilment="pickup", *, store=None, method="pay_at_store", qty=1, confirm=True,
                products=None, user=None):
         """A web order of ``qty`` of each product (50 + 30 a piece, no tax)."""
         env = cls.env(user=user) if user else cls.env
@@ -94,7 +96,7 @@ class ClickCollectCommon(TransactionCase):
             order.action_confirm()
         return order
 
-    def _pay(self, order, method=None, amount=None, reference="BANK-42"):
+    def _pay(self, order, *, method=None, amount=None, reference="BANK-42"):
         return order._cc_register_payment(
             order.amount_total if amount is None else amount, reference, method=method,
         )

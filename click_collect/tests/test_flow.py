@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.click_collect import const
@@ -80,7 +80,7 @@ class TestFlowTable(ClickCollectCommon):
         self.assertEqual(order.cc_state, "new")
 
     def test_store_must_be_a_store(self):
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(ValidationError, "not a store"):
             self._order(store=self.not_a_store)
 
     def test_allowed_targets_and_buttons(self):

@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import ClickCollectCommon
@@ -12,11 +12,13 @@ class TestPaymentRules(ClickCollectCommon):
     def setUpClass(cls):
         super().setUpClass()
         Provider = cls.env["payment.provider"]
-        cls.provider_transfer = Provider.search([("code", "=", "custom"), ("custom_mode", "=", "wire_transfer")], limit=1)
-        cls.provider_on_site = Provider.search([("code", "=", "custom"), ("custom_mode", "=", "on_site")], limit=1)
-        cls.provider_cod = Provider.search([("code", "=", "custom"), ("custom_mode", "=", "cash_on_delivery")], limit=1)
+        def custom(mode):
+            return Provider.search([("code", "=", "custom"), ("custom_mode", "=", mode)], limit=1)
+        cls.provider_transfer = custom("wire_transfer")
+        cls.provider_on_site = custom("on_site")
+        cls.provider_cod = custom("cash_on_delivery")
 
-    def _provider_tx(self, order, provider, state="pending", amount=None):
+    def _provider_tx(self, order, provider, *, state="pending", amount=None):
         """A transaction as the payment provider creates it (customer checkout)."""
         Tx = self.env["payment.transaction"]
         tx = Tx.create({
@@ -156,6 +158,6 @@ class TestPaymentRules(ClickCollectCommon):
 
     def test_store_user_cannot_pay_another_stores_order(self):
         order = self._order(store=self.store_b)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             order.with_user(self.user_store_a)._cc_register_payment(80, "TILL-X")
         self.assertFalse(order.transaction_ids)

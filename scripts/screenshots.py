@@ -1,0 +1,112 @@
+"""Take the README's screenshots from a running demo server (./run demo), in headless Chromium.
+
+Usage: python scripts/screenshots.py [URL] [OUTPUT_DIR]
+Logs in through Odoo's JSON-RPC, hands the session cookie to Chromium over the DevTools
+protocol and captures each page.
+"""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+import websocket
+
+PAGES = [
+    # (file, login, path, wait for CSS selector)
+    ("web-orders-kanban.png", "cc_manager", "/odoo/click-collect-orders?view_type=kanban", ".o_kanban_record"),
+    ("web-order-form.png", "cc_manager", None, ".o_form_view .o_statusbar_status"),
+    ("scan-delivery.png", "cc_store", "/odoo/click-collect-delivery", ".o_cc_scan"),
+]
+
+
+def login(url, user):
+    session = requests.Session()
+    response = session.post(f"{url}/web/session/authenticate", json={
+        "jsonrpc": "2.0", "method": "call", "params": {"db": os.environ.get("CC_DEMO_DB", "cc_demo"),
+                                                       "login": user, "password": user},
+    }, timeout=30)
+    response.raise_for_status()
+    return session
+
+
+def first_ready_order(session, url):
+    response = session.post(f"{url}/web/dataset/call_kw/sale.order/search", json={
+        "jsonrpc": "2.0", "method": "call", "params": {
+            "model": "sale.order", "method": "search",
+            "args": [[("cc_state", "=", "ready"), ("cc_fulfilment", "=", "pickup")]], "kwargs": {"limit": 1}},
+    }, timeout=30)
+    return response.json()["result"][0]
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp()
+        self.proc = subprocess.Popen([
+            "chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--remote-debugging-port=9333", f"--user-data-dir={self.profile}", "--window-size=1440,900",
+            "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _attempt in range(50):
+            try:
+                targets = requests.get("http://127.0.0.1:9333/json", timeout=1).json()
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.next_id = 0
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def wait_for(self, selector, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.send("Runtime.evaluate", expression=f"!!document.querySelector({json.dumps(selector)})")
+            if found.get("result", {}).get("value"):
+                time.sleep(1.0)
+                return
+            time.sleep(0.3)
+        raise TimeoutError(selector)
+
+    def close(self):
+        self.ws.close()
+        self.proc.terminate()
+
+
+def main():
+    url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8069"
+    out = sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots"
+    os.makedirs(out, exist_ok=True)
+    browser = Browser()
+    try:
+        browser.send("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
+        for filename, user, path, selector in PAGES:
+            session = login(url, user)
+            page_path = path or f"/odoo/click-collect-orders/{first_ready_order(session, url)}"
+            browser.send("Network.clearBrowserCookies")
+            browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"],
+                         url=url, path="/")
+            browser.send("Page.navigate", url=url + page_path)
+            browser.wait_for(selector)
+            shot = browser.send("Page.captureScreenshot", format="png")
+            with open(os.path.join(out, filename), "wb") as image:
+                image.write(base64.b64decode(shot["data"]))
+            print(os.path.join(out, filename))
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
