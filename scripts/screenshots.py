@@ -22,6 +22,8 @@ PAGES = [
     ("web-order-form.png", "cc_manager", None, ".o_form_view .o_statusbar_status"),
     ("scan-delivery.png", "cc_store", "/odoo/click-collect-delivery", ".o_cc_scan"),
 ]
+# after loading a page: type this order's number in the scan field, then wait for its lines
+SCAN_PAGES = {"scan-delivery.png"}
 
 
 def login(url, user):
@@ -35,12 +37,15 @@ def login(url, user):
 
 
 def first_ready_order(session, url):
-    response = session.post(f"{url}/web/dataset/call_kw/sale.order/search", json={
+    """The first ready Click & Collect order the user sees: (id, number)."""
+    response = session.post(f"{url}/web/dataset/call_kw/sale.order/search_read", json={
         "jsonrpc": "2.0", "method": "call", "params": {
-            "model": "sale.order", "method": "search",
-            "args": [[("cc_state", "=", "ready"), ("cc_fulfilment", "=", "pickup")]], "kwargs": {"limit": 1}},
+            "model": "sale.order", "method": "search_read",
+            "args": [[("cc_state", "=", "ready"), ("cc_fulfilment", "=", "pickup")], ["name"]],
+            "kwargs": {"limit": 1}},
     }, timeout=30)
-    return response.json()["result"][0]
+    order = response.json()["result"][0]
+    return order["id"], order["name"]
 
 
 class Browser:
@@ -94,12 +99,20 @@ def main():
         browser.send("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for filename, user, path, selector in PAGES:
             session = login(url, user)
-            page_path = path or f"/odoo/click-collect-orders/{first_ready_order(session, url)}"
+            order_id, order_name = first_ready_order(session, url)
+            page_path = path or f"/odoo/click-collect-orders/{order_id}"
             browser.send("Network.clearBrowserCookies")
             browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"],
                          url=url, path="/")
             browser.send("Page.navigate", url=url + page_path)
             browser.wait_for(selector)
+            if filename in SCAN_PAGES:
+                browser.send("Runtime.evaluate", expression="document.querySelector('[name=code] input').focus()")
+                browser.send("Input.insertText", text=order_name)
+                for kind in ("keyDown", "keyUp"):
+                    browser.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
+                                 windowsVirtualKeyCode=13)
+                browser.wait_for("[name=order_line_ids] tbody tr.o_data_row")
             shot = browser.send("Page.captureScreenshot", format="png")
             with open(os.path.join(out, filename), "wb") as image:
                 image.write(base64.b64decode(shot["data"]))

@@ -472,21 +472,19 @@ class SaleOrder(models.Model):
 
     def action_cc_ship(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Ship %(order)s", order=self.name),
-            "res_model": "click_collect.ship",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_id": self.id},
-        }
+        return self._cc_wizard_action("click_collect.ship", _("Ship %(order)s", order=self.name))
 
     def action_cc_register_payment(self):
         self.ensure_one()
+        return self._cc_wizard_action(
+            "click_collect.payment.register", _("Register a payment for %(order)s", order=self.name),
+        )
+
+    def _cc_wizard_action(self, model, name):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Register a payment for %(order)s", order=self.name),
-            "res_model": "click_collect.payment.register",
+            "name": name,
+            "res_model": model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_order_id": self.id},

@@ -85,9 +85,17 @@ class TestScanScreens(ClickCollectCommon):
         order = self._ready_order()  # pay at store, not paid yet
         scan = self._scan_form("delivery", user=self.user_store_a)
         scan.code = order.name
+        wizard = scan.save()
         with self.assertRaisesRegex(UserError, "not paid"):
-            scan.save().action_do()
+            wizard.action_do()
         self.assertEqual(order.cc_state, "ready")
+        # the counter takes the payment from the scan screen, then hands the order over
+        action = wizard.action_register_payment()
+        payment = Form(self.env[action["res_model"]].with_user(self.user_store_a).with_context(action["context"]))
+        payment.reference = "TILL-SCAN"
+        payment.save().action_register()
+        wizard.action_do()
+        self.assertEqual(order.cc_state, "collected")
 
     def test_barcode_scanner(self):
         """A scanner's keystrokes reach the screen through Odoo's barcode handler."""

@@ -44,6 +44,12 @@ class ClickCollectScan(models.TransientModel):
     order_line_ids = fields.One2many(related="order_id.order_line", string="Lines")
     target_state = fields.Char(compute="_compute_target_state")
 
+    @api.depends("mode")
+    def _compute_display_name(self):
+        labels = dict(self._fields["mode"]._description_selection(self.env))
+        for scan in self:
+            scan.display_name = labels.get(scan.mode) or self._description
+
     def _default_store(self):
         return self.env.user.cc_store_ids[:1]
 
@@ -68,12 +74,21 @@ class ClickCollectScan(models.TransientModel):
         self.code = barcode
         self._onchange_code()
 
-    def action_do(self):
-        """The one button of the screen: move the scanned order on, then wait for the next."""
+    def _scanned_order(self):
+        """The order of the scanned number, looked up again: the screen may be stale."""
         self.ensure_one()
         order, error = self.env["sale.order"]._cc_lookup(self.code, store=self.store_id)
         if not order:
             raise UserError(error)
+        return order
+
+    def action_register_payment(self):
+        """Take the payment of a pay-at-store order at the counter before handing it over."""
+        return self._scanned_order().action_cc_register_payment()
+
+    def action_do(self):
+        """The one button of the screen: move the scanned order on, then wait for the next."""
+        order = self._scanned_order()
         target = SCAN_TARGETS[self.mode]
         order._cc_transition(target, channel="scan", store=self.store_id or order.cc_store_id)
         state_label = dict(order._fields["cc_state"]._description_selection(self.env))[target]
