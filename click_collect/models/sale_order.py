@@ -320,12 +320,18 @@ class SaleOrder(models.Model):
         self._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
 
     def _cc_notify(self, events):
-        """Tell the customer (email, SMS) and the stores (POS) about the new states.
+        """Tell everyone who follows these orders about their new states.
 
-        Customer messages go through ``_cc_notify_customer``; the stores' open points of sale
-        get the ids of the changed orders on the bus and fetch the rest themselves.
+        Each audience has its own method, called by the door after every transition:
+        the customer (email, SMS), the web shop that sent the order (status webhook) and the
+        stores' open points of sale (bus). None of them may block or undo the transition.
         """
         self._cc_notify_customer(events)
+        self._cc_notify_web_shop(events)
+        self._cc_notify_stores(events)
+
+    def _cc_notify_stores(self, events):
+        """Ring the open points of sale of the orders' stores: ids on the bus, details by RPC."""
         stores = self.cc_store_id
         if stores:
             # sudo: store staff need not read the POS sessions to ring the points of sale of
@@ -343,6 +349,20 @@ class SaleOrder(models.Model):
         """Tell the customers about the new states of their orders (email and SMS).
 
         Nothing is sent yet: the customer messages of each state plug in here.
+        """
+        return
+
+    def _cc_notify_web_shop(self, events):
+        """Post the new states to the web shops that sent the orders (signed status webhook).
+
+        Nothing is posted yet: the web shops' status webhooks plug in here.
+        """
+        return
+
+    def _cc_notify_pickup_reminder(self):
+        """Remind the customers of ready orders that are about to expire.
+
+        Called by the expiry job; nothing is sent yet: the reminder message plugs in here.
         """
         return
 
