@@ -26,6 +26,7 @@
         # groups first: the access rules and menus name them
         "security/click_collect_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         # actions before the menus that open them
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
@@ -35,6 +36,7 @@
         "wizards/click_collect_scan_views.xml",
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",
+        "wizards/click_collect_handover_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -5,5 +5,6 @@ from . import (
     payment_transaction,
     res_users,
     sale_order,
+    stock_picking,
     stock_warehouse,
 )

@@ -23,6 +23,9 @@ class ClickCollectDemo(models.AbstractModel):
         for store in stores.values():
             for product in products:
                 Quant._update_available_quantity(product, store.lot_stock_id, 40)
+        # Only the central warehouse has the limited edition: Brussels orders of it travel.
+        limited = ref("click_collect.product_limited")
+        Quant._update_available_quantity(limited, stores["central"].lot_stock_id, 12)
 
         customers = self.env["res.partner"].create([
             {"name": name, "email": email, "phone": phone, "street": street, "city": city,
@@ -44,6 +47,7 @@ class ClickCollectDemo(models.AbstractModel):
             ("ghent", "online", ["accepted"]),
             ("ghent", "pay_at_store", ["accepted", "preparing"]),
             ("brussels", "online", ["accepted", "preparing", "in_transit"]),
+            ("brussels", "online", ["accepted", "preparing", "in_transit", "ready"]),
             ("ghent", "pay_at_store", ["accepted", "preparing", "ready"]),
             ("brussels", "online", ["accepted", "preparing", "ready"]),
             ("brussels", "pay_at_store", ["accepted", "preparing", "ready", "collected"]),
@@ -66,6 +70,7 @@ class ClickCollectDemo(models.AbstractModel):
         orders = self.env["sale.order"]
         for index, (fulfilment, store_key, method, path) in enumerate(plans):
             customer = customers[index % len(customers)]
+            first_product = limited if "in_transit" in path else products[index % 4]
             order = self.env["sale.order"].with_context(cc_channel="api").create({
                 "partner_id": customer.id,
                 "cc_fulfilment": fulfilment,
@@ -75,7 +80,7 @@ class ClickCollectDemo(models.AbstractModel):
                 "cc_external_ref": f"WEB-{1000 + index}" if index % 2 == 0 else False,
                 "date_order": fields.Datetime.now() - timedelta(hours=3 * (len(plans) - index)),
                 "order_line": [
-                    fields.Command.create({"product_id": products[index % 4].id, "product_uom_qty": 1}),
+                    fields.Command.create({"product_id": first_product.id, "product_uom_qty": 1}),
                     fields.Command.create({"product_id": products[(index + 1) % 4].id, "product_uom_qty": 2}),
                 ],
             })
@@ -85,8 +90,16 @@ class ClickCollectDemo(models.AbstractModel):
         return orders
 
     def _walk(self, order, method, path, carrier):
-        """Move one demo order along ``path`` the way staff would."""
+        """Move one demo order along ``path`` the way staff would (and its goods, as the
+        warehouses would: the flow follows them)."""
         for target in path:
+            supply = order._cc_supply_moves()
+            if target == "in_transit" and supply:
+                self._validate(supply.filtered(lambda m: m.location_dest_id.usage == "transit").picking_id)
+                continue
+            if target == "ready" and supply:
+                self._validate(supply.filtered(lambda m: m.location_id.usage == "transit").picking_id)
+                continue
             if target == "accepted" and method in const.PREPAID_METHODS:
                 if method == "transfer":
                     order._cc_register_payment(order.amount_total, f"BANK-{order.name}", method="transfer")
@@ -100,9 +113,13 @@ class ClickCollectDemo(models.AbstractModel):
                     "cc_courier_name": carrier.name or "bpost",
                     "cc_tracking_ref": f"TRK{order.id:08d}",
                 })
-            if target == "awaiting_cod":
-                pass
             order._cc_transition(target, channel="backoffice")
+
+    def _validate(self, pickings):
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        pickings.with_context(skip_sms=True, skip_backorder=True).button_validate()
 
     def _pay_online(self, order):
         """An online payment as a payment provider would confirm it."""

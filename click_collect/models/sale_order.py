@@ -1,8 +1,9 @@
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
@@ -66,6 +67,18 @@ class SaleOrder(models.Model):
         help="Technical: the flow states this order may move to now, separated by spaces.",
     )
     cc_barcode = fields.Binary(string="Order Barcode", compute="_compute_cc_barcode")
+    cc_expiry_date = fields.Datetime(
+        string="Waits Until", compute="_compute_cc_expiry", store=True, index="btree_not_null",
+        help="A ready Click & Collect order not collected by then expires.",
+    )
+    cc_reminder_date = fields.Datetime(string="Reminder On", compute="_compute_cc_expiry", store=True)
+    cc_reminder_sent = fields.Boolean(string="Reminder Sent", copy=False, readonly=True)
+    cc_revenue_store_id = fields.Many2one(
+        "stock.warehouse", string="Revenue Store", compute="_compute_cc_revenue_store", store=True,
+        index="btree_not_null",
+        help="The store that books this order's revenue: the web shop's turnover store, "
+             "otherwise the order's store.",
+    )
     cc_courier_name = fields.Char(
         string="Courier", copy=False,
         help="The courier's name, for a shipment without a courier connector.",
@@ -130,6 +143,21 @@ class SaleOrder(models.Model):
             else:
                 order.cc_payment_state = "unpaid"
 
+    @api.depends("cc_state", "cc_state_date", "cc_store_id.cc_pickup_days", "cc_store_id.cc_reminder_days")
+    def _compute_cc_expiry(self):
+        for order in self:
+            if order.cc_fulfilment == "pickup" and order.cc_state == "ready" and order.cc_state_date:
+                store = order.cc_store_id
+                order.cc_expiry_date = order.cc_state_date + timedelta(days=store.cc_pickup_days)
+                order.cc_reminder_date = order.cc_expiry_date - timedelta(days=store.cc_reminder_days)
+            else:
+                order.cc_expiry_date = order.cc_reminder_date = False
+
+    @api.depends("cc_store_id", "cc_web_shop_id.turnover_store_id")
+    def _compute_cc_revenue_store(self):
+        for order in self:
+            order.cc_revenue_store_id = order.cc_store_id and order._cc_revenue_store()
+
     @api.depends("cc_fulfilment", "cc_state")
     def _compute_cc_allowed_targets(self):
         for order in self:
@@ -188,7 +216,19 @@ class SaleOrder(models.Model):
                 "cc_fulfilment": "pickup",
                 "cc_store_id": order.warehouse_id.id,
             })
-        return super()._action_confirm()
+        res = super()._action_confirm()
+        self.filtered(lambda o: o.cc_fulfilment == "pickup")._cc_plan_supply()
+        self.filtered("cc_fulfilment")._cc_set_revenue_analytics()
+        return res
+
+    def _cc_set_revenue_analytics(self):
+        """Book each web order's revenue on its revenue store's analytic account."""
+        for order in self:
+            account = order.cc_revenue_store_id.cc_analytic_account_id
+            if account:
+                order.order_line.filtered(lambda line: not line.display_type).analytic_distribution = {
+                    str(account.id): 100,
+                }
 
     def _send_payment_succeeded_for_order_mail(self):
         """Customers of web orders hear about their payments from the flow's own messages."""
@@ -451,17 +491,32 @@ class SaleOrder(models.Model):
             and p.picking_type_id.warehouse_id == p.sale_id.cc_store_id
         )
 
-    def _cc_validate_deliveries(self):
+    def _cc_validate_deliveries(self, quantities=None, keep_rest=False):
+        """Deliver the orders' goods from their store's open deliveries.
+
+        :param dict quantities: {stock.move id: quantity} to deliver, by default everything
+            reserved; what is not delivered is cancelled (goods stay in the store's stock)
+            unless ``keep_rest``, where it stays in a backorder, reserved for the customer.
+        :return: the validated pickings
+        """
         pickings = self._cc_store_deliveries()
         if not pickings:
-            return
+            return pickings
+        if quantities is not None:
+            for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                move.quantity = quantities.get(move.id, 0.0)
+                move.picked = True
+        pickings = self._cc_turnover_resource(pickings)
+        context = {"skip_sms": True, "skip_backorder": True}
+        if not keep_rest:
+            context["picking_ids_not_to_backorder"] = pickings.ids
         # skip_sms: the customer hears from the flow's own messages, never from the
         # "has been shipped" text of a delivery.
-        res = pickings.with_context(skip_sms=True, skip_backorder=True,
-                                    picking_ids_not_to_backorder=pickings.ids).button_validate()
+        res = pickings.with_context(**context).button_validate()
         if res is not True:
             raise UserError(_("The deliveries %(pickings)s could not be validated.",
                               pickings=", ".join(pickings.mapped("name"))))
+        return pickings
 
     def _cc_after_collected(self, **details):
         self._cc_validate_deliveries()
@@ -475,10 +530,272 @@ class SaleOrder(models.Model):
             })
         self._cc_validate_deliveries()
 
+    def _cc_after_returned(self, **details):
+        """The shipment came back: its goods go back into the shipping store's stock through a
+        return of the delivery (and, with a turnover store, a transfer from it to the store)."""
+        for order in self:
+            deliveries = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+                and not p.return_id and not p.return_ids.filtered(lambda r: r.state != "cancel")
+            )
+            for delivery in deliveries:
+                wizard = self.env["stock.return.picking"].with_context(
+                    active_id=delivery.id, active_model="stock.picking",
+                ).create({"picking_id": delivery.id})
+                for line in wizard.product_return_moves:
+                    line.quantity = line.move_id.quantity
+                return_picking = wizard._create_return()
+                return_picking.move_ids.picked = True
+                return_picking.with_context(skip_sms=True, skip_backorder=True).button_validate()
+                if return_picking.location_dest_id.warehouse_id != order.cc_store_id:
+                    order._cc_transfer(
+                        return_picking.location_dest_id.warehouse_id, order.cc_store_id,
+                        {move.product_id: move.quantity for move in return_picking.move_ids},
+                        _("Return of %(order)s to %(store)s", order=order.name, store=order.cc_store_id.name),
+                    )
+
+    def _cc_after_expired(self, **details):
+        """The customer did not come: the goods go back to the store's free stock, the order is
+        cancelled, and a paid order gets a refund to make."""
+        self._cc_after_cancelled()
+        self.filtered(lambda o: o.currency_id.compare_amounts(o.cc_amount_paid, 0) > 0)._cc_schedule_refund()
+
+    def _cc_schedule_refund(self):
+        """Ask the store's manager to pay back what the customer paid for a cancelled order."""
+        for order in self:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Refund %(amount)s to the customer", amount=order._cc_format_amount(order.cc_amount_paid)),
+                note=_("%(order)s was paid (%(method)s) and will not be delivered: refund the customer.",
+                       order=order.name,
+                       method=dict(order._fields["cc_payment_method"]._description_selection(self.env)).get(
+                           order.cc_payment_method, "")),
+                user_id=order.user_id.id or self.env.uid,
+            )
+
     def _cc_after_cancelled(self, **details):
         # sudo: cancelling a sales order also cancels its deliveries and draft invoices, which
         # store staff do not manage; the door checked that this user may cancel these orders.
         self.filtered(lambda o: o.state != "cancel").sudo()._action_cancel()
+
+    # ------------------------------------------------------------------ stock
+
+    def _cc_revenue_store(self):
+        """The store that books this order's revenue: the web shop's turnover store, if any."""
+        self.ensure_one()
+        return self.cc_web_shop_id.turnover_store_id or self.cc_store_id
+
+    def _cc_plan_supply(self):
+        """Supply the pickup orders' lines that their store cannot serve from a source warehouse.
+
+        A line whose goods are not all free at the store is supplied in full from the first
+        warehouse the store is resupplied from (its "Resupply From" warehouses) that has them,
+        through that warehouse's resupply route: Odoo's procurement creates the transfer to the
+        transit location and the receipt at the store, and the delivery to the customer waits
+        for that receipt.
+        """
+        moves = self._cc_store_deliveries().move_ids.filtered(
+            lambda m: m.state in ("confirmed", "partially_available") and m.sale_line_id
+            and m.picking_id.sale_id.cc_fulfilment == "pickup"
+        )
+        if not moves:
+            return
+        free = {}  # (warehouse, product) -> free quantity, read once per source warehouse
+        for source in moves.picking_id.picking_type_id.warehouse_id.resupply_wh_ids:
+            for product in moves.product_id.with_context(warehouse_id=source.id):
+                free[source, product] = product.free_qty
+        procurements = []
+        for move in moves:
+            store = move.picking_id.picking_type_id.warehouse_id
+            for source in store.resupply_wh_ids:
+                qty = move.product_uom._compute_quantity(move.product_uom_qty, move.product_id.uom_id)
+                if move.product_id.uom_id.compare(free.get((source, move.product_id), 0.0), qty) < 0:
+                    continue
+                route = store.resupply_route_ids.filtered(lambda r, s=source: r.supplier_wh_id == s)[:1]
+                if not route:
+                    continue
+                free[source, move.product_id] -= qty
+                move._do_unreserve()
+                move.procure_method = "make_to_order"
+                values = move._prepare_procurement_values()
+                values.update({
+                    "route_ids": route,
+                    "warehouse_id": store,
+                    "move_dest_ids": move,
+                })
+                procurements.append(self.env["stock.rule"].Procurement(
+                    move.product_id, move.product_uom_qty, move.product_uom, store.lot_stock_id,
+                    move.sale_line_id.name, move.origin or move.picking_id.origin, move.company_id, values,
+                ))
+                break
+        if procurements:
+            # sudo: resupplying a store is stock management the web order asks for; the goods
+            # move between warehouses whoever confirmed the order.
+            self.env["stock.rule"].sudo().run(procurements)
+
+    def _cc_supply_moves(self):
+        """Moves that bring the orders' goods from a source warehouse to their store's stock."""
+        return self.picking_ids.move_ids.filtered(
+            lambda m: m.state != "cancel" and (
+                m.location_dest_id.usage == "transit"
+                or (m.location_id.usage == "transit"
+                    and m.location_dest_id.warehouse_id == m.picking_id.sale_id.cc_store_id)
+            )
+        )
+
+    def _cc_sync_with_stock(self, channel="backoffice", note=None):
+        """Move pickup orders on when their goods moved: sent from the source warehouse ->
+        in transit; received at the store, every line reserved for the customer -> ready."""
+        orders = self.filtered(
+            lambda o: o.cc_fulfilment == "pickup" and o.cc_state in ("preparing", "in_transit")
+        )
+        for order in orders:
+            supply = order._cc_supply_moves()
+            if not supply:
+                continue
+            to_transit = supply.filtered(lambda m: m.location_dest_id.usage == "transit")
+            receipts = supply - to_transit
+            if order.cc_state == "preparing" and any(m.state == "done" for m in to_transit):
+                order._cc_transition("in_transit", channel=channel, note=order._cc_supply_note(receipts) or note)
+            if order.cc_state == "in_transit" and all(m.state == "done" for m in receipts):
+                if not order._cc_guard_goods_at_store():
+                    order._cc_transition("ready", channel=channel,
+                                         note=note or _("Every line arrived at the store."))
+            elif order.cc_state == "in_transit" and any(m.state == "done" for m in receipts):
+                order._cc_log_timeline_note(order._cc_supply_note(receipts), channel=channel)
+
+    def _cc_supply_note(self, receipts):
+        """Which lines arrived at the store, and which are still on their way (and from where)."""
+        self.ensure_one()
+        arrived = receipts.filtered(lambda m: m.state == "done")
+        waiting = receipts - arrived
+        parts = []
+        if arrived:
+            parts.append(_("Arrived: %(lines)s.", lines=", ".join(
+                f"{m.product_id.display_name} ({m.quantity:g})" for m in arrived)))
+        if waiting:
+            parts.append(_("Still on its way: %(lines)s.", lines=", ".join(
+                f"{m.product_id.display_name} ({m.product_uom_qty:g}, "
+                f"{m.move_orig_ids.location_id.warehouse_id.name or m.location_id.display_name})"
+                for m in waiting)))
+        return " ".join(parts)
+
+    def _cc_log_timeline_note(self, note, channel="backoffice"):
+        """Add a step to the timeline that does not change the state (a partial arrival, a
+        partial hand-over, a reminder sent)."""
+        # sudo: the timeline is append-only; the caller acts on orders it may change.
+        return self.env["click_collect.event"].sudo().create([{
+            "order_id": order.id,
+            "from_state": order.cc_state,
+            "to_state": order.cc_state,
+            "user_id": self.env.uid,
+            "store_id": order.cc_store_id.id,
+            "channel": channel,
+            "note": note,
+        } for order in self]).sudo(False)
+
+    def _cc_transfer(self, source, destination, quantities, note):
+        """Move goods from one warehouse's stock to another's, done at once (turnover store).
+
+        :param dict quantities: {product.product: quantity in the product's unit}
+        :return: the validated stock.picking
+        """
+        self.ensure_one()
+        quantities = {product: qty for product, qty in quantities.items() if qty > 0}
+        if not quantities or source == destination:
+            return self.env["stock.picking"]
+        # sudo: the turnover transfer is bookkeeping between two warehouses that the store
+        # staff handing the order over does not manage; the door checked the hand-over itself.
+        Picking = self.env["stock.picking"].sudo()
+        picking = Picking.create({
+            "picking_type_id": source.int_type_id.id,
+            "location_id": source.lot_stock_id.id,
+            "location_dest_id": destination.lot_stock_id.id,
+            "origin": self.name,
+            "note": note,
+            "move_ids": [Command.create({
+                # linked to the order's line: the transfer shows on the order (it is not a
+                # delivery: it does not count as delivered)
+                "sale_line_id": self.order_line.filtered(lambda sol, p=product: sol.product_id == p)[:1].id,
+                "reference_ids": [Command.set(self.stock_reference_ids.ids)],
+                "product_id": product.id,
+                "product_uom_qty": qty,
+                "product_uom": product.uom_id.id,
+                "location_id": source.lot_stock_id.id,
+                "location_dest_id": destination.lot_stock_id.id,
+            }) for product, qty in quantities.items()],
+        })
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        if picking.state != "assigned":
+            raise UserError(_(
+                "%(source)s does not have the goods to transfer to %(destination)s for %(order)s.",
+                source=source.name, destination=destination.name, order=self.name,
+            ))
+        picking.with_context(skip_sms=True, skip_backorder=True).button_validate()
+        return picking.sudo(False)
+
+    def _cc_turnover_resource(self, pickings):
+        """With a turnover store T, goods delivered by store S are first transferred S -> T,
+        and the delivery leaves from T: the sale is made by T."""
+        for picking in pickings:
+            order = picking.sale_id
+            turnover = order.cc_web_shop_id.turnover_store_id
+            store = picking.picking_type_id.warehouse_id
+            if not turnover or turnover == store:
+                continue
+            moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            quantities = {move: move.quantity for move in moves}
+            delivered = {}
+            for move, qty in quantities.items():
+                product_qty = move.product_uom._compute_quantity(qty, move.product_id.uom_id)
+                delivered[move.product_id] = delivered.get(move.product_id, 0.0) + product_qty
+            order._cc_transfer(store, turnover, delivered, _(
+                "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
+                order=order.name, turnover=turnover.name, store=store.name,
+            ))
+            # sudo: the delivery now leaves from the turnover store, which the store staff do
+            # not manage (same reason as the transfer above).
+            picking_sudo = picking.sudo()
+            picking_sudo.do_unreserve()
+            picking_sudo.write({
+                "picking_type_id": turnover.out_type_id.id,
+                "location_id": turnover.lot_stock_id.id,
+            })
+            moves.sudo().write({
+                "location_id": turnover.lot_stock_id.id,
+                "picking_type_id": turnover.out_type_id.id,
+                "warehouse_id": turnover.id,
+                "procure_method": "make_to_stock",
+                "move_orig_ids": [Command.clear()],
+            })
+            picking_sudo.action_assign()
+            for move, qty in quantities.items():
+                if move.product_uom.compare(move.quantity, qty) != 0:
+                    move.sudo().quantity = qty
+            moves.sudo().picked = True
+        return pickings
+
+    @api.model
+    def _cc_cron_expire(self):
+        """Daily: remind the customers of orders about to expire, expire the uncollected ones.
+
+        Idempotent: an order is reminded once, and only ready orders expire.
+        """
+        now = fields.Datetime.now()
+        to_remind = self.search([
+            ("cc_state", "=", "ready"), ("cc_reminder_date", "<=", now),
+            ("cc_expiry_date", ">", now), ("cc_reminder_sent", "=", False),
+        ])
+        if to_remind:
+            to_remind._cc_notify_pickup_reminder()
+            to_remind.cc_reminder_sent = True
+            to_remind._cc_log_timeline_note(_("Pickup reminder sent."), channel="cron")
+        expired = self.search([("cc_state", "=", "ready"), ("cc_expiry_date", "<=", now)])
+        if expired:
+            expired._cc_transition("expired", channel="cron", note=_("Not collected in time."))
+        return expired
 
     # ------------------------------------------------------------------ actions
 
@@ -493,6 +810,11 @@ class SaleOrder(models.Model):
     def action_cc_ship(self):
         self.ensure_one()
         return self._cc_wizard_action("click_collect.ship", _("Ship %(order)s", order=self.name))
+
+    def action_cc_hand_over(self):
+        """Hand over in full or in part (the hand-over screen)."""
+        self.ensure_one()
+        return self._cc_wizard_action("click_collect.handover", _("Hand over %(order)s", order=self.name))
 
     def action_cc_register_payment(self):
         self.ensure_one()

@@ -13,6 +13,15 @@ class StockWarehouse(models.Model):
         string="Days at the Counter", default=7,
         help="How many days a ready Click & Collect order waits for its customer before it expires.",
     )
+    cc_reminder_days = fields.Integer(
+        string="Remind Before (Days)", default=2,
+        help="How many days before a ready order expires its customer is reminded.",
+    )
+    cc_analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Revenue Analytic Account", check_company=True,
+        help="Web orders whose revenue this store books (its own, or as a web shop's turnover "
+             "store) carry this analytic account on their lines.",
+    )
     cc_require_pickup_code = fields.Boolean(
         string="Ask for the Pickup Code",
         help="At hand-over, the staff types the customer's pickup code.",
