@@ -664,6 +664,21 @@ class SaleOrder(models.Model):
             elif order.cc_state == "in_transit" and any(m.state == "done" for m in receipts):
                 order._cc_log_timeline_note(order._cc_supply_note(receipts), channel=channel)
 
+    def _cc_receive_at_store(self):
+        """The goods in transit arrived at the store (acceptance scan): validate their receipts.
+
+        Their arrival moves the orders on (ready when every line is there).
+        :return: the validated receipts
+        """
+        receipts = self._cc_supply_moves().filtered(
+            lambda m: m.location_id.usage == "transit" and m.state not in ("done", "cancel")
+            and m.move_orig_ids and all(orig.state == "done" for orig in m.move_orig_ids)
+        ).picking_id
+        if receipts:
+            receipts.move_ids.filtered(lambda m: m.state not in ("done", "cancel")).picked = True
+            receipts.with_context(skip_sms=True, skip_backorder=True).button_validate()
+        return receipts
+
     def _cc_supply_note(self, receipts):
         """Which lines arrived at the store, and which are still on their way (and from where)."""
         self.ensure_one()

@@ -14,5 +14,5 @@ class StockPicking(models.Model):
         if orders:
             # sudo: whoever moved the goods (a source warehouse's staff) moves the order on;
             # the timeline still names that person.
-            orders.sudo()._cc_sync_with_stock()
+            orders.sudo()._cc_sync_with_stock(channel=self.env.context.get("cc_channel", "backoffice"))
         return res

@@ -123,6 +123,21 @@ class TestStockFlow(StockFlowCommon):
         order._cc_transition("collected")
         self.assertOnHand(self.scarce, {"S": 0, "B": 0, "C": 7}, "hand-over")
 
+    def test_acceptance_scan_receives_the_goods(self):
+        order = self._web_order(lines=[(self.scarce, 2)])
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self._validate(self._supply_pickings(order, self.central))
+        self.assertEqual(order.cc_state, "in_transit")
+        scan = Form(self.env["click_collect.scan"].with_user(self.user_store_a).with_context(default_mode="acceptance"))
+        scan.code = order.name
+        scan.save().action_do()
+        self.assertEqual(order.cc_state, "ready")
+        self.assertEqual(self._receipts(order).state, "done", "scanning the arrived order received its goods")
+        ready = order.cc_event_ids.sorted("id")[-1]
+        self.assertRecordValues(ready, [{"to_state": "ready", "channel": "scan", "user_id": self.user_store_a.id}])
+        self.assertOnHand(self.scarce, {"S": 2, "B": 0, "C": 8}, "acceptance")
+
     def test_pickup_split_across_sources(self):
         order = self._web_order(lines=[(self.scarce, 1), (self.rare, 2), (self.product_1, 1)])
         from_central = self._supply_pickings(order, self.central)

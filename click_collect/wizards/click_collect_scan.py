@@ -90,7 +90,11 @@ class ClickCollectScan(models.TransientModel):
         """The one button of the screen: move the scanned order on, then wait for the next."""
         order = self._scanned_order()
         target = SCAN_TARGETS[self.mode]
-        order._cc_transition(target, channel="scan", store=self.store_id or order.cc_store_id)
+        if self.mode == "acceptance" and order.cc_state == "in_transit":
+            # the goods in transit are here: receiving them makes the order ready
+            order.with_context(cc_channel="scan")._cc_receive_at_store()
+        if order.cc_state != target:
+            order._cc_transition(target, channel="scan", store=self.store_id or order.cc_store_id)
         state_label = dict(order._fields["cc_state"]._description_selection(self.env))[target]
         return {
             "type": "ir.actions.act_window",
