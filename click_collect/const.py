@@ -107,6 +107,11 @@ METHOD_CUSTOM_MODE = {method: mode for mode, method in CUSTOM_MODE_METHOD.items(
 # registers the payment (Odoo may count them as done).
 PROMISE_CUSTOM_MODES = {"on_site", "cash_on_delivery"}
 
+# Channels where a person acts (and may overrule a courier's tracking)
+PERSON_CHANNELS = {"backoffice", "scan", "pos"}
+# States a courier's tracking moves a shipped order to
+CARRIER_STATES = {"failed", "delivered", "awaiting_cod", "returned"}
+
 CHANNELS = [
     ("backoffice", "Back office"),
     ("scan", "Scan screen"),

@@ -294,6 +294,9 @@ class SaleOrder(models.Model):
         effect = getattr(self, f"_cc_after_{target}", None)
         if effect:
             effect(**details)
+        if channel in const.PERSON_CHANNELS and target in const.CARRIER_STATES:
+            # a person overrules the courier: its updates no longer move these shipments
+            self._cc_shipments().cc_tracking_manual = True
         self._cc_log_events(events)
         self._cc_notify(events)
         return events
@@ -811,6 +814,80 @@ class SaleOrder(models.Model):
         if expired:
             expired._cc_transition("expired", channel="cron", note=_("Not collected in time."))
         return expired
+
+    # ------------------------------------------------------------------ couriers
+
+    def _cc_shipments(self):
+        """The orders' deliveries handed to a courier with a connector."""
+        return self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_tracking_ref
+            and p.carrier_id.delivery_type in ("cc_ghn", "cc_dhl")
+        )
+
+    def _cc_ship_with_carrier(self, carrier, channel="backoffice"):
+        """Create the shipment at the courier (tracking number, label), then ship the order."""
+        self.ensure_one()
+        if self.cc_state not in ("preparing", "failed"):
+            raise UserError(_("%(order)s cannot be shipped now (it is %(state)s).", order=self.name,
+                              state=dict(self._fields["cc_state"]._description_selection(self.env))[self.cc_state]))
+        if (self.cc_payment_method == "cod" and self.cc_payment_state != "paid"
+                and not carrier.allow_cash_on_delivery):
+            raise UserError(_(
+                "%(carrier)s does not collect cash on delivery: choose a courier that does for %(order)s.",
+                carrier=carrier.name, order=self.name,
+            ))
+        pickings = self._cc_store_deliveries()
+        if len(pickings) != 1:
+            raise UserError(_("%(order)s needs exactly one delivery to ship (it has %(count)s).",
+                              order=self.name, count=len(pickings)))
+        pickings.carrier_id = carrier
+        pickings.send_to_shipper()
+        self.write({
+            "carrier_id": carrier.id,
+            "cc_courier_name": carrier.name,
+            "cc_tracking_ref": pickings.carrier_tracking_ref,
+        })
+        return self._cc_transition("shipped", channel=channel)
+
+    def _cc_follow_carrier(self, target, channel="webhook", note=None):
+        """Move ship-from-store orders to what the courier reports, through the table:
+        delivered becomes awaiting COD when cash is to be remitted; returned passes by failed."""
+        for order in self.filtered(lambda o: o.cc_fulfilment == "ship"):
+            goal = target
+            if goal == "delivered" and order.cc_payment_method == "cod" and order.cc_payment_state != "paid":
+                goal = "awaiting_cod"
+            for step in order._cc_path_to(goal):
+                order._cc_transition(step, channel=channel, note=note)
+
+    def _cc_path_to(self, goal):
+        """The shortest way from the order's state to ``goal`` in the table (empty when the
+        order is there already or cannot get there)."""
+        self.ensure_one()
+        if self.cc_state == goal:
+            return []
+        paths = {self.cc_state: []}
+        frontier = [self.cc_state]
+        while frontier:
+            state = frontier.pop(0)
+            for fulfilment, source, target in const.TRANSITION_TABLE:
+                if fulfilment == self.cc_fulfilment and source == state and target not in paths \
+                        and target in const.CARRIER_STATES | {"shipped"}:
+                    paths[target] = [*paths[state], target]
+                    if target == goal:
+                        return paths[target]
+                    frontier.append(target)
+        return []
+
+    def action_cc_print_label(self):
+        self.ensure_one()
+        shipments = self._cc_shipments() or self.picking_ids.filtered("carrier_tracking_ref")
+        if not shipments:
+            raise UserError(_("%(order)s has no shipment with a label.", order=self.name))
+        return shipments[:1].action_cc_print_label()
+
+    def action_cc_resume_tracking(self):
+        self._cc_shipments().action_cc_resume_tracking()
+        return True
 
     # ------------------------------------------------------------------ actions
 

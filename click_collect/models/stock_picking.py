@@ -1,8 +1,28 @@
-from odoo import models
+import base64
+import logging
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from .delivery_carrier import DELIVERY_STATES
+
+_logger = logging.getLogger(__name__)
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    cc_delivery_state = fields.Selection(
+        DELIVERY_STATES, string="Carrier Tracking", copy=False, readonly=True, index="btree_not_null",
+        help="Where the courier says the shipment is (OCA delivery_state vocabulary).",
+    )
+    cc_carrier_status = fields.Char(string="Carrier Status", copy=False, readonly=True)
+    cc_carrier_status_date = fields.Datetime(string="Carrier Status Date", copy=False, readonly=True)
+    cc_tracking_manual = fields.Boolean(
+        string="Tracking Set by Hand", copy=False,
+        help="A person changed the shipment's state: the courier's updates no longer move it, "
+             "until automatic tracking is resumed.",
+    )
 
     def _action_done(self):
         """The flow of a Click & Collect order follows its goods: sent from the source
@@ -16,3 +36,79 @@ class StockPicking(models.Model):
             # the timeline still names that person.
             orders.sudo()._cc_sync_with_stock(channel=self.env.context.get("cc_channel", "backoffice"))
         return res
+
+    def _add_delivery_cost_to_so(self):
+        """A web order's shipping was charged by the web shop: the courier's cost is not added."""
+        if self.sale_id.cc_fulfilment:
+            return None
+        return super()._add_delivery_cost_to_so()
+
+    # ------------------------------------------------------------------ labels
+
+    def _cc_attach_label(self, name, content, mimetype):
+        self.ensure_one()
+        return self.env["ir.attachment"].create({
+            "name": name,
+            "datas": base64.b64encode(content),
+            "mimetype": mimetype,
+            "res_model": self._name,
+            "res_id": self.id,
+        })
+
+    def _cc_labels(self):
+        self.ensure_one()
+        return self.env["ir.attachment"].search([
+            ("res_model", "=", self._name), ("res_id", "=", self.id),
+            ("name", "=like", f"%-{self.carrier_tracking_ref}.%"),
+        ], order="id desc") if self.carrier_tracking_ref else self.env["ir.attachment"]
+
+    def action_cc_print_label(self):
+        """Print the shipment's label again: the stored one, or the carrier's copy of it; never
+        a new shipment."""
+        self.ensure_one()
+        labels = self._cc_labels()
+        reprint = getattr(self.carrier_id, f"{self.carrier_id.delivery_type}_print_label", None)
+        if not labels and self.carrier_tracking_ref and reprint:
+            labels = reprint(self)
+        if not labels:
+            raise UserError(_("%(picking)s has no shipping label.", picking=self.name))
+        label = labels.filtered(lambda a: a.mimetype == "application/pdf")[:1] or labels[:1]
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{label.id}?download=true", "target": "new"}
+
+    # ------------------------------------------------------------------ tracking
+
+    def _cc_apply_carrier_status(self, status, channel="webhook"):
+        """The courier says where the shipment is: record it and move the order on.
+
+        :return: True when the tracking changed
+        """
+        self.ensure_one()
+        table = self.carrier_id._cc_status_table()
+        if not status or status not in table:
+            if status:
+                _logger.info("%s: unknown status %r of %s", self.carrier_id.name, status, self.carrier_tracking_ref)
+            return False
+        if self.cc_tracking_manual:
+            _logger.info("%s: %s set by hand, carrier status %s not applied", self.name,
+                         self.carrier_tracking_ref, status)
+            return False
+        tracking_state, target = table[status]
+        if status == self.cc_carrier_status:
+            return False
+        self.write({
+            "cc_carrier_status": status,
+            "cc_delivery_state": tracking_state,
+            "cc_carrier_status_date": fields.Datetime.now(),
+        })
+        order = self.sale_id
+        if target and order.cc_fulfilment == "ship":
+            note = _("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
+                     ref=self.carrier_tracking_ref)
+            # sudo: the courier (webhook, polling job) moves the order, not a user.
+            order.sudo()._cc_follow_carrier(target, channel=channel, note=note)
+        return True
+
+    def action_cc_resume_tracking(self):
+        """Let the courier's updates move the shipment again."""
+        self.write({"cc_tracking_manual": False, "cc_carrier_status": False})
+        return True

@@ -1,1 +1,11 @@
-from . import test_eshop, test_flow, test_payment, test_queries, test_scan, test_security, test_stock, test_ui
+from . import (
+    test_couriers,
+    test_eshop,
+    test_flow,
+    test_payment,
+    test_queries,
+    test_scan,
+    test_security,
+    test_stock,
+    test_ui,
+)

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -11,10 +11,20 @@ class ClickCollectShip(models.TransientModel):
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
     carrier_id = fields.Many2one("delivery.carrier", string="Courier")
     courier_name = fields.Char(help="For a courier without a connector in Odoo.")
-    tracking_ref = fields.Char(string="Tracking Number", required=True)
+    tracking_ref = fields.Char(string="Tracking Number",
+                               help="Typed in for a courier without a connector; a connector gives its own.")
+    has_connector = fields.Boolean(compute="_compute_has_connector")
+
+    @api.depends("carrier_id")
+    def _compute_has_connector(self):
+        for wizard in self:
+            wizard.has_connector = wizard.carrier_id.delivery_type in ("cc_ghn", "cc_dhl")
 
     def action_ship(self):
         self.ensure_one()
+        if self.has_connector:
+            self.order_id._cc_ship_with_carrier(self.carrier_id)
+            return {"type": "ir.actions.act_window_close"}
         if not self.carrier_id and not (self.courier_name or "").strip():
             raise UserError(_("Choose a courier or type its name."))
         if not (self.tracking_ref or "").strip():

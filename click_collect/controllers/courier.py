@@ -1,0 +1,37 @@
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+from ..models.click_collect_courier_event import WebhookRefused
+
+_logger = logging.getLogger(__name__)
+
+
+class CourierWebhook(http.Controller):
+
+    @http.route("/click_collect/courier/<int:carrier_id>/webhook", type="http", auth="public",
+                methods=["POST"], csrf=False, save_session=False)
+    def courier_webhook(self, carrier_id, **kwargs):
+        """A courier's status callback: checked, stored once, answered at once, applied after."""
+        # sudo: the caller is a courier, not a user; the token and signature checked below
+        # decide whether it is heard.
+        carrier = request.env["delivery.carrier"].sudo().browse(carrier_id).exists()
+        if not carrier or carrier.delivery_type != "cc_ghn":
+            return self._answer(404, {"error": "unknown carrier"})
+        body = request.httprequest.get_data(cache=False)
+        try:
+            status, answer = request.env["click_collect.courier.event"].sudo()._cc_receive(
+                carrier, request.httprequest.headers, body,
+            )
+        except WebhookRefused as refused:
+            _logger.warning("Courier webhook of %s refused (%s) from %s", carrier.name, refused.reason,
+                            request.httprequest.remote_addr)
+            return self._answer(refused.status, {"error": refused.reason})
+        return self._answer(status, answer)
+
+    @staticmethod
+    def _answer(status, payload):
+        return request.make_response(json.dumps(payload), headers=[("Content-Type", "application/json")],
+                                     status=status)

@@ -1,0 +1,282 @@
+import json
+import time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+
+from .common import ClickCollectCommon
+from .couriers.dhl_server import FakeDhl
+from .couriers.ghn_server import FakeGhn, sign
+
+
+@tagged("post_install", "-at_install")
+class TestCouriers(ClickCollectCommon, HttpCase):
+    """Both connectors against real HTTP and SOAP servers on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ghn_server = FakeGhn().start()
+        cls.addClassCleanup(cls.ghn_server.stop)
+        cls.dhl_server = FakeDhl().start()
+        cls.addClassCleanup(cls.dhl_server.stop)
+        product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
+        cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
+            {
+                "name": "GHN test", "delivery_type": "cc_ghn", "product_id": product.id,
+                "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+                "cc_timeout": 2.0, "cc_retries": 1, "allow_cash_on_delivery": True,
+                "cc_webhook_secret": "whsec-123", "cc_webhook_hmac_secret": "hmac-456",
+            },
+            {
+                "name": "DHL test", "delivery_type": "cc_dhl", "product_id": product.id,
+                "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
+                "cc_dhl_account": "950000000", "cc_timeout": 2.0, "cc_retries": 1, "cc_dhl_label_format": "ZPL",
+            },
+        ])
+        cls.product_1.weight = 0.8
+        cls.customer.write({"street2": "Ward 10", "state_id": False})
+
+    def _preparing(self, method="cod", **kwargs):
+        order = self._order("ship", method=method, **kwargs)
+        if method in ("online", "transfer"):
+            self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        return order
+
+    def _ship(self, order, carrier):
+        wizard = self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": carrier.id})
+        self.assertTrue(wizard.has_connector)
+        wizard.action_ship()
+        return order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+
+    def _creates(self, server, path):
+        return [r for r in server.requests if r[0] == "POST" and path in r[1]]
+
+    def _webhook(self, body, *, token="whsec-123", key="hmac-456", stamp=None, signature=None):
+        raw = json.dumps(body).encode() if isinstance(body, dict) else body
+        stamp = str(int(time.time())) if stamp is None else stamp
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["X-Webhook-Token"] = token
+        if key:
+            headers["X-Webhook-Timestamp"] = stamp
+            headers["X-Webhook-Signature"] = signature or sign(key, stamp, raw)
+        return self.url_open(f"/click_collect/courier/{self.ghn.id}/webhook", data=raw, headers=headers)
+
+    def _process(self):
+        self.env["click_collect.courier.event"]._cc_cron_process()
+
+    # ------------------------------------------------------------------ shipping
+
+    def test_ghn_ships_with_label_and_cod(self):
+        order = self._preparing("cod")
+        creates = len(self._creates(self.ghn_server, "/shipping-order/create"))
+        picking = self._ship(order, self.ghn)
+        self.assertEqual(len(self._creates(self.ghn_server, "/shipping-order/create")), creates + 1)
+        self.assertEqual(order.cc_state, "shipped")
+        self.assertEqual(picking.state, "done")
+        self.assertTrue(picking.carrier_tracking_ref.startswith("GHN"))
+        self.assertEqual(order.cc_tracking_ref, picking.carrier_tracking_ref)
+        created = json.loads(self._creates(self.ghn_server, "/shipping-order/create")[-1][2])
+        self.assertGreater(created["cod_amount"], 0, "the amount to collect is sent to the courier")
+        self.assertEqual(created["to_name"], self.customer.name)
+        self.assertEqual(created["weight"], 800)
+        labels = picking._cc_labels()
+        self.assertEqual(labels.mimetype, "application/pdf")
+        self.assertTrue(labels.raw.startswith(b"%PDF"))
+        self.assertEqual(self.ghn.get_tracking_link(picking),
+                         f"https://donhang.ghn.vn/?order_code={picking.carrier_tracking_ref}")
+        # printing again never creates a second shipment
+        action = order.action_cc_print_label()
+        self.assertIn(f"/web/content/{labels.id}", action["url"])
+        self.assertEqual(len(self._creates(self.ghn_server, "/shipping-order/create")), creates + 1)
+
+    def test_dhl_ships_with_zpl_label_and_cancels(self):
+        order = self._preparing("online")
+        picking = self._ship(order, self.dhl)
+        waybill = picking.carrier_tracking_ref
+        self.assertIn(waybill, self.dhl_server.shipments)
+        label = picking._cc_labels()
+        self.assertEqual(label.name, f"DHL-{waybill}.zpl")
+        self.assertTrue(label.raw.startswith(b"^XA"))
+        self.assertIn("AWB=" + waybill, self.dhl.get_tracking_link(picking))
+        picking.cancel_shipment()
+        self.assertEqual(self.dhl_server.shipments[waybill]["events"][-1], "CA")
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertEqual(picking.cc_delivery_state, "canceled_shipment")
+
+    def test_rates(self):
+        order = self._order("ship", method="online", confirm=False)
+        ghn_rate = self.ghn.rate_shipment(order)
+        dhl_rate = self.dhl.rate_shipment(order)
+        self.assertTrue(ghn_rate["success"], ghn_rate)
+        self.assertTrue(dhl_rate["success"], dhl_rate)
+        self.assertGreater(dhl_rate["price"], 0)
+
+    def test_cod_only_with_a_courier_that_collects_it(self):
+        order = self._preparing("cod")
+        with self.assertRaises(UserError) as refusal:
+            self._ship(order, self.dhl)
+        self.assertIn("does not collect cash on delivery", str(refusal.exception))
+        self.assertEqual(order.cc_state, "preparing")
+        self.assertFalse(self.dhl_server.shipments)
+
+    def test_connection_button(self):
+        self.assertEqual(self.ghn.action_cc_test_connection()["params"]["type"], "success")
+        self.assertEqual(self.dhl.action_cc_test_connection()["params"]["type"], "success")
+        self.dhl.cc_dhl_password = "wrong"
+        with self.assertRaises(UserError) as refusal:
+            self.dhl.action_cc_test_connection()
+        self.assertIn("Authentication failed", str(refusal.exception))
+
+    # ------------------------------------------------------------------ faults
+
+    def test_courier_faults_are_clear_and_change_nothing(self):
+        order = self._preparing("cod")
+        for mode, times, expected in (
+            ("5xx", 2, "GHN failed (HTTP 502)"),
+            ("garbage", 1, "not JSON"),
+            ("timeout", 2, "could not be reached"),
+        ):
+            with self.subTest(mode=mode):
+                self.ghn_server.fail(mode, times, delay=3)
+                with self.assertRaises(UserError) as refusal:
+                    self._ship(order, self.ghn)
+                self.assertIn(expected, str(refusal.exception))
+                self.assertEqual(order.cc_state, "preparing")
+                self.assertFalse(order.cc_tracking_ref)
+        self.ghn.cc_ghn_token = "wrong"
+        with self.assertRaises(UserError) as refusal:
+            self._ship(order, self.ghn)
+        self.assertIn("Token is not valid", str(refusal.exception))
+        self.ghn.cc_ghn_token = "ghn-test-token"
+        self.ghn_server.fail("5xx", 1)  # one failure: the retry succeeds
+        self._ship(order, self.ghn)
+        self.assertEqual(order.cc_state, "shipped")
+
+    # ------------------------------------------------------------------ webhook
+
+    def test_webhook_delivered_cod_and_replay(self):
+        order = self._preparing("cod")
+        picking = self._ship(order, self.ghn)
+        code = picking.carrier_tracking_ref
+        body = self.ghn_server.webhook_payload(code, "delivering")
+        response = self._webhook(body)
+        self.assertEqual((response.status_code, response.json()), (200, {"status": "accepted"}))
+        self._process()
+        self.assertEqual(picking.cc_delivery_state, "in_transit")
+        self.assertEqual(order.cc_state, "shipped")
+        delivered = self.ghn_server.webhook_payload(code, "delivered")
+        self.assertEqual(self._webhook(delivered).status_code, 200)
+        self._process()
+        self.assertEqual(order.cc_state, "awaiting_cod", "a delivered COD order waits for the remittance")
+        self.assertEqual(order.cc_event_ids.sorted("id")[-1].channel, "webhook")
+        self.assertEqual(picking.cc_delivery_state, "customer_delivered")
+        # the same event again changes nothing
+        events = self.env["click_collect.courier.event"].search_count([])
+        replay = self._webhook(delivered)
+        self.assertEqual((replay.status_code, replay.json()), (200, {"status": "duplicate"}))
+        self.assertEqual(self.env["click_collect.courier.event"].search_count([]), events)
+
+    def test_webhook_refusals_change_nothing(self):
+        order = self._preparing("cod")
+        code = self._ship(order, self.ghn).carrier_tracking_ref
+        body = self.ghn_server.webhook_payload(code, "delivered")
+        Event = self.env["click_collect.courier.event"]
+        cases = [
+            ("no token", {"token": None}, 401),
+            ("bad token", {"token": "guess"}, 401),
+            ("no signature", {"key": None}, 401),
+            ("bad signature", {"signature": "00" * 32}, 401),
+            ("replayed later", {"stamp": str(int(time.time()) - 3600)}, 401),
+        ]
+        for name, kwargs, status in cases:
+            with self.subTest(name):
+                self.assertEqual(self._webhook(body, **kwargs).status_code, status)
+        self.assertEqual(self._webhook(b"{not json").status_code, 400)
+        self.assertEqual(self._webhook({"Status": "delivered"}).status_code, 400)
+        self.assertEqual(self._webhook(b"x" * (300 * 1024)).status_code, 413)
+        unknown = self.url_open("/click_collect/courier/999999/webhook", data=b"{}")
+        self.assertEqual(unknown.status_code, 404)
+        self.assertFalse(Event.search([("tracking_ref", "=", code)]))
+        self._process()
+        self.assertEqual(order.cc_state, "shipped")
+
+    def test_webhook_failed_then_returned(self):
+        order = self._preparing("online")
+        picking = self._ship(order, self.ghn)
+        code = picking.carrier_tracking_ref
+        stock = self.product_1.with_context(warehouse_id=self.store_a.id)
+        on_hand = stock.qty_available
+        self._webhook(self.ghn_server.webhook_payload(code, "delivery_fail"))
+        self._process()
+        self.assertEqual(order.cc_state, "failed")
+        self._webhook(self.ghn_server.webhook_payload(code, "returned"))
+        self._process()
+        self.assertEqual(order.cc_state, "returned")
+        stock.invalidate_recordset()
+        self.assertEqual(stock.qty_available, on_hand + 1, "the goods are back in the store's stock")
+
+    def test_unknown_tracking_number_is_kept_and_ignored(self):
+        body = {"OrderCode": "GHN-NOT-OURS", "Status": "delivered", "Type": "switch_status", "Time": "x"}
+        self.assertEqual(self._webhook(body).status_code, 200)
+        self._process()
+        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", "GHN-NOT-OURS")])
+        self.assertEqual(event.state, "ignored")
+
+    # ------------------------------------------------------------------ polling and manual override
+
+    def test_polling_both_couriers(self):
+        ghn_order, dhl_order = self._preparing("online"), self._preparing("online")
+        ghn_picking, dhl_picking = self._ship(ghn_order, self.ghn), self._ship(dhl_order, self.dhl)
+        Carrier = self.env["delivery.carrier"]
+        open_shipments = self.env["stock.picking"].search(Carrier._cc_open_shipments_domain())
+        self.assertEqual(open_shipments & (ghn_picking | dhl_picking), ghn_picking | dhl_picking)
+        self.ghn_server.set_status(ghn_picking.carrier_tracking_ref, "delivered")
+        self.dhl_server.add_event(dhl_picking.carrier_tracking_ref, "PU")
+        self.dhl_server.add_event(dhl_picking.carrier_tracking_ref, "OK")
+        calls = len(self.dhl_server.requests)
+        changed = Carrier._cc_poll(ghn_picking | dhl_picking)
+        self.assertEqual(changed, ghn_picking | dhl_picking)
+        self.assertEqual(len(self.dhl_server.requests), calls + 1, "one tracking call for the DHL batch")
+        self.assertEqual((ghn_order.cc_state, dhl_order.cc_state), ("delivered", "delivered"))
+        self.assertFalse(Carrier._cc_poll(ghn_picking | dhl_picking), "polling again changes nothing")
+        self.assertFalse(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & ghn_picking,
+                         "a delivered shipment is no longer polled")
+
+    def test_polling_survives_a_failing_courier(self):
+        order = self._preparing("online")
+        picking = self._ship(order, self.dhl)
+        self.dhl_server.add_event(picking.carrier_tracking_ref, "OK")
+        self.dhl_server.fail("5xx", 2)
+        self.assertFalse(self.env["delivery.carrier"]._cc_poll(picking))
+        self.assertEqual(order.cc_state, "shipped", "nothing lost: the next run will try again")
+        self.env["delivery.carrier"]._cc_poll(picking)
+        self.assertEqual(order.cc_state, "delivered")
+
+    def test_manual_change_stops_automatic_updates(self):
+        order = self._preparing("online")
+        picking = self._ship(order, self.ghn)
+        order._cc_transition("failed", channel="backoffice", note="customer called: wrong address")
+        self.assertTrue(picking.cc_tracking_manual)
+        self._webhook(self.ghn_server.webhook_payload(picking.carrier_tracking_ref, "delivered"))
+        self._process()
+        self.assertEqual(order.cc_state, "failed", "the person's decision stands")
+        self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
+        self.env["delivery.carrier"]._cc_poll(picking)
+        self.assertEqual(order.cc_state, "failed")
+        order.action_cc_resume_tracking()
+        self.env["delivery.carrier"]._cc_poll(picking)
+        self.assertEqual(order.cc_state, "delivered", "back on automatic tracking")
+
+    def test_event_listing_is_for_managers(self):
+        Event = self.env["click_collect.courier.event"]
+        self.assertTrue(Event.with_user(self.user_manager).search([]) is not None)
+        with self.assertRaises(AccessError):
+            Event.with_user(self.user_store_a).search([])
+        self.assertEqual(self.ghn.with_user(self.user_manager).cc_webhook_url,
+                         f"{self.ghn.get_base_url()}/click_collect/courier/{self.ghn.id}/webhook")
+        with self.assertRaises(AccessError):
+            self.ghn.with_user(self.user_manager).read(["cc_ghn_token"])
