@@ -36,7 +36,7 @@ def odoo_server():
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
-         f"--http-port={port}", "--http-interface=127.0.0.1", "--max-cron-threads=0",
+         f"--http-port={port}", "--http-interface=127.0.0.1", "--max-cron-threads=1",
          "--log-level=warn"],
         stdout=log, stderr=subprocess.STDOUT,
     )

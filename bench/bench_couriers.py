@@ -1,0 +1,127 @@
+"""Benchmark of the courier status sync.
+
+- Polling 1,000 open shipments per courier (GHN: one call per shipment, its API has no batch
+  status; DHL Express: one tracking call per batch of 200): time, SQL queries, calls made.
+- Status callbacks: events received and applied per second (checks, storage, processing; the
+  HTTP layer aside), and queries per event.
+
+The couriers are the project's test servers on 127.0.0.1. Run with ``./run bench couriers``.
+"""
+
+import argparse
+import json
+import time
+
+import odoo
+from odoo import Command, api, sql_db
+from odoo.modules.registry import Registry
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--shipments", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=500)
+    return parser.parse_args()
+
+
+def shipped_orders(env, carrier, store, count, prefix):
+    partner = env["res.partner"].create({"name": f"Bench {prefix}", "street": "Main 1", "city": "Ghent",
+                                         "phone": "1", "country_id": env.ref("base.be").id})
+    product = env["product.product"].create({"name": f"Bench {prefix}", "type": "consu", "is_storable": True})
+    env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, count * 2)
+    orders = env["sale.order"].create([{
+        "partner_id": partner.id, "cc_fulfilment": "ship", "cc_store_id": store.id, "cc_payment_method": "transfer",
+        "carrier_id": carrier.id, "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+    } for _ in range(count)])
+    orders.action_confirm()
+    # cash on delivery: accepted unpaid, and "delivered" makes them wait for the remittance
+    orders.write({"cc_payment_method": "cod"})
+    orders._cc_transition("accepted")
+    orders._cc_transition("preparing")
+    for order in orders:
+        order.write({"cc_tracking_ref": f"{prefix}{order.id:08d}", "cc_courier_name": carrier.name})
+    orders._cc_transition("shipped")
+    env.cr.commit()
+    return orders
+
+
+def main():
+    args = parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    registry = Registry(args.database)
+    # the addon is importable once Odoo knows its addons path
+    from odoo.addons.click_collect.tests.couriers.dhl_server import FakeDhl
+    from odoo.addons.click_collect.tests.couriers.ghn_server import FakeGhn
+
+    ghn_server, dhl_server = FakeGhn().start(), FakeDhl().start()
+    rows = []
+    try:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            env.company.stock_text_confirmation = False
+            store = env["stock.warehouse"].search([("code", "=", "BCS")]) or env["stock.warehouse"].create(
+                {"name": "Bench Courier Store", "code": "BCS", "cc_is_store": True})
+            product = env["product.product"].create({"name": "Bench courier fee", "type": "service"})
+            ghn, dhl = env["delivery.carrier"].create([
+                {"name": "Bench GHN", "delivery_type": "cc_ghn", "product_id": product.id,
+                 "cc_endpoint_url": ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+                 "allow_cash_on_delivery": True, "cc_webhook_secret": "bench-token"},
+                {"name": "Bench DHL", "delivery_type": "cc_dhl", "product_id": product.id,
+                 "cc_endpoint_url": dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
+                 "cc_dhl_account": "950000000"},
+            ])
+            for carrier, prefix, register in (
+                (ghn, "GHNB", lambda code: ghn_server.orders.__setitem__(code, {
+                    "status": "delivered", "cod_amount": 10, "payload": {}, "log": []})),
+                (dhl, "77", lambda code: dhl_server.shipments.__setitem__(code, {"events": ["SD", "PU", "OK"]})),
+            ):
+                orders = shipped_orders(env, carrier, store, args.shipments, prefix)
+                for code in orders.mapped("cc_tracking_ref"):
+                    register(code)
+                server = ghn_server if carrier == ghn else dhl_server
+                calls = len(server.requests)
+                env.invalidate_all()
+                queries = sql_db.sql_counter
+                start = time.perf_counter()
+                env["delivery.carrier"]._cc_cron_poll_shipments()
+                elapsed = time.perf_counter() - start
+                moved = env["sale.order"].search_count([("id", "in", orders.ids), ("cc_state", "=", "awaiting_cod")])
+                rows.append((f"poll {args.shipments} {carrier.name.split()[-1]} shipments", args.shipments,
+                             elapsed, sql_db.sql_counter - queries, len(server.requests) - calls, moved))
+
+            # status callbacks: receive + apply
+            orders = shipped_orders(env, ghn, store, args.events, "GHNW")
+            for code in orders.mapped("cc_tracking_ref"):
+                ghn_server.orders[code] = {"status": "delivering", "cod_amount": 10, "payload": {}, "log": []}
+            Event = env["click_collect.courier.event"]
+            bodies = [json.dumps(ghn_server.webhook_payload(code, "delivered")).encode()
+                      for code in orders.mapped("cc_tracking_ref")]
+            headers = {"X-Webhook-Token": "bench-token"}
+            queries = sql_db.sql_counter
+            start = time.perf_counter()
+            for body in bodies:
+                Event._cc_receive(ghn, headers, body)
+            Event._cc_cron_process(limit=len(bodies))
+            elapsed = time.perf_counter() - start
+            moved = env["sale.order"].search_count([("id", "in", orders.ids), ("cc_state", "=", "awaiting_cod")])
+            rows.append((f"{args.events} status callbacks", args.events, elapsed, sql_db.sql_counter - queries, 0,
+                         moved))
+            cr.rollback()
+    finally:
+        ghn_server.stop()
+        dhl_server.stop()
+
+    print()
+    print("click_collect courier benchmark")
+    print()
+    print("| operation | seconds | per second | SQL queries | per item | courier calls | orders moved |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, items, elapsed, queries, calls, moved in rows:
+        print(f"| {name} | {elapsed:.1f} | {items / elapsed:.0f} | {queries} | {queries / items:.1f} "
+              f"| {calls} | {moved} |")
+
+
+if __name__ == "__main__":
+    main()
