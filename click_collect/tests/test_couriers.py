@@ -246,6 +246,22 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.assertFalse(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & ghn_picking,
                          "a delivered shipment is no longer polled")
 
+    def test_dhl_polling_failed_then_returned(self):
+        order = self._preparing("online")
+        picking = self._ship(order, self.dhl)
+        stock = self.product_1.with_context(warehouse_id=self.store_a.id)
+        on_hand = stock.qty_available
+        self.dhl_server.add_event(picking.carrier_tracking_ref, "PU")
+        self.dhl_server.add_event(picking.carrier_tracking_ref, "NH")
+        self.env["delivery.carrier"]._cc_poll(picking)
+        self.assertEqual((order.cc_state, picking.cc_delivery_state), ("failed", "incidence"))
+        self.dhl_server.add_event(picking.carrier_tracking_ref, "RT")
+        self.env["delivery.carrier"]._cc_poll(picking)
+        self.assertEqual((order.cc_state, picking.cc_delivery_state), ("returned", "warehouse_delivered"))
+        stock.invalidate_recordset()
+        self.assertEqual(stock.qty_available, on_hand + 1)
+        self.assertEqual(order.cc_event_ids.sorted("id")[-1].channel, "cron")
+
     def test_polling_survives_a_failing_courier(self):
         order = self._preparing("online")
         picking = self._ship(order, self.dhl)
