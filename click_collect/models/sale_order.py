@@ -769,14 +769,15 @@ class SaleOrder(models.Model):
             for move, qty in quantities.items():
                 product_qty = move.product_uom._compute_quantity(qty, move.product_id.uom_id)
                 delivered[move.product_id] = delivered.get(move.product_id, 0.0) + product_qty
+            # sudo: the delivery now leaves from the turnover store, which the store staff do
+            # not manage (same reason as the transfer in _cc_transfer). Its goods, reserved at
+            # the store until now, are the ones the transfer takes.
+            picking_sudo = picking.sudo()
+            picking_sudo.do_unreserve()
             order._cc_transfer(store, turnover, delivered, _(
                 "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
                 order=order.name, turnover=turnover.name, store=store.name,
             ))
-            # sudo: the delivery now leaves from the turnover store, which the store staff do
-            # not manage (same reason as the transfer above).
-            picking_sudo = picking.sudo()
-            picking_sudo.do_unreserve()
             picking_sudo.write({
                 "picking_type_id": turnover.out_type_id.id,
                 "location_id": turnover.lot_stock_id.id,

@@ -312,6 +312,29 @@ class TestStockFlow(StockFlowCommon):
             [("TSA", "TSC"), ("TSC", "TSA")],
         )
 
+    def test_turnover_pickup_through_transit(self):
+        order = self._web_order(lines=[(self.scarce, 3)], shop=self.turnover_shop)
+        self.assertOnHand(self.scarce, {"S": 0, "B": 0, "C": 10}, "order")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self._validate(self._supply_pickings(order, self.central))
+        self.assertOnHand(self.scarce, {"S": 0, "B": 0, "C": 7}, "transit")
+        self._validate(self._receipts(order))
+        self.assertEqual(order.cc_state, "ready")
+        self.assertOnHand(self.scarce, {"S": 3, "B": 0, "C": 7}, "receipt")
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self.assertOnHand(self.scarce, {"S": 0, "B": 0, "C": 7}, "hand-over by S, sold by C")
+        delivery = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.assertEqual(delivery.location_id, self.central.lot_stock_id)
+
+    def test_turnover_expiry_makes_no_transfer(self):
+        order = self._web_order(lines=[(self.product_1, 1)], shop=self.turnover_shop)
+        self._to_ready(order)
+        order._cc_transition("expired")
+        self.assertFalse(order.picking_ids.filtered(lambda p: p.picking_type_code == "internal"))
+        self.assertOnHand(self.product_1, {"S": 100, "B": 100, "C": 100}, "expiry")
+
     def test_no_turnover_no_transfer(self):
         order = self._web_order(lines=[(self.product_1, 1)])
         self.assertEqual(order.cc_revenue_store_id, self.store_a)
