@@ -1,1 +1,12 @@
-from . import test_eshop, test_flow, test_payment, test_queries, test_scan, test_security, test_ui
+from . import (
+    test_api,
+    test_api_queries,
+    test_api_webhooks,
+    test_eshop,
+    test_flow,
+    test_payment,
+    test_queries,
+    test_scan,
+    test_security,
+    test_ui,
+)
