@@ -149,11 +149,12 @@ class ClickCollectWebhookDelivery(models.Model):
         """Post each delivery once; record the outcome and plan the next attempt."""
         if not self:
             return
-        secrets = {shop.id: shop.webhook_secret for shop in self.web_shop_id.sudo()}
+        # the web shop's URL and secret of now: a replay reaches the endpoint it has now
+        shops = {shop.id: (shop.webhook_url, shop.webhook_secret) for shop in self.web_shop_id.sudo()}
         session = requests.Session()
         next_attempt = None
         for delivery in self:
-            values = delivery._post(session, secrets.get(delivery.web_shop_id.id))
+            values = delivery._post(session, *shops[delivery.web_shop_id.id])
             delivery.write(values)
             if values.get("state") == "pending":
                 next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
@@ -161,10 +162,13 @@ class ClickCollectWebhookDelivery(models.Model):
             # sudo: any user whose action failed a delivery plans its retry
             self.env.ref("click_collect.ir_cron_webhook_send").sudo()._trigger(at=next_attempt)
 
-    def _post(self, session, secret):
+    def _post(self, session, url, secret):
         """One attempt; returns the values to write."""
         now = fields.Datetime.now()
-        values = {"attempt_count": self.attempt_count + 1, "last_attempt_at": now}
+        values = {"attempt_count": self.attempt_count + 1, "last_attempt_at": now, "url": url or self.url}
+        if not url:
+            return dict(values, state="failed", last_status_code=0,
+                        last_error=self.env._("The web shop has no webhook URL any more."))
         if not secret:
             return dict(values, state="failed", last_status_code=0,
                         last_error=self.env._("The web shop has no webhook secret: nothing is sent unsigned."))
@@ -177,7 +181,7 @@ class ClickCollectWebhookDelivery(models.Model):
             SIGNATURE_HEADER: sign(secret, body),
         }
         try:
-            response = session.post(self.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+            response = session.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
         except requests.RequestException as exc:
             status, error = 0, str(exc)[:1000] or exc.__class__.__name__
         else:

@@ -101,6 +101,12 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         delivery.action_replay()
         self.assertEqual(delivery.state, "failed")
         self.assertIn("secret", delivery.last_error)
+        self.assertFalse(self.receiver.received)
+        # the web shop fixed its endpoint: a replay goes to the URL it has now
+        self.shop.write({"webhook_secret": "test-secret", "webhook_url": self.receiver.url})
+        delivery.action_replay()
+        self.assertEqual((delivery.state, delivery.url), ("done", self.receiver.url))
+        self.assertEqual(len(self.receiver.received), 1)
 
     def test_api_key_button(self):
         action = self.shop.action_new_api_key()
