@@ -25,6 +25,7 @@
     "data": [
         # groups first: the access rules and menus name them
         "security/click_collect_security.xml",
+        "security/click_collect_api_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         # actions before the menus that open them
@@ -39,6 +40,10 @@
         "wizards/click_collect_ship_views.xml",
         "wizards/click_collect_handover_views.xml",
         "views/menus.xml",
+        # web-shop API: the job and the provider, then the views (they add a menu under the
+        # configuration menu above)
+        "data/click_collect_api_data.xml",
+        "views/click_collect_api_views.xml",
     ],
     "demo": [
         "demo/click_collect_demo.xml",

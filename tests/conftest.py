@@ -7,7 +7,9 @@ data) on 127.0.0.1. Settings come from the environment set by ``./run test``.
 import os
 import socket
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -99,3 +101,77 @@ def client(odoo_server):
     def login(user, password=None):
         return OdooClient(odoo_server, user, password or user)
     return login
+
+
+# ---------------------------------------------------------------- web-shop API
+
+API_PREFIX = "/api/click_collect/v1"
+WEBHOOK_SECRET = "e2e-webhook-secret"
+
+
+class WebhookReceiver:
+    """The web shop's webhook endpoint: a real HTTP server on 127.0.0.1 keeping what it gets."""
+
+    def __init__(self):
+        self.received = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.lock:
+                    receiver.received.append({"headers": dict(self.headers), "body": body})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/click-collect"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self):
+        with self.lock:
+            return list(self.received)
+
+    def wait_for(self, predicate, timeout=60):
+        """Wait until ``predicate(received)`` is true; return the webhooks received."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            received = self.events()
+            if predicate(received):
+                return received
+            time.sleep(0.2)
+        return self.events()
+
+
+class WebShopApi:
+    """A web shop's client of the API: an API key and JSON over HTTP."""
+
+    def __init__(self, url, key):
+        self.base = url + API_PREFIX
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {key}"
+
+    def request(self, method, path, body=None, **kwargs):
+        return self.session.request(method, self.base + path, json=body, timeout=120, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def web_shop(odoo_server, client):
+    """The demo web shop, ready for the API: a new API key of its technical user (made with the
+    web shop's "New API Key" button, as an administrator does) and its webhooks posted to a
+    receiver on 127.0.0.1."""
+    admin = client("admin", "admin")
+    shop_id = admin.call("click_collect.web.shop", "search", [("code", "=", "DEMO")])[0]
+    receiver = WebhookReceiver()
+    admin.call("click_collect.web.shop", "write", [shop_id],
+               {"webhook_url": receiver.url, "webhook_secret": WEBHOOK_SECRET})
+    action = admin.call("click_collect.web.shop", "action_new_api_key", [shop_id])
+    key = action["context"]["default_key"]
+    yield {"api": WebShopApi(odoo_server, key), "key": key, "receiver": receiver, "shop_id": shop_id,
+           "secret": WEBHOOK_SECRET, "url": odoo_server}
+    receiver.server.shutdown()
+    receiver.server.server_close()

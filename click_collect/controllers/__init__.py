@@ -1,1 +1,1 @@
-from . import courier
+from . import api, courier

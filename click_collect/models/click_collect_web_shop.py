@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class ClickCollectWebShop(models.Model):
@@ -53,3 +54,47 @@ class ClickCollectWebShop(models.Model):
         action["domain"] = [("cc_web_shop_id", "=", self.id)]
         action["context"] = {"default_cc_web_shop_id": self.id}
         return action
+
+    # ---- web-shop API
+
+    webhook_delivery_ids = fields.One2many("click_collect.webhook.delivery", "web_shop_id", string="Webhooks")
+    webhook_failed_count = fields.Integer(compute="_compute_webhook_failed_count", string="Failed Webhooks")
+
+    @api.depends("webhook_delivery_ids.state")
+    def _compute_webhook_failed_count(self):
+        counts = dict(self.env["click_collect.webhook.delivery"]._read_group(
+            [("web_shop_id", "in", self.ids), ("state", "=", "failed")], ["web_shop_id"], ["__count"],
+        ))
+        for shop in self:
+            shop.webhook_failed_count = counts.get(shop, 0)
+
+    def action_view_webhook_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("click_collect.action_webhook_deliveries")
+        action["domain"] = [("web_shop_id", "=", self.id)]
+        return action
+
+    def action_new_api_key(self):
+        """Create an API key of the web shop's technical user and show it once."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators create API keys for web shops."))
+        if not self.user_id:
+            raise UserError(self.env._("Give the web shop a technical user first."))
+        if not self.user_id.has_group("click_collect.group_web_shop_api"):
+            raise UserError(self.env._(
+                "The technical user %(user)s must be in the group Web Shop (API).", user=self.user_id.name,
+            ))
+        # sudo as the technical user: API keys are created by their own user; an administrator
+        # asked for it (checked above). The key is shown once and stored hashed.
+        key = self.env["res.users.apikeys"].with_user(self.user_id).sudo()._generate(
+            None, self.env._("Web shop %(shop)s", shop=self.name), None,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.users.apikeys.show",
+            "name": self.env._("API Key of %(shop)s", shop=self.name),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_key": key},
+        }

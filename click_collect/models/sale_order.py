@@ -398,9 +398,10 @@ class SaleOrder(models.Model):
     def _cc_notify_web_shop(self, events):
         """Post the new states to the web shops that sent the orders (signed status webhook).
 
-        Nothing is posted yet: the web shops' status webhooks plug in here.
+        Deliveries are queued in this transaction and sent after commit, retried while the
+        web shop fails (model click_collect.webhook.delivery).
         """
-        return
+        self.env["click_collect.webhook.delivery"]._enqueue(events)
 
     def _cc_notify_pickup_reminder(self):
         """Remind the customers of ready orders that are about to expire.
@@ -1036,3 +1037,95 @@ class SaleOrder(models.Model):
             "Order %(order)s belongs to another store (%(store)s).",
             order=order.name, store=order.cc_store_id.sudo().name,
         )
+
+    # ---- web-shop API
+
+    def _cc_api_describe(self):
+        """The orders as the web-shop API answers them (a list of dicts, in the same order).
+
+        Reads in batch: a fixed number of queries whatever the number of orders.
+        """
+        from ..tools.api_contract import STATUS_CODES, format_datetime
+
+        lines_by_order = {}
+        for line in self.order_line:
+            if not line.display_type and not line.is_delivery:
+                lines_by_order.setdefault(line.order_id.id, []).append(line)
+        events_by_order = {}
+        for event in self.cc_event_ids.sorted(lambda e: (e.date, e.id)):
+            events_by_order.setdefault(event.order_id.id, []).append(event)
+        result = []
+        for order in self:
+            carrier = order.carrier_id
+            tracking_url = None
+            if order.cc_tracking_ref and carrier.tracking_url:
+                tracking_url = carrier.tracking_url.replace("<shipmenttrackingnumber>", order.cc_tracking_ref)
+            result.append({
+                "order_no": order.name,
+                "external_ref": order.cc_external_ref or None,
+                "status": order.cc_state,
+                "status_code": STATUS_CODES.get(order.cc_state),
+                "fulfilment": order.cc_fulfilment,
+                "store": order.cc_store_id.code,
+                "amount_total": order.amount_total,
+                "currency": order.currency_id.name,
+                "paid": order.cc_payment_state == "paid",
+                "amount_paid": order.cc_amount_paid,
+                "payment_method": order.cc_payment_method or None,
+                "lines": [
+                    {
+                        "variant_id": line.product_id.id,
+                        "ean": line.product_id.barcode or None,
+                        "name": line.name,
+                        "qty": line.product_uom_qty,
+                        "price_unit": line.price_unit,
+                    }
+                    for line in lines_by_order.get(order.id, [])
+                ],
+                "carrier": carrier.name or order.cc_courier_name or None,
+                "tracking_ref": order.cc_tracking_ref or None,
+                "tracking_url": tracking_url,
+                "timeline": [
+                    {
+                        "status": event.to_state,
+                        "status_code": STATUS_CODES.get(event.to_state),
+                        "at": format_datetime(event.date),
+                        "store": event.store_id.code or None,
+                    }
+                    for event in events_by_order.get(order.id, [])
+                ],
+                "created_at": format_datetime(order.create_date),
+                "updated_at": format_datetime(order.write_date),
+            })
+        return result
+
+    def _cc_api_register_online_payment(self, amount, reference):
+        """Record an online payment that the web shop's own payment provider confirmed.
+
+        It is a done payment transaction of the "Web Shop Payments" provider, with the web
+        shop's reference, for which Odoo posts an account.payment in the bank journal.
+        """
+        self.ensure_one()
+        provider = self.env.ref("click_collect.payment_provider_web_shop").sudo()
+        journal = self._cc_default_payment_journal("online")
+        if not journal:
+            raise UserError(_("%(company)s has no bank journal to book the payment in.",
+                              company=self.company_id.name))
+        Tx = self.env["payment.transaction"].sudo()
+        tx = Tx.create({
+            "provider_id": provider.id,
+            "payment_method_id": provider.with_context(active_test=False).payment_method_ids[:1].id,
+            "reference": Tx._compute_reference(provider.code, prefix=self.name),
+            "provider_reference": reference,
+            "amount": amount,
+            "currency_id": self.currency_id.id,
+            "partner_id": self.partner_id.id,
+            "operation": "online_direct",
+            "sale_order_ids": [fields.Command.set(self.ids)],
+            "cc_registered_by_id": self.env.uid,
+            "cc_payment_date": fields.Date.context_today(self),
+            "cc_journal_id": journal.id,
+        })
+        tx._set_done()
+        tx._post_process()
+        return tx

@@ -1,0 +1,216 @@
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import requests
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.modules.registry import Registry
+from odoo.tools import SQL
+
+from ..tools import api_contract
+
+_logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Click-Collect-Signature"
+EVENT_HEADER = "X-Click-Collect-Event-Id"
+TIMESTAMP_HEADER = "X-Click-Collect-Timestamp"
+TIMEOUT = 10  # seconds per attempt
+# Minutes to wait after each failed attempt; once they are used up, the delivery has failed.
+BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
+
+
+def sign(secret, body):
+    """The signature header's value: HMAC-SHA256 of the raw body with the web shop's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class ClickCollectWebhookDelivery(models.Model):
+    """One status change of a web order, posted to the web shop that sent the order.
+
+    Deliveries are queued by the flow's door in the transition's own transaction (a rolled back
+    transition sends nothing), sent after commit, retried with back-off while the web shop
+    fails, and replayable from the back office. Sending never blocks nor undoes the flow.
+    """
+
+    _name = "click_collect.webhook.delivery"
+    _description = "Web Shop Status Webhook"
+    _order = "id desc"
+    _rec_name = "event_uid"
+
+    web_shop_id = fields.Many2one("click_collect.web.shop", required=True, readonly=True, ondelete="cascade",
+                                  index=True)
+    company_id = fields.Many2one(related="web_shop_id.company_id", store=True)
+    order_id = fields.Many2one("sale.order", readonly=True, ondelete="cascade", index=True)
+    event_id = fields.Many2one("click_collect.event", string="Timeline Event", readonly=True, ondelete="set null")
+    event_uid = fields.Char(string="Event Id", required=True, readonly=True, copy=False,
+                            default=lambda self: str(uuid.uuid4()))
+    url = fields.Char(string="URL", readonly=True)
+    payload = fields.Text(required=True, readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Delivered"), ("failed", "Failed")],
+        default="pending", required=True, readonly=True, index=True,
+    )
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    next_attempt_at = fields.Datetime(string="Next Attempt", readonly=True, default=fields.Datetime.now, index=True)
+    last_attempt_at = fields.Datetime(string="Last Attempt", readonly=True)
+    last_status_code = fields.Integer(string="Last HTTP Status", readonly=True)
+    last_error = fields.Text(readonly=True)
+
+    _event_uid_uniq = models.Constraint("UNIQUE(event_uid)", "The event id of a webhook is unique.")
+
+    # ------------------------------------------------------------------ queue
+
+    @api.model
+    def _enqueue(self, events):
+        """Queue one delivery per event of an order sent by a web shop with a webhook URL."""
+        # sudo: whoever moves an order (store staff, the e-shop's visitor) has the web shop's
+        # webhook queued, without reading web shops themselves.
+        events = events.sudo().filtered(lambda e: e.order_id.cc_web_shop_id.webhook_url)
+        if not events:
+            return self.browse()
+        vals_list = []
+        for event in events:
+            order = event.order_id
+            event_uid = str(uuid.uuid4())
+            payload = {
+                "event_id": event_uid,
+                "type": "order.status_changed",
+                "timestamp": api_contract.format_datetime(event.date),
+                "order_no": order.name,
+                "external_ref": order.cc_external_ref or None,
+                "status": event.to_state,
+                "status_code": api_contract.STATUS_CODES[event.to_state],
+                "previous_status": event.from_state or None,
+                "previous_status_code": api_contract.STATUS_CODES.get(event.from_state),
+                "store": event.store_id.code or None,
+                "tracking_ref": order.cc_tracking_ref or None,
+            }
+            vals_list.append({
+                "web_shop_id": order.cc_web_shop_id.id,
+                "order_id": order.id,
+                "event_id": event.id,
+                "event_uid": event_uid,
+                "url": order.cc_web_shop_id.webhook_url,
+                "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            })
+        # sudo: deliveries are the system's outbox; whoever moved the order queues them.
+        deliveries = self.sudo().create(vals_list)
+        deliveries._send_after_commit()
+        return deliveries
+
+    def _send_after_commit(self):
+        """Send these deliveries once the transaction that queued them is committed, in a
+        thread of their own; the scheduled job sends whatever that thread could not."""
+        cr = self.env.cr
+        pending = cr.postcommit.data.setdefault("click_collect.webhook_ids", [])
+        if not pending:
+            dbname = cr.dbname
+
+            @cr.postcommit.add
+            def send():
+                if not self.env.registry.ready:
+                    return  # the module is being installed or updated: the job sends them later
+                thread = threading.Thread(target=_send_in_thread, args=(dbname, list(pending)), daemon=True,
+                                          name="click_collect.webhook")
+                thread.start()
+
+        pending.extend(self.ids)
+
+    @api.model
+    def _cron_send(self, limit=200):
+        """Scheduled job: send the deliveries that are due."""
+        self._lock_due(limit=limit)._send()
+
+    def _lock_due(self, limit=None):
+        """The pending deliveries that are due (among ``self`` when not empty), locked for
+        this transaction; those another worker is sending are left out."""
+        query = SQL(
+            """SELECT id FROM click_collect_webhook_delivery
+                WHERE state = 'pending' AND next_attempt_at <= %s %s
+                ORDER BY next_attempt_at, id %s
+                FOR UPDATE SKIP LOCKED""",
+            fields.Datetime.now(),
+            SQL("AND id = ANY(%s)", self.ids) if self else SQL(),
+            SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    # ------------------------------------------------------------------ sending
+
+    def _send(self):
+        """Post each delivery once; record the outcome and plan the next attempt."""
+        if not self:
+            return
+        # the web shop's URL and secret of now: a replay reaches the endpoint it has now
+        shops = {shop.id: (shop.webhook_url, shop.webhook_secret) for shop in self.web_shop_id.sudo()}
+        session = requests.Session()
+        next_attempt = None
+        for delivery in self:
+            values = delivery._post(session, *shops[delivery.web_shop_id.id])
+            delivery.write(values)
+            if values.get("state") == "pending":
+                next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
+        if next_attempt:
+            # sudo: any user whose action failed a delivery plans its retry
+            self.env.ref("click_collect.ir_cron_webhook_send").sudo()._trigger(at=next_attempt)
+
+    def _post(self, session, url, secret):
+        """One attempt; returns the values to write."""
+        now = fields.Datetime.now()
+        values = {"attempt_count": self.attempt_count + 1, "last_attempt_at": now, "url": url or self.url}
+        if not url:
+            return dict(values, state="failed", last_status_code=0,
+                        last_error=self.env._("The web shop has no webhook URL any more."))
+        if not secret:
+            return dict(values, state="failed", last_status_code=0,
+                        last_error=self.env._("The web shop has no webhook secret: nothing is sent unsigned."))
+        body = self.payload.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "click_collect-webhook/1",
+            EVENT_HEADER: self.event_uid,
+            TIMESTAMP_HEADER: str(int(time.time())),
+            SIGNATURE_HEADER: sign(secret, body),
+        }
+        try:
+            response = session.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+        except requests.RequestException as exc:
+            status, error = 0, str(exc)[:1000] or exc.__class__.__name__
+        else:
+            if 200 <= response.status_code < 300:
+                return dict(values, state="done", last_status_code=response.status_code, last_error=False)
+            status, error = response.status_code, (response.text or "")[:1000] or str(response.status_code)
+        values.update(last_status_code=status, last_error=error)
+        if values["attempt_count"] > len(BACKOFF_MINUTES):
+            values["state"] = "failed"
+        else:
+            values["state"] = "pending"
+            values["next_attempt_at"] = now + timedelta(minutes=BACKOFF_MINUTES[values["attempt_count"] - 1])
+        return values
+
+    # ------------------------------------------------------------------ back office
+
+    def action_replay(self):
+        """Send the deliveries again now, whatever their state (the web shop lost them, or
+        failed for longer than the retries)."""
+        self.write({"state": "pending", "next_attempt_at": fields.Datetime.now()})
+        self._lock_due()._send()
+        return True
+
+
+def _send_in_thread(dbname, ids):
+    try:
+        with Registry(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["click_collect.webhook.delivery"].browse(ids)._lock_due()._send()
+    except Exception:
+        # The scheduled job sends them later; the flow is not concerned.
+        _logger.exception("Sending web shop webhooks %s failed", ids)

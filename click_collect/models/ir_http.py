@@ -1,0 +1,51 @@
+import logging
+
+from werkzeug.exceptions import HTTPException
+
+from odoo import models
+from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
+from odoo.http import SessionExpiredException, request
+
+from ..tools import api_contract
+from ..tools.api_contract import ApiError
+
+_logger = logging.getLogger(__name__)
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _handle_error(cls, exception):
+        """Every error of the web-shop API is a JSON answer ``{"error": {"code", "message"}}``,
+        also those raised before its routes run (authentication); never a traceback."""
+        if request and request.httprequest.path.startswith(api_contract.API_PREFIX + "/"):
+            return cls._cc_api_error_response(exception)
+        return super()._handle_error(exception)
+
+    @classmethod
+    def _cc_api_error(cls, exception):
+        if isinstance(exception, ApiError):
+            return exception
+        if isinstance(exception, (AccessDenied, SessionExpiredException)):
+            return ApiError("unauthorized")
+        if isinstance(exception, HTTPException):
+            code = {
+                400: "malformed_json", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+            }.get(exception.code)
+            if code:
+                return ApiError(code)
+        if isinstance(exception, (AccessError, MissingError)):
+            return ApiError("not_found")
+        if isinstance(exception, UserError):
+            return ApiError("refused", str(exception.args[0]) if exception.args else None)
+        _logger.error("Web-shop API: unexpected error on %s", request.httprequest.path, exc_info=exception)
+        return ApiError("internal_error")
+
+    @classmethod
+    def _cc_api_error_response(cls, exception):
+        error = cls._cc_api_error(exception)
+        headers = [("Cache-Control", "no-store")]
+        if error.status == 401:
+            headers.append(("WWW-Authenticate", 'Bearer realm="click_collect"'))
+        return request.make_json_response(error.to_dict(), headers=headers, status=error.status)

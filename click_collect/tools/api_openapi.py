@@ -1,0 +1,411 @@
+"""The OpenAPI 3.1 document of the web-shop API, built from its contract (no ORM)."""
+
+import copy
+
+from .api_contract import (
+    API_PAYMENT_METHODS,
+    API_PREFIX,
+    API_REGISTERED_METHODS,
+    ERRORS,
+    LIST_DEFAULT_LIMIT,
+    LIST_MAX_LIMIT,
+    MAX_AMOUNT,
+    MAX_IDEMPOTENCY_KEY,
+    MAX_INT,
+    MAX_LINES,
+    MAX_QTY,
+    STATUS_CODES,
+)
+
+VERSION = "1.0.0"
+
+
+def _text(max_length=1000, **extra):
+    return {"type": "string", "maxLength": max_length, **extra}
+
+
+def _nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _error_codes_table():
+    rows = "\n".join(f"| `{code}` | {status} | {text} |" for code, (status, text) in ERRORS.items())
+    return "| code | HTTP status | meaning |\n|---|---|---|\n" + rows
+
+
+def _status_table():
+    rows = "\n".join(f"| `{status}` | {code} |" for status, code in STATUS_CODES.items())
+    return "| status | status_code |\n|---|---|\n| (every state) | 0 |\n" + rows
+
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "description": "Every error answer. `code` is stable (see the table in the API description); "
+                       "`message` is for humans.",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "enum": list(ERRORS)},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "Status": {
+        "type": "string",
+        "enum": list(STATUS_CODES),
+        "description": "Flow state of the order; `status_code` is its number:\n\n" + _status_table(),
+    },
+    "StatusCode": {"type": "integer", "enum": list(STATUS_CODES.values())},
+    "Customer": {
+        "type": "object",
+        "required": ["name", "email"],
+        "description": "The customer is matched by email, or created. A known customer who gives "
+                       "another address gets it as a delivery address.",
+        "properties": {
+            "name": _text(255, minLength=1),
+            "email": _text(255, format="email"),
+            "phone": _nullable(_text(255)),
+            "street": _nullable(_text(255)),
+            "city": _nullable(_text(255)),
+            "zip": _nullable(_text(255)),
+            "country_code": _nullable(_text(255, description="ISO 3166-1 alpha-2, e.g. BE")),
+        },
+    },
+    "PaymentIn": {
+        "type": "object",
+        "required": ["method"],
+        "description": "`online` orders sent with `paid: true` are recorded as a payment transaction "
+                       "with `reference` (the web shop's payment provider confirmed it). A `transfer` "
+                       "order waits for its payment (POST /orders/{order_no}/payments). `pay_at_store` "
+                       "is for pickup orders, `cod` for ship orders; neither may be sent paid.",
+        "properties": {
+            "method": {"type": "string", "enum": list(API_PAYMENT_METHODS)},
+            "paid": {"type": "boolean", "default": False},
+            "reference": _nullable(_text(255, description="Required when paid is true.")),
+        },
+    },
+    "LineIn": {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["variant_id", "qty"],
+                "properties": {
+                    "variant_id": {"type": "integer", "description": "Odoo id of the product variant."},
+                    "qty": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_QTY},
+                },
+                "not": {"required": ["ean"]},
+            },
+            {
+                "type": "object",
+                "required": ["ean", "qty"],
+                "properties": {
+                    "ean": _text(64, minLength=1, description="The product's barcode. An EAN that matches "
+                                                              "several products is refused (ambiguous_ean)."),
+                    "qty": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_QTY},
+                },
+                "not": {"required": ["variant_id"]},
+            },
+        ],
+    },
+    "OrderIn": {
+        "type": "object",
+        "required": ["external_ref", "fulfilment", "customer", "payment", "lines"],
+        "properties": {
+            "external_ref": _text(255, minLength=1, description="The order's number in the web shop; "
+                                                               "unique per web shop."),
+            "fulfilment": {"type": "string", "enum": ["pickup", "ship"]},
+            "store": _nullable(_text(64, description="Store code; the web shop's default store when absent.")),
+            "customer": {"$ref": "#/components/schemas/Customer"},
+            "payment": {"$ref": "#/components/schemas/PaymentIn"},
+            "lines": {
+                "type": "array", "minItems": 1, "maxItems": MAX_LINES,
+                "items": {"$ref": "#/components/schemas/LineIn"},
+            },
+            "note": _nullable(_text(10000)),
+        },
+    },
+    "PaymentRegistration": {
+        "type": "object",
+        "required": ["amount", "reference"],
+        "properties": {
+            "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT},
+            "reference": _text(255, minLength=1, description="Bank statement, slip or receipt reference."),
+            "method": _nullable({"type": "string", "enum": list(API_REGISTERED_METHODS),
+                                 "description": "Default: the order's payment method."}),
+        },
+    },
+    "Cancellation": {
+        "type": "object",
+        "properties": {"reason": _nullable(_text(10000, description="Kept on the order's timeline."))},
+    },
+    "Line": {
+        "type": "object",
+        "required": ["variant_id", "ean", "name", "qty", "price_unit"],
+        "properties": {
+            "variant_id": {"type": "integer"},
+            "ean": _nullable({"type": "string"}),
+            "name": {"type": "string"},
+            "qty": {"type": "number"},
+            "price_unit": {"type": "number"},
+        },
+    },
+    "TimelineEntry": {
+        "type": "object",
+        "required": ["status", "status_code", "at", "store"],
+        "properties": {
+            "status": {"$ref": "#/components/schemas/Status"},
+            "status_code": {"$ref": "#/components/schemas/StatusCode"},
+            "at": {"type": "string", "format": "date-time"},
+            "store": _nullable({"type": "string", "description": "Code of the store that acted."}),
+        },
+    },
+    "Order": {
+        "type": "object",
+        "required": ["order_no", "external_ref", "status", "status_code", "fulfilment", "store",
+                     "amount_total", "currency", "paid", "lines", "carrier", "tracking_ref", "tracking_url",
+                     "timeline", "updated_at"],
+        "properties": {
+            "order_no": {"type": "string", "description": "Odoo's order number (also its barcode)."},
+            "external_ref": _nullable({"type": "string"}),
+            "status": {"$ref": "#/components/schemas/Status"},
+            "status_code": {"$ref": "#/components/schemas/StatusCode"},
+            "fulfilment": {"type": "string", "enum": ["pickup", "ship"]},
+            "store": {"type": "string", "description": "Code of the store that hands over or ships."},
+            "amount_total": {"type": "number"},
+            "currency": {"type": "string", "description": "ISO 4217 code."},
+            "paid": {"type": "boolean"},
+            "amount_paid": {"type": "number", "description": "Money received (addition to the contract)."},
+            "payment_method": _nullable({"type": "string", "description": "Addition to the contract."}),
+            "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+            "carrier": _nullable({"type": "string"}),
+            "tracking_ref": _nullable({"type": "string"}),
+            "tracking_url": _nullable({"type": "string"}),
+            "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}},
+            "created_at": {"type": "string", "format": "date-time", "description": "Addition to the contract."},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "OrderList": {
+        "type": "object",
+        "required": ["orders", "total", "limit", "offset"],
+        "properties": {
+            "orders": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
+            "total": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer", "minimum": 1},
+            "offset": {"type": "integer", "minimum": 0},
+        },
+    },
+    "StatusWebhook": {
+        "type": "object",
+        "description": "Body POSTed to the web shop's webhook URL at each change of flow state. Header "
+                       "`X-Click-Collect-Signature: sha256=<hex>` is the HMAC-SHA256 of the raw body with "
+                       "the web shop's webhook secret; `X-Click-Collect-Event-Id` repeats `event_id`; "
+                       "`X-Click-Collect-Timestamp` is the Unix time of the attempt. Retries and replays "
+                       "send the same body: deduplicate by `event_id`.",
+        "required": ["event_id", "type", "timestamp", "order_no", "status", "status_code"],
+        "properties": {
+            "event_id": {"type": "string", "format": "uuid"},
+            "type": {"type": "string", "enum": ["order.status_changed"]},
+            "timestamp": {"type": "string", "format": "date-time", "description": "When the state changed."},
+            "order_no": {"type": "string"},
+            "external_ref": _nullable({"type": "string"}),
+            "status": {"$ref": "#/components/schemas/Status"},
+            "status_code": {"$ref": "#/components/schemas/StatusCode"},
+            "previous_status": _nullable({"$ref": "#/components/schemas/Status"}),
+            "previous_status_code": _nullable({"$ref": "#/components/schemas/StatusCode"}),
+            "store": _nullable({"type": "string"}),
+            "tracking_ref": _nullable({"type": "string"}),
+        },
+    },
+}
+
+
+def _error(description):
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _ok(description, schema, status_headers=None):
+    answer = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+    if status_headers:
+        answer["headers"] = status_headers
+    return answer
+
+
+COMMON_ERRORS = {
+    "401": _error("No API key, or a wrong or expired one (`unauthorized`)."),
+    "403": _error("The key's user is the technical user of no active web shop (`no_web_shop`)."),
+    "405": _error("Wrong HTTP method (`method_not_allowed`)."),
+}
+ORDER_NO = {
+    "name": "order_no", "in": "path", "required": True,
+    "schema": {"type": "string"}, "description": "Odoo's order number, as in `order_no`.",
+}
+
+
+def _operation(summary, responses, *, description=None, parameters=None, body=None, body_required=True,
+               operation_id=None):
+    operation = {"summary": summary, "operationId": operation_id, "responses": {**responses, **COMMON_ERRORS}}
+    if description:
+        operation["description"] = description
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
+        }
+    return operation
+
+
+PATHS = {
+    "/orders": {
+        "post": _operation(
+            "Create an order", operation_id="createOrder", body="OrderIn",
+            description="Creates and confirms a Click & Collect (`pickup`) or ship-from-store (`ship`) "
+                        "order, which enters the flow in `new`. Lines name a product variant by "
+                        "`variant_id` or by `ean`. Nothing is created when the request is refused.",
+            parameters=[{
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+                "description": "The same key with the same body returns the first answer (header "
+                               "`Idempotent-Replayed: true`) and creates nothing; the same key with "
+                               "another body answers 409 `idempotency_conflict`. Keys are kept 30 days.",
+            }],
+            responses={
+                "201": _ok("The order was created.", "Order", {
+                    "Location": {"schema": {"type": "string"}, "description": "URL of the order."},
+                }),
+                "400": _error("Malformed JSON, a missing field or a field of the wrong type "
+                              "(`malformed_json`, `missing_field`, `invalid_field`, `invalid_parameter`)."),
+                "409": _error("`idempotency_conflict` or `duplicate_external_ref`."),
+                "422": _error("`unknown_variant`, `ambiguous_ean`, `unknown_store`, `unknown_country`, "
+                              "`invalid_quantity`, `invalid_payment_method`, `refused`."),
+            },
+        ),
+        "get": _operation(
+            "List the web shop's orders", operation_id="listOrders",
+            description="Sorted by `updated_at`, then by creation.",
+            parameters=[
+                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "A status name or its status_code; `all`, `All` and `0` mean every state "
+                                "(the default).\n\n" + _status_table()},
+                {"name": "updated_since", "in": "query", "required": False,
+                 "schema": {"type": "string", "format": "date-time"},
+                 "description": "Only orders changed at or after this ISO 8601 moment (UTC when it has no "
+                                "zone)."},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": LIST_MAX_LIMIT,
+                            "default": LIST_DEFAULT_LIMIT}},
+                {"name": "offset", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": 0}},
+            ],
+            responses={
+                "200": _ok("A page of orders.", "OrderList"),
+                "400": _error("A query parameter has an impossible value (`invalid_parameter`)."),
+            },
+        ),
+    },
+    "/orders/{order_no}": {
+        "get": _operation(
+            "Get one order", operation_id="getOrder", parameters=[ORDER_NO],
+            responses={
+                "200": _ok("The order.", "Order"),
+                "404": _error("`order_not_found`: no such order, or another web shop's order."),
+            },
+        ),
+    },
+    "/orders/{order_no}/cancel": {
+        "post": _operation(
+            "Cancel an order", operation_id="cancelOrder", parameters=[ORDER_NO], body="Cancellation",
+            body_required=False,
+            description="Cancels the order when the flow allows it (Click & Collect: before it is "
+                        "collected; ship from store: before it is shipped).",
+            responses={
+                "200": _ok("The cancelled order.", "Order"),
+                "400": _error("Malformed JSON or a field of the wrong type."),
+                "404": _error("`order_not_found`."),
+                "409": _error("`invalid_transition`: the flow does not allow cancelling it now."),
+            },
+        ),
+    },
+    "/orders/{order_no}/payments": {
+        "post": _operation(
+            "Register a payment", operation_id="registerPayment", parameters=[ORDER_NO],
+            body="PaymentRegistration",
+            description="Registers money received for the order (a bank transfer that arrived, cash on "
+                        "delivery remitted, paid at the counter) as a payment transaction. A prepaid "
+                        "order may then be accepted by its store.",
+            responses={
+                "201": _ok("The payment was registered; the order as it is now.", "Order"),
+                "400": _error("Malformed JSON, a missing field or a field of the wrong type."),
+                "404": _error("`order_not_found`."),
+                "409": _error("`order_closed`: the order is cancelled or finished."),
+                "422": _error("`invalid_amount` or `invalid_payment_method`."),
+            },
+        ),
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This document", "operationId": "openapi", "security": [],
+            "responses": {
+                "200": {"description": "The OpenAPI 3.1 document.",
+                        "content": {"application/json": {"schema": {"type": "object"}}}},
+                "405": COMMON_ERRORS["405"],
+            },
+        },
+    },
+}
+
+
+def openapi_document():
+    """The OpenAPI 3.1 document (a new dict each time)."""
+    return copy.deepcopy({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Click & Collect web-shop API",
+            "version": VERSION,
+            "description": (
+                "Web shops create Click & Collect and ship-from-store orders and follow them.\n\n"
+                "Authentication: `Authorization: Bearer <API key>` of the web shop's technical user. "
+                "A key sees only its own web shop's orders.\n\n"
+                "Every error is `{\"error\": {\"code\", \"message\"}}`:\n\n" + _error_codes_table()
+                + "\n\nStatus changes are POSTed to the web shop's webhook URL: see the `StatusWebhook` "
+                  "schema."
+            ),
+            "license": {"name": "LGPL-3.0-only", "identifier": "LGPL-3.0-only"},
+        },
+        "servers": [{"url": API_PREFIX}],
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "An Odoo API key of the web shop's technical user."},
+            },
+        },
+        "webhooks": {
+            "orderStatusChanged": {
+                "post": {
+                    "summary": "A web order of the web shop changed flow state",
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/StatusWebhook"}}}},
+                    "responses": {"2XX": {"description": "Received; any other answer is retried with "
+                                                         "back-off (1, 5, 15 minutes, ... up to a day)."}},
+                },
+            },
+        },
+    })
