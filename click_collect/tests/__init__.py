@@ -1,1 +1,11 @@
-from . import test_eshop, test_flow, test_payment, test_queries, test_scan, test_security, test_ui
+from . import (
+    test_eshop,
+    test_flow,
+    test_notifications,
+    test_payment,
+    test_portal,
+    test_queries,
+    test_scan,
+    test_security,
+    test_ui,
+)
