@@ -705,8 +705,9 @@ class SaleOrder(models.Model):
         try:
             events = order._cc_transition("collected", channel=channel, store=store, pos_config=pos_config)
         except UserError as error:
-            # The door refuses before it writes anything: nothing to undo here.
-            if not order._cc_guard_pickup_code():
+            # The door refuses before it writes anything: nothing to undo here. Only a wrong or
+            # missing code, on an order this user may move, is kept as an attempt.
+            if not self.has_access("write") or not order._cc_guard_pickup_code():
                 raise
             message = error.args[0]
             self._cc_log_refusal("collected", message, channel=channel, store=store, pos_config=pos_config)

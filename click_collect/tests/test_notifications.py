@@ -369,6 +369,9 @@ class TestPickupCode(ClickCollectCommon):
         self.assertFalse(result["ok"])
         self.assertIn("is wrong", result["message"])
         self.assertEqual(order.cc_event_ids.filtered("refused").channel, "backoffice")
+        with self.assertRaisesRegex(UserError, "store you do not work for"):
+            order.with_user(self.user_store_b).action_cc_hand_over(pickup_code="not-it")
+        self.assertEqual(len(order.cc_event_ids.filtered("refused")), 1, "nothing kept for another store's user")
         result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code=order.cc_pickup_code)
         self.assertTrue(result["ok"])
         self.assertEqual(order.cc_state, "collected")
