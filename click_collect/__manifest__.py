@@ -44,11 +44,21 @@
         # configuration menu above)
         "data/click_collect_api_data.xml",
         "views/click_collect_api_views.xml",
+        # customer messages, pickup code, portal tracking page
+        "security/click_collect_notification_security.xml",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "data/click_collect_notification_data.xml",
+        "views/click_collect_notification_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/click_collect_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "click_collect/static/src/scss/portal_tracking.scss",
+        ],
         "web.assets_tests": [
             "click_collect/static/tests/tours/**/*",
         ],

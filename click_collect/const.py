@@ -56,7 +56,7 @@ TRANSITIONS = [
     ("pickup", "preparing", "in_transit", (), STORE_USER),
     ("pickup", "preparing", "ready", ("goods_at_store",), STORE_USER),
     ("pickup", "in_transit", "ready", ("goods_at_store",), STORE_USER),
-    ("pickup", "ready", "collected", ("paid",), STORE_USER),
+    ("pickup", "ready", "collected", ("paid", "pickup_code"), STORE_USER),
     ("pickup", "ready", "expired", (), STORE_MANAGER),
     ("pickup", "new", "cancelled", (), STORE_MANAGER),
     ("pickup", "accepted", "cancelled", (), STORE_MANAGER),
@@ -122,3 +122,35 @@ CHANNELS = [
     ("portal", "Customer portal"),
     ("shop", "Odoo e-shop"),
 ]
+
+# ---- customer notifications
+# The customer-facing steps: one email template and one SMS template each
+# (data/mail_template_data.xml, data/sms_template_data.xml), switched on or off per web shop.
+NOTIFICATION_STEPS = [
+    ("accepted", "Order accepted"),
+    ("ready", "Ready for pickup"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered / collected"),
+    ("failed", "Delivery failed"),
+    ("reminder", "Pickup reminder"),
+    ("cancelled", "Expired / cancelled"),
+    ("payment", "Payment received"),
+]
+# flow state reached -> the step the customer hears about (states not listed are silent)
+STATE_NOTIFICATION_STEP = {
+    "accepted": "accepted",
+    "ready": "ready",
+    "shipped": "shipped",
+    "collected": "delivered",
+    "delivered": "delivered",
+    "awaiting_cod": "delivered",
+    "failed": "failed",
+    "expired": "cancelled",
+    "cancelled": "cancelled",
+}
+NOTIFICATION_CHANNELS = [("email", "Email"), ("sms", "SMS")]
+# The steps a customer sees on the tracking page, by fulfilment (side states are shown when reached).
+TRACKING_STEPS = {
+    "pickup": ["new", "accepted", "preparing", "ready", "collected"],
+    "ship": ["new", "accepted", "preparing", "shipped", "delivered"],
+}

@@ -8,6 +8,7 @@ protocol and captures each page.
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -117,8 +118,73 @@ def main():
             with open(os.path.join(out, filename), "wb") as image:
                 image.write(base64.b64decode(shot["data"]))
             print(os.path.join(out, filename))
+        customer_pages(browser, url, out)
     finally:
         browser.close()
+
+
+# ---- customer notifications
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP = {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+
+
+def rpc(session, url, model, method, *args, **kwargs):
+    response = session.post(f"{url}/web/dataset/call_kw/{model}/{method}", json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+    }, timeout=30)
+    return response.json()["result"]
+
+
+def capture(browser, out, filename, full_page=False):
+    params = {"format": "png"}
+    if full_page:
+        size = browser.send("Page.getLayoutMetrics")["cssContentSize"]
+        params.update(captureBeyondViewport=True, clip={
+            "x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1,
+        })
+    shot = browser.send("Page.captureScreenshot", **params)
+    with open(os.path.join(out, filename), "wb") as image:
+        image.write(base64.b64decode(shot["data"]))
+    print(os.path.join(out, filename))
+
+
+def customer_pages(browser, url, out):
+    """The tracking page of a ready order opened from its message link (desktop and phone, no
+    login) and that order's "ready for pickup" email."""
+    session = login(url, "admin")
+    order_id, _name = first_ready_order(session, url)
+    link = rpc(session, url, "sale.order", "get_portal_url", [order_id])
+    token = link.split("access_token=")[1].split("&")[0]
+    browser.send("Network.clearBrowserCookies")
+    for filename, metrics in (("tracking-page.png", DESKTOP), ("tracking-page-phone.png", PHONE)):
+        browser.send("Emulation.setDeviceMetricsOverride", **metrics)
+        browser.send("Page.navigate", url=f"{url}/order/track/{order_id}?access_token={token}")
+        browser.wait_for(".o_cc_tracking img[src*='barcode.png']")
+        capture(browser, out, filename, full_page=metrics["mobile"])
+    notification = rpc(session, url, "click_collect.notification", "search_read",
+                       [("order_id", "=", order_id), ("step", "=", "ready")], ["message_ids"], limit=1)
+    messages = rpc(session, url, "mail.message", "search_read",
+                   [("id", "in", notification[0]["message_ids"]), ("message_type", "=", "comment")], ["body"])
+    mails = rpc(session, url, "mail.mail", "search_read",
+                [("mail_message_id", "=", messages[0]["id"])], ["body_html"])
+    body = mails[0]["body_html"] if mails else messages[0]["body"]
+    # the email was rendered with the server's public address of that time: show it from here
+    body = re.sub(r'https?://[^/"]+(/order/track/)', url + r"\1", body)
+    browser.send("Emulation.setDeviceMetricsOverride", width=760, height=900, deviceScaleFactor=1, mobile=False)
+    # a page of the server first: the email's images then load from the same origin
+    browser.send("Page.navigate", url=f"{url}/order/track")
+    browser.wait_for(".o_cc_track_form")
+    frame = browser.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+    browser.send("Page.setDocumentContent", frameId=frame, html=body)
+    browser.wait_for("img[src*='barcode.png']")
+    for _attempt in range(50):
+        loaded = browser.send("Runtime.evaluate", expression=(
+            "[...document.images].every(image => image.complete && image.naturalWidth > 0)"))
+        if loaded.get("result", {}).get("value"):
+            break
+        time.sleep(0.2)
+    capture(browser, out, "ready-email.png", full_page=True)
 
 
 if __name__ == "__main__":

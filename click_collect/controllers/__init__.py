@@ -1,1 +1,1 @@
-from . import api, courier
+from . import api, courier, portal

@@ -87,11 +87,24 @@ class ClickCollectDemo(models.AbstractModel):
             order.action_confirm()
             orders |= order
             self._walk(order, method, path, carrier)
+        self._populate_customer_messages(orders)
         return orders
+
+    # ---- customer notifications
+    def _populate_customer_messages(self, orders):
+        """A wrong pickup code typed at the Brussels counter, and every customer message posted
+        in the orders' chatter (the scheduled job would send them after the installation)."""
+        ready = orders.filtered(lambda o: o.cc_state == "ready" and o.cc_store_id.cc_require_pickup_code)[:1]
+        if ready:
+            wrong = "000000" if ready.sudo().cc_pickup_code != "000000" else "999999"
+            ready._cc_hand_over(wrong, channel="scan")
+        orders.cc_notification_ids._cc_send()
 
     def _walk(self, order, method, path, carrier):
         """Move one demo order along ``path`` the way staff would (and its goods, as the
         warehouses would: the flow follows them)."""
+        # at the counter, the customer gives the pickup code of the "ready" message
+        order = order.with_context(cc_pickup_code=order.sudo().cc_pickup_code)
         for target in path:
             supply = order._cc_supply_moves()
             if target == "in_transit" and supply:

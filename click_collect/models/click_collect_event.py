@@ -22,3 +22,8 @@ class ClickCollectEvent(models.Model):
     pos_config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True, ondelete="set null")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
     note = fields.Text(readonly=True)
+    # ---- customer notifications
+    refused = fields.Boolean(
+        readonly=True,
+        help="A refused attempt (e.g. a wrong pickup code at hand-over): the state did not change.",
+    )

@@ -232,6 +232,7 @@ class SaleOrder(models.Model):
 
     def _send_payment_succeeded_for_order_mail(self):
         """Customers of web orders hear about their payments from the flow's own messages."""
+        self.filtered("cc_fulfilment")._cc_queue_payment_received()
         return super(SaleOrder, self.filtered(lambda o: not o.cc_fulfilment))._send_payment_succeeded_for_order_mail()
 
     def _cc_enter_flow(self):
@@ -391,9 +392,10 @@ class SaleOrder(models.Model):
     def _cc_notify_customer(self, events):
         """Tell the customers about the new states of their orders (email and SMS).
 
-        Nothing is sent yet: the customer messages of each state plug in here.
+        Queues the message of each customer-facing state (const.STATE_NOTIFICATION_STEP); it is
+        sent after the transaction commits (see click_collect.notification).
         """
-        return
+        self._cc_queue_customer_messages(events)
 
     def _cc_notify_web_shop(self, events):
         """Post the new states to the web shops that sent the orders (signed status webhook).
@@ -406,9 +408,10 @@ class SaleOrder(models.Model):
     def _cc_notify_pickup_reminder(self):
         """Remind the customers of ready orders that are about to expire.
 
-        Called by the expiry job; nothing is sent yet: the reminder message plugs in here.
+        Called by the expiry job: queues the "pickup reminder" message of each order (once per
+        stay at the counter), sent after the transaction commits.
         """
-        return
+        self._cc_queue_pickup_reminders()
 
     # ------------------------------------------------------------------ guards
     # Each guard gets the orders asking for a transition and returns {order: reason} for those
@@ -905,7 +908,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self._cc_wizard_action("click_collect.ship", _("Ship %(order)s", order=self.name))
 
-    def action_cc_hand_over(self):
+    def action_cc_hand_over_in_part(self):
         """Hand over in full or in part (the hand-over screen)."""
         self.ensure_one()
         return self._cc_wizard_action("click_collect.handover", _("Hand over %(order)s", order=self.name))
@@ -1129,3 +1132,303 @@ class SaleOrder(models.Model):
         tx._set_done()
         tx._post_process()
         return tx
+
+    # ---- customer notifications
+    # Customer messages (click_collect.notification), the pickup code checked at hand-over, the
+    # values of the message templates and of the portal tracking page.
+
+    cc_pickup_code = fields.Char(
+        string="Pickup Code", copy=False, readonly=True, groups="click_collect.group_manager",
+        compute="_compute_cc_pickup_code", store=True, precompute=True,
+        help="The short code the customer of a Click & Collect order gives at the counter. It is in "
+             "the \"ready for pickup\" message and on the tracking page; staff ask for it at "
+             "hand-over where the store requires it.",
+    )
+    cc_pickup_deadline = fields.Date(
+        string="Last Day at the Counter", compute="_compute_cc_pickup_deadline",
+        help="The last day a ready order waits at the counter (the store's days at the counter).",
+    )
+    cc_carrier_tracking_url = fields.Char(
+        string="Tracking Link", compute="_compute_cc_carrier_tracking_url",
+        help="The courier's tracking link, when the order has a courier and a tracking number.",
+    )
+    cc_notification_ids = fields.One2many(
+        "click_collect.notification", "order_id", string="Customer Messages", readonly=True,
+    )
+
+    @api.depends("cc_fulfilment")
+    def _compute_cc_pickup_code(self):
+        import secrets
+
+        for order in self:
+            if order.cc_fulfilment != "pickup":
+                order.cc_pickup_code = False
+            elif not order.cc_pickup_code:
+                order.cc_pickup_code = f"{secrets.randbelow(10 ** 6):06d}"
+
+    @api.depends("cc_expiry_date")
+    def _compute_cc_pickup_deadline(self):
+        for order in self:
+            order.cc_pickup_deadline = order.cc_expiry_date and fields.Date.context_today(order, order.cc_expiry_date)
+
+    @api.depends("carrier_id", "cc_tracking_ref", "picking_ids.carrier_tracking_ref")
+    def _compute_cc_carrier_tracking_url(self):
+        for order in self:
+            picking = order.carrier_id and order.cc_tracking_ref and order.picking_ids.filtered(
+                lambda p, o=order: p.picking_type_code == "outgoing" and p.carrier_tracking_ref == o.cc_tracking_ref
+            )[:1]
+            order.cc_carrier_tracking_url = (picking and order.carrier_id.get_tracking_link(picking)) or False
+
+    def _cc_guard_pickup_code(self):
+        """Where the store asks for it, the code typed at the counter (context ``cc_pickup_code``)
+        must be the order's pickup code."""
+        from odoo.tools import consteq
+
+        typed = (self.env.context.get("cc_pickup_code") or "").strip()
+        reasons = {}
+        # sudo: staff may not read the codes they ask for; only the comparison is made here.
+        for order in self.sudo():
+            if not order.cc_store_id.cc_require_pickup_code:
+                continue
+            if not typed:
+                reasons[order.sudo(False)] = _("%(store)s asks for the customer's pickup code.",
+                                               store=order.cc_store_id.name)
+            elif not order.cc_pickup_code or not consteq(order.cc_pickup_code, typed):
+                reasons[order.sudo(False)] = _("the pickup code %(code)s is wrong.", code=typed)
+        return reasons
+
+    def _cc_hand_over(self, pickup_code=None, *, channel="backoffice", store=None, pos_config=None):
+        """Hand a ready Click & Collect order over, checking the customer's pickup code.
+
+        The door decides (guards ``paid`` and ``pickup_code``). A wrong or missing code is not
+        raised: the attempt is kept on the timeline and in the chatter, and its reason returned.
+        Any other refusal raises, as the door does.
+
+        :return: (events, error message or None)
+        """
+        self.ensure_one()
+        order = self.with_context(cc_pickup_code=pickup_code or "")
+        try:
+            events = order._cc_transition("collected", channel=channel, store=store, pos_config=pos_config)
+        except UserError as error:
+            # The door refuses before it writes anything: nothing to undo here. Only a wrong or
+            # missing code, on an order this user may move, is kept as an attempt.
+            if not self.has_access("write") or not order._cc_guard_pickup_code():
+                raise
+            message = error.args[0]
+            self._cc_log_refusal("collected", message, channel=channel, store=store, pos_config=pos_config)
+            return self.env["click_collect.event"], message
+        return events, None
+
+    def _cc_log_refusal(self, target, reason, *, channel, store=None, pos_config=None):
+        """Keep a refused attempt on the timeline (an event marked refused) and in the chatter."""
+        self.ensure_one()
+        # sudo: the timeline is append-only for everyone; the user acted on this order.
+        event = self.env["click_collect.event"].sudo().create({
+            "order_id": self.id,
+            "from_state": self.cc_state or False,
+            "to_state": target,
+            "user_id": self.env.uid,
+            "store_id": (store or self.cc_store_id).id,
+            "pos_config_id": pos_config.id if pos_config else False,
+            "channel": channel,
+            "note": reason,
+            "refused": True,
+        })
+        self._message_log(body=Markup("<b>%s</b><br/>%s") % (_("Refused"), reason),
+                          author_id=self.env.user.partner_id.id)
+        return event
+
+    def action_cc_hand_over(self, pickup_code=None, pos_config_id=None):
+        """Hand the order over at a counter (POS or back office), checking its pickup code.
+
+        Public: the point of sale calls it. A wrong code is refused and kept on the timeline.
+
+        :param str pickup_code: the code the customer gave
+        :param int pos_config_id: the point of sale acting, if any (channel "pos")
+        :return: ``{"ok": bool, "message": str}``
+        """
+        self.ensure_one()
+        pos_config = self.env["pos.config"].browse(pos_config_id).exists() if pos_config_id else None
+        store = pos_config.picking_type_id.warehouse_id if pos_config else None
+        _events, error = self._cc_hand_over(
+            pickup_code, channel="pos" if pos_config else "backoffice", store=store or None,
+            pos_config=pos_config,
+        )
+        if error:
+            return {"ok": False, "message": error}
+        return {"ok": True, "message": _("%(order)s is now collected.", order=self.name)}
+
+    def action_cc_resend_ready_message(self):
+        """Send the "ready for pickup" message (email and SMS) of these orders again.
+
+        Public: the back office button and the point of sale call it. Only for Click & Collect
+        orders that wait at the counter; the web shop's switches apply.
+        """
+        not_ready = self.filtered(lambda o: o.cc_fulfilment != "pickup" or o.cc_state != "ready")
+        if not_ready:
+            raise UserError(_(
+                "Only orders ready for pickup get their \"ready for pickup\" message again: %(orders)s.",
+                orders=", ".join(not_ready.mapped("name")),
+            ))
+        self.check_access("write")
+        self.env["click_collect.notification"]._cc_queue(
+            self, "ready", note=_("Sent again by %(user)s", user=self.env.user.name),
+        )
+        return True
+
+    def _cc_queue_customer_messages(self, events):
+        step = events and const.STATE_NOTIFICATION_STEP.get(events[0].to_state)
+        if step:
+            self.env["click_collect.notification"]._cc_queue(events.order_id, step, events=events)
+
+    def _cc_queue_pickup_reminders(self):
+        orders = self.filtered(lambda o: o.cc_fulfilment == "pickup" and o.cc_state == "ready")
+        if not orders:
+            return
+        # once per stay at the counter: no reminder queued since the order became ready (the
+        # "ready" message queued by that transition)
+        queued = self.env["click_collect.notification"].sudo().search([
+            ("order_id", "in", orders.ids), ("step", "in", ("ready", "reminder")),
+        ], order="id")
+        last_ready = {n.order_id.id: n.id for n in queued if n.step == "ready" and n.event_id}
+        reminded = queued.filtered(
+            lambda n: n.step == "reminder" and n.id > last_ready.get(n.order_id.id, 0)
+        ).order_id
+        self.env["click_collect.notification"]._cc_queue(orders - reminded.sudo(False), "reminder")
+
+    def _cc_queue_payment_received(self):
+        orders = self.filtered(lambda o: o.cc_payment_method == "transfer" and o.cc_payment_state == "paid")
+        if not orders:
+            return
+        told = self.env["click_collect.notification"].sudo().search([
+            ("order_id", "in", orders.ids), ("step", "=", "payment"),
+        ]).order_id
+        self.env["click_collect.notification"]._cc_queue(orders - told.sudo(False), "payment")
+
+    def _cc_notification_switches(self, step):
+        """(email on, SMS on) for the message ``step`` of this order: its web shop's settings,
+        everything on for orders without a web shop."""
+        self.ensure_one()
+        setting = self.cc_web_shop_id.notification_setting_ids.filtered(lambda s: s.step == step)[:1]
+        if not setting:
+            return True, True
+        return setting.email, setting.sms
+
+    def _cc_post_email(self, template_xmlid):
+        """Post the email of a step in the chatter, sent to the customer in their language."""
+        self.ensure_one()
+        return self.message_post_with_source(
+            template_xmlid,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _cc_post_sms(self, template_xmlid):
+        """Queue the SMS of a step to the customer (sent by Odoo's SMS job), in their language."""
+        self.ensure_one()
+        return self._message_sms_with_template(
+            template=self.env.ref(template_xmlid), partner_ids=self.partner_id.ids, put_in_queue=True,
+        )
+
+    def _cc_tracking_url(self):
+        """The absolute link of the order's tracking page, with its access token."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/order/track/{self.id}?access_token={self._portal_ensure_token()}"
+
+    def _cc_opening_hours(self):
+        """The store's opening hours as [(days, hours)], e.g. ("Monday - Friday", "08:00-12:00,
+        13:00-17:00"), in the language of the context; consecutive days with the same hours are
+        grouped."""
+        self.ensure_one()
+        calendar = self.cc_store_id.opening_hours
+        if not calendar:
+            return []
+        Attendance = self.env["resource.calendar.attendance"]
+        day_names = dict(Attendance._fields["dayofweek"]._description_selection(self.env))
+
+        def hour(value):
+            hh, mm = divmod(round(value * 60), 60)
+            return f"{hh:02d}:{mm:02d}"
+
+        hours = {}
+        for attendance in calendar.attendance_ids.sorted(lambda a: (a.dayofweek, a.hour_from)):
+            if attendance.display_type or attendance.day_period == "lunch":
+                continue
+            slot = f"{hour(attendance.hour_from)}\u2013{hour(attendance.hour_to)}"
+            if slot not in hours.setdefault(attendance.dayofweek, []):
+                hours[attendance.dayofweek].append(slot)
+        groups = []  # [first day, last day, hours]
+        for day in sorted(hours):
+            text = ", ".join(hours[day])
+            if groups and groups[-1][2] == text and int(groups[-1][1]) + 1 == int(day):
+                groups[-1][1] = day
+            else:
+                groups.append([day, day, text])
+        return [
+            (day_names[first] if first == last else f"{day_names[first]} \u2013 {day_names[last]}", text)
+            for first, last, text in groups
+        ]
+
+    def _cc_store_address(self):
+        """The store's address on one line."""
+        self.ensure_one()
+        partner = self.cc_store_id.partner_id
+        return ", ".join(filter(None, [
+            partner.street, partner.street2, " ".join(filter(None, [partner.zip, partner.city])),
+        ]))
+
+    def _cc_customer_state_labels(self):
+        labels = dict(self._fields["cc_state"]._description_selection(self.env))
+        labels.update({
+            "new": _("Order received"),
+            "preparing": _("Being prepared"),
+            "awaiting_cod": labels["delivered"],
+            "done": labels["delivered"],
+        })
+        return labels
+
+    def _cc_tracking_steps(self):
+        """The steps of the tracking page: [{state, label, date, status}], status being done,
+        current, next or later; a side state (expired, cancelled, failed, returned) ends the
+        list as current. Refused attempts are not shown to the customer."""
+        self.ensure_one()
+        labels = self._cc_customer_state_labels()
+        reached = {}
+        for event in self.cc_event_ids.filtered(lambda e: not e.refused).sorted(lambda e: (e.date, e.id)):
+            reached[event.to_state] = event.date
+        for state in ("awaiting_cod", "done"):  # the parcel reached the customer
+            if state in reached:
+                reached.setdefault("delivered", reached[state])
+        path = list(const.TRACKING_STEPS.get(self.cc_fulfilment) or [])
+        if "in_transit" in reached or self.cc_state == "in_transit":
+            path.insert(path.index("preparing") + 1, "in_transit")
+        current = {"awaiting_cod": "delivered", "done": "delivered"}.get(self.cc_state, self.cc_state)
+        if current in path:
+            index = path.index(current)
+            statuses = ["done"] * index + ["current"] + ["next"] + ["later"] * len(path)
+            return [
+                {"state": state, "label": labels[state], "date": reached.get(state), "status": statuses[i]}
+                for i, state in enumerate(path)
+            ]
+        steps = [
+            {"state": state, "label": labels[state], "date": reached[state], "status": "done"}
+            for state in path if state in reached
+        ]
+        if current:
+            steps.append({"state": current, "label": labels[current], "date": reached.get(current),
+                          "status": "current"})
+        return steps
+
+    def _cc_code_image_url(self, kind):
+        """The absolute link of the order's barcode (``barcode``: Code 128 of the order number)
+        or of the QR code of its pickup code (``qr``), for emails."""
+        self.ensure_one()
+        return (f"{self.get_base_url()}/order/track/{self.id}/{kind}.png"
+                f"?access_token={self._portal_ensure_token()}")
+
+    def _cc_customer_state_label(self):
+        """The order's flow state as the customer reads it, in the language of the context."""
+        self.ensure_one()
+        return self._cc_customer_state_labels().get(self.cc_state, "").lower()

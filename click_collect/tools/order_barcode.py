@@ -28,3 +28,12 @@ def code128_svg(value, module_height=12.0, with_text=True):
         "module_height": module_height, "write_text": with_text, "quiet_zone": 4.0,
     })
     return out.getvalue().decode()
+
+
+def qr_png(value, box_size=6):
+    """Return the PNG bytes of the QR code of ``value`` (the pickup code in customer messages)."""
+    import qrcode
+
+    out = io.BytesIO()
+    qrcode.make(value, box_size=box_size, border=2).save(out, format="PNG")
+    return out.getvalue()

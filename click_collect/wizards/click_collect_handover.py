@@ -20,6 +20,8 @@ class ClickCollectHandover(models.TransientModel):
         string="What Is Not Taken", required=True, default="wait",
     )
     is_partial = fields.Boolean(compute="_compute_is_partial")
+    pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message).")
+    pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
 
     @api.model
     def default_get(self, fields_list):
@@ -41,7 +43,7 @@ class ClickCollectHandover(models.TransientModel):
 
     def action_hand_over(self):
         self.ensure_one()
-        order = self.order_id
+        order = self.order_id.with_context(cc_pickup_code=self.pickup_code or "")
         if order.cc_state != "ready":
             raise UserError(_("%(order)s is not ready for pickup.", order=order.name))
         for line in self.line_ids:
@@ -53,6 +55,9 @@ class ClickCollectHandover(models.TransientModel):
         if not self.is_partial:
             order._cc_transition("collected")
             return {"type": "ir.actions.act_window_close"}
+        refusal = order._cc_guard_pickup_code()
+        if refusal:
+            raise UserError(refusal[self.order_id])
         if all(line.move_id.product_uom.is_zero(line.quantity) for line in self.line_ids):
             raise UserError(_("Nothing is handed over: set the quantities the customer takes."))
         quantities = {line.move_id.id: line.quantity for line in self.line_ids}

@@ -93,8 +93,8 @@ class ClickCollectScan(models.TransientModel):
         if self.mode == "acceptance" and order.cc_state == "in_transit":
             # the goods in transit are here: receiving them makes the order ready
             order.with_context(cc_channel="scan")._cc_receive_at_store()
-        if order.cc_state != target:
-            order._cc_transition(target, channel="scan", store=self.store_id or order.cc_store_id)
+        if order.cc_state != target and not self._cc_move_on(order, target):
+            return False
         state_label = dict(order._fields["cc_state"]._description_selection(self.env))[target]
         return {
             "type": "ir.actions.act_window",
@@ -108,3 +108,25 @@ class ClickCollectScan(models.TransientModel):
                 "default_done_message": _("%(order)s is now %(state)s.", order=order.name, state=state_label),
             },
         }
+
+    # ---- customer notifications
+    # The delivery screen asks for the customer's pickup code where the order's store requires it.
+
+    pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message).")
+    pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
+
+    def _cc_move_on(self, order, target):
+        """Move the order to ``target`` through the door. A hand-over refused for its pickup code
+        keeps the screen on the order with the reason (the attempt is on the timeline).
+
+        :return: whether the order moved on
+        """
+        store = self.store_id or order.cc_store_id
+        if target != "collected":
+            order._cc_transition(target, channel="scan", store=store)
+            return True
+        _events, error = order._cc_hand_over(self.pickup_code, channel="scan", store=store)
+        if error:
+            self.write({"message": error, "pickup_code": False, "done_message": False})
+            return False
+        return True

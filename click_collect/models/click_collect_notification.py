@@ -1,0 +1,194 @@
+import logging
+from functools import partial
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+
+_logger = logging.getLogger(__name__)
+
+# step -> (xml id of the mail.template, xml id of the sms.template)
+STEP_TEMPLATES = {
+    step: (f"click_collect.mail_template_{step}", f"click_collect.sms_template_{step}")
+    for step, _label in const.NOTIFICATION_STEPS
+}
+RESULTS = [
+    ("sent", "Sent"),
+    ("off", "Switched off"),
+    ("no_address", "No address"),
+    ("failed", "Failed"),
+]
+
+
+class ClickCollectNotification(models.Model):
+    """One customer message of a web order (email and SMS of one step), queued by the flow.
+
+    The door queues one record per order and step in the transaction of the transition; the
+    messages are rendered and posted after that transaction commits (or by the scheduled job
+    when the server stopped in between), so a failure to send never blocks nor rolls back the
+    flow. What happened is kept here and shown on the order.
+    """
+
+    _name = "click_collect.notification"
+    _description = "Web Order Customer Message"
+    _order = "id desc"
+
+    order_id = fields.Many2one("sale.order", string="Order", required=True, index=True, ondelete="cascade")
+    event_id = fields.Many2one("click_collect.event", string="Timeline Event", ondelete="set null")
+    step = fields.Selection(const.NOTIFICATION_STEPS, required=True, readonly=True)
+    note = fields.Char(readonly=True, help="Why the message was sent, when it was not a change of state.")
+    state = fields.Selection(
+        [("pending", "To Send"), ("done", "Done"), ("failed", "Failed")],
+        default="pending", required=True, readonly=True, index=True,
+    )
+    email_result = fields.Selection(RESULTS, string="Email", readonly=True)
+    sms_result = fields.Selection(RESULTS, string="SMS", readonly=True)
+    error = fields.Text(readonly=True)
+    message_ids = fields.Many2many(
+        "mail.message", string="Messages", readonly=True,
+        help="The email and SMS posted in the order's chatter for this notification.",
+    )
+    sent_date = fields.Datetime(string="Processed On", readonly=True)
+
+    # ------------------------------------------------------------------ queue
+
+    @api.model
+    def _cc_queue(self, orders, step, *, events=None, note=None):
+        """Queue the message ``step`` for ``orders`` and send it once the transaction commits."""
+        if not orders:
+            return self.browse()
+        event_by_order = {event.order_id.id: event.id for event in (events or [])}
+        # sudo: the queue is written by the flow for every user who may move the orders.
+        notifications = self.sudo().create([
+            {"order_id": order.id, "step": step, "note": note or False,
+             "event_id": event_by_order.get(order.id, False)}
+            for order in orders
+        ])
+        self._cc_send_after_commit(notifications.ids)
+        return notifications.sudo(False)
+
+    @api.model
+    def _cc_send_after_commit(self, notification_ids):
+        """Send these notifications in a new transaction, after the current one commits."""
+        if self.pool._init:
+            # installing or updating modules (e.g. demo data): the scheduled job sends them
+            return
+        postcommit = self.env.cr.postcommit
+        pending = postcommit.data.get("click_collect.notification")
+        if pending is None:
+            pending = postcommit.data["click_collect.notification"] = []
+            postcommit.add(partial(self._cc_send_in_new_cursor, self.pool, self.env.uid, pending))
+        pending.extend(notification_ids)
+
+    @api.model
+    def _cc_send_in_new_cursor(self, registry, uid, notification_ids):
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                env["click_collect.notification"].browse(notification_ids)._cc_send()
+        except Exception:
+            # the notifications stay pending: the scheduled job sends them
+            _logger.exception("Customer messages %s could not be sent after commit", notification_ids)
+
+    @api.model
+    def _cron_send_pending(self):
+        """Scheduled job: send the customer messages still waiting (e.g. after a restart)."""
+        self.search([("state", "=", "pending")], order="id")._cc_send()
+
+    # ------------------------------------------------------------------ sending
+
+    def _cc_lock_pending(self):
+        """The pending notifications of self that no other transaction is sending."""
+        if not self:
+            return self
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM click_collect_notification WHERE id = ANY(%s) AND state = 'pending' "
+            "ORDER BY id FOR UPDATE SKIP LOCKED",
+            [self.ids],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _cc_send(self):
+        """Render and post the email and the SMS of each pending notification.
+
+        Each message is posted in its own savepoint: a template that fails to render or a
+        missing address is recorded here and logged on the order, never raised.
+        """
+        # sudo: customer messages are sent on behalf of the company, whoever moved the order;
+        # templates, recipients and switches all come from configuration.
+        notifications = self.sudo()._cc_lock_pending()
+        send_sms = False
+        for notification in notifications:
+            order = notification.order_id
+            email_on, sms_on = order._cc_notification_switches(notification.step)
+            mail_xmlid, sms_xmlid = STEP_TEMPLATES[notification.step]
+            errors, messages = [], self.env["mail.message"]
+            values = {"sent_date": fields.Datetime.now()}
+            values["email_result"], messages = notification._cc_send_channel(
+                email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), errors, messages,
+            )
+            values["sms_result"], messages = notification._cc_send_channel(
+                sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), errors, messages,
+            )
+            values["message_ids"] = [fields.Command.set(messages.ids)]
+            send_sms = send_sms or values["sms_result"] == "sent"
+            values["state"] = "failed" if errors else "done"
+            values["error"] = "\n".join(errors) or False
+            notification.write(values)
+            if errors:
+                notification._cc_log_failure(errors)
+        if send_sms:
+            # the SMS are queued; ask Odoo's SMS job to send them now
+            cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
+        return notifications
+
+    def _cc_send_channel(self, switched_on, address, post, errors, messages):
+        """Post one message (email or SMS) unless switched off or without address.
+
+        :return: (result, messages posted so far)
+        """
+        if not switched_on:
+            return "off", messages
+        if not address:
+            return "no_address", messages
+        try:
+            with self.env.cr.savepoint():
+                messages |= post()
+        except Exception as error:  # a message must never stop the flow
+            _logger.warning("Customer message of %s failed", self.order_id.name, exc_info=True)
+            errors.append(str(error.args[0] if isinstance(error, UserError) else error))
+            return "failed", messages
+        return "sent", messages
+
+    def _cc_log_failure(self, errors):
+        step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]
+        body = Markup("%s<br/>%s") % (
+            self.env._("The customer message \"%(step)s\" could not be sent:", step=step_label),
+            Markup("<br/>").join(errors),
+        )
+        self.order_id._message_log(body=body)
+
+
+class ClickCollectNotificationSetting(models.Model):
+    """Which customer messages a web shop's orders send, per step and channel."""
+
+    _name = "click_collect.notification.setting"
+    _description = "Web Shop Customer Message Setting"
+    _order = "web_shop_id, sequence, id"
+
+    web_shop_id = fields.Many2one("click_collect.web.shop", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="web_shop_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    step = fields.Selection(const.NOTIFICATION_STEPS, required=True)
+    email = fields.Boolean(default=True)
+    sms = fields.Boolean(string="SMS", default=True)
+
+    _step_uniq = models.Constraint(
+        "UNIQUE(web_shop_id, step)", "A web shop has one setting per customer message.",
+    )

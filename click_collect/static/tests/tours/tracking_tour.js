@@ -1,0 +1,47 @@
+import { registry } from "@web/core/registry";
+
+/** The tracking page of a ready Click & Collect order, opened by its access-token link. */
+registry.category("web_tour.tours").add("click_collect_tracking_page", {
+    steps: () => [
+        {
+            content: "The steps done have their dates",
+            trigger: ".o_cc_step[data-state=accepted][data-status=done] .text-muted span",
+        },
+        {
+            trigger: ".o_cc_step[data-state=preparing][data-status=done]",
+        },
+        {
+            content: "The order waits at the store: the current step",
+            trigger: ".o_cc_step[data-state=ready][data-status=current]:contains(Ready for pickup)",
+        },
+        {
+            content: "Collecting it is the next one",
+            trigger: ".o_cc_step[data-state=collected][data-status=next]:contains(Next step)",
+        },
+        {
+            content: "The pickup store, its address and opening hours",
+            trigger: ".o_cc_store:contains(Test Store A):contains(Rue Neuve 12)",
+        },
+        {
+            trigger: ".o_cc_opening_hours:contains(Monday)",
+        },
+        {
+            content: "The pickup code while the order waits",
+            trigger: ".o_cc_pickup_code:contains(246810)",
+        },
+    ],
+});
+
+/** A wrong token: the page shows nothing of the order. */
+registry.category("web_tour.tours").add("click_collect_tracking_wrong_token", {
+    steps: () => [
+        {
+            content: "Not found",
+            trigger: "body:contains(404)",
+        },
+        {
+            content: "Nothing of the order",
+            trigger: "body:not(:has(.o_cc_tracking)):not(:contains(246810)):not(:contains(CC Test Customer))",
+        },
+    ],
+});

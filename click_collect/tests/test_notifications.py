@@ -1,0 +1,377 @@
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import ClickCollectCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerMessages(ClickCollectCommon):
+    """Every customer-facing step queues one message, sent after the transaction with the
+    step's email and SMS templates, in the customer's language, with the right values."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.store_a.write({
+            "opening_hours": cls.env.ref("resource.resource_calendar_std").id,
+            "cc_pickup_days": 5,
+        })
+        cls.store_a.partner_id.write({"street": "Rue Neuve 12", "zip": "1000", "city": "Brussels"})
+        cls.carrier.tracking_url = "https://track.example.com/parcel?ref=<shipmenttrackingnumber>"
+        cls.web_shop = cls.env["click_collect.web.shop"].create({"name": "CC Test Shop", "code": "CCTS"})
+
+    # ------------------------------------------------------------------ helpers
+
+    def _move(self, order, *targets):
+        for target in targets:
+            if target == "shipped":
+                order.write({"carrier_id": self.carrier.id, "cc_tracking_ref": "TRK-777"})
+            if target == "collected":
+                self._pay(order, method="pay_at_store")
+            order._cc_transition(target)
+        return order
+
+    def _sent(self, order, step):
+        """Send the order's pending messages (as after the commit); return the notification of
+        ``step``, its email (mail.mail) and its SMS (sms.sms)."""
+        order.cc_notification_ids.filtered(lambda n: n.state == "pending")._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == step).sorted("id")[-1:]
+        self.assertTrue(notification, f"a {step} message was queued")
+        messages = notification.message_ids
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)])
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", messages.ids)])
+        return notification, mail, sms
+
+    def _assert_sent(self, order, step, *, email=(), sms=(), subject=None):
+        notification, mail, text = self._sent(order, step)
+        self.assertRecordValues(notification, [{"state": "done", "email_result": "sent", "sms_result": "sent"}])
+        self.assertEqual(len(mail), 1, "one email")
+        self.assertEqual(mail.recipient_ids, order.partner_id)
+        self.assertEqual(len(text), 1, "one SMS")
+        self.assertEqual(text.partner_id, order.partner_id)
+        self.assertEqual(text.state, "outgoing", "queued for Odoo's SMS job")
+        token_link = f"/order/track/{order.id}?access_token={order.access_token}"
+        self.assertIn(token_link, mail.body_html, "every email links to the tracking page")
+        if subject:
+            self.assertIn(subject, mail.subject)
+        for value in email:
+            self.assertIn(value, mail.body_html)
+        for value in sms:
+            self.assertIn(value, text.body)
+        return notification, mail, text
+
+    # ------------------------------------------------------------------ steps
+
+    def test_accepted(self):
+        order = self._move(self._order(), "accepted")
+        self._assert_sent(order, "accepted", subject=f"your order {order.name} is accepted",
+                          email=[order.name, "Test Store A", "ready for pickup"],
+                          sms=[order.name, "accepted", "Test Store A", f"/order/track/{order.id}?access_token="])
+        ship = self._move(self._order("ship"), "accepted")
+        self._assert_sent(ship, "accepted", email=["as soon as it is shipped"])
+
+    def test_ready_for_pickup(self):
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        token = order._portal_ensure_token()
+        code = order.cc_pickup_code
+        self.assertRegex(code, r"^\d{6}$")
+        deadline = order.cc_pickup_deadline
+        self.assertEqual((deadline - order.cc_state_date.date()).days, 5, "waits the store's days at the counter")
+        _notification, mail, _text = self._assert_sent(
+            order, "ready", subject="is ready for pickup",
+            email=["Test Store A", "Rue Neuve 12, 1000 Brussels", "Monday \u2013 Friday",
+                   "08:00\u201312:00, 13:00\u201317:00", code, f"/order/track/{order.id}/qr.png?access_token={token}",
+                   f"/order/track/{order.id}/barcode.png?access_token={token}",
+                   "Please pay"],
+            sms=["ready for pickup", "Test Store A", "Rue Neuve 12, 1000 Brussels", f"Pickup code: {code}",
+                 deadline.strftime("%m/%d/%Y")],
+        )
+        self.assertIn(deadline.strftime("%m/%d/%Y"), mail.body_html)
+
+    def test_shipped_with_courier_and_tracking_link(self):
+        order = self._move(self._order("ship"), "accepted", "preparing", "shipped")
+        link = "https://track.example.com/parcel?ref=TRK-777"
+        self.assertEqual(order.cc_carrier_tracking_url, link)
+        self._assert_sent(order, "shipped", email=["CC Test Courier", "TRK-777", link.replace("&", "&amp;")],
+                          sms=["CC Test Courier", "TRK-777", link])
+
+    def test_shipped_without_carrier_has_no_link(self):
+        order = self._order("ship")
+        self._move(order, "accepted", "preparing")
+        order.write({"cc_courier_name": "Bike Courier", "cc_tracking_ref": "B-1"})
+        order._cc_transition("shipped")
+        self.assertFalse(order.cc_carrier_tracking_url)
+        _notification, mail, _text = self._assert_sent(order, "shipped", email=["Bike Courier", "B-1"],
+                                                       sms=["Bike Courier"])
+        self.assertNotIn("Follow my parcel", mail.body_html)
+
+    def test_collected_and_delivered_words_match_the_fulfilment(self):
+        pickup = self._move(self._order(), "accepted", "preparing", "ready", "collected")
+        _notification, mail, text = self._assert_sent(pickup, "delivered", subject="is collected",
+                                                      email=["You collected your order", "Test Store A"],
+                                                      sms=["is collected"])
+        self.assertNotIn("shipped", mail.body_html + text.body)
+        self.assertNotIn("delivered", mail.body_html + text.body)
+        ship = self._order("ship", method="pay_at_store")
+        self._move(ship, "accepted", "preparing", "shipped", "delivered")
+        self._assert_sent(ship, "delivered", email=["has been delivered"], sms=["is delivered"])
+
+    def test_delivery_failed(self):
+        order = self._move(self._order("ship"), "accepted", "preparing", "shipped", "failed")
+        self._assert_sent(order, "failed", subject="could not be delivered",
+                          email=["CC Test Courier", "could not deliver"], sms=["could not deliver"])
+
+    def test_expired_and_cancelled(self):
+        expired = self._move(self._order(), "accepted", "preparing", "ready", "expired")
+        self._assert_sent(expired, "cancelled", subject="is expired", email=["was not collected"], sms=["is expired"])
+        cancelled = self._move(self._order(), "cancelled")
+        self._assert_sent(cancelled, "cancelled", subject="is cancelled", email=["has been cancelled"],
+                          sms=["is cancelled"])
+
+    def test_pickup_reminder_once_per_stay(self):
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        not_ready = self._move(self._order(), "accepted")
+        (order | not_ready)._cc_notify_pickup_reminder()
+        self.assertFalse(not_ready.cc_notification_ids.filtered(lambda n: n.step == "reminder"))
+        self._assert_sent(order, "reminder", subject="is waiting for you",
+                          email=[order.cc_pickup_code, "Rue Neuve 12"], sms=[order.cc_pickup_code])
+        order._cc_notify_pickup_reminder()
+        self.assertEqual(len(order.cc_notification_ids.filtered(lambda n: n.step == "reminder")), 1,
+                         "the expiry job may call again: one reminder per stay at the counter")
+
+    def test_payment_received_for_transfer_orders(self):
+        order = self._order(method="transfer")
+        self._pay(order, method="transfer", amount=30.0)
+        self.assertFalse(order.cc_notification_ids, "a partial payment is not the payment")
+        self._pay(order, method="transfer", amount=50.0)
+        self._assert_sent(order, "payment", subject="payment received", email=["80.00"], sms=["80.00"])
+        counter = self._move(self._order(), "accepted", "preparing", "ready", "collected")
+        self.assertNotIn("payment", counter.cc_notification_ids.mapped("step"), "only transfers")
+
+    def test_silent_states(self):
+        order = self._move(self._order(), "accepted", "preparing", "in_transit")
+        self.assertEqual(order.cc_notification_ids.mapped("step"), ["accepted"])
+
+    # ------------------------------------------------------------------ language
+
+    def test_messages_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        mail_template = self.env.ref("click_collect.mail_template_ready")
+        sms_template = self.env.ref("click_collect.sms_template_ready")
+        mail_template.with_context(lang="fr_FR").subject = "Votre commande {{ object.name }} est prête"
+        sms_template.with_context(lang="fr_FR").body = (
+            "Votre commande {{ object.name }} vous attend chez {{ object.cc_store_id.name }} jusqu'au "
+            "{{ format_date(object.cc_pickup_deadline) }}. Code : {{ object.cc_pickup_code }}"
+        )
+        french = self.customer.copy({"name": "Client Français", "lang": "fr_FR"})
+        order = self._order()
+        order.partner_id = french
+        self._move(order, "accepted", "preparing", "ready")
+        _notification, mail, text = self._sent(order, "ready")
+        self.assertEqual(mail.subject, f"Votre commande {order.name} est prête")
+        self.assertIn(f"jusqu'au {order.cc_pickup_deadline.strftime('%d/%m/%Y')}", text.body)
+        self.assertIn(order.cc_pickup_code, text.body)
+        english = self._move(self._order(), "accepted", "preparing", "ready")
+        _notification, mail, text = self._sent(english, "ready")
+        self.assertIn("is ready for pickup", mail.subject)
+        self.assertIn("ready for pickup", text.body)
+
+    # ------------------------------------------------------------------ switches, failures, timing
+
+    def test_step_switched_off_per_web_shop_and_channel(self):
+        settings = self.web_shop.notification_setting_ids
+        self.assertEqual(len(settings), 8, "one setting per step, all on")
+        self.assertTrue(all(settings.mapped("email")) and all(settings.mapped("sms")))
+        settings.filtered(lambda s: s.step == "accepted").email = False
+        settings.filtered(lambda s: s.step == "ready").write({"email": False, "sms": False})
+        order = self._order()
+        order.cc_web_shop_id = self.web_shop
+        self._move(order, "accepted")
+        notification, mail, text = self._sent(order, "accepted")
+        self.assertRecordValues(notification, [{"email_result": "off", "sms_result": "sent", "state": "done"}])
+        self.assertFalse(mail)
+        self.assertEqual(len(text), 1)
+        self._move(order, "preparing", "ready")
+        notification, mail, text = self._sent(order, "ready")
+        self.assertRecordValues(notification, [{"email_result": "off", "sms_result": "off"}])
+        self.assertFalse(mail | self.env["mail.mail"].browse(text.ids))
+        self.assertFalse(notification.message_ids, "nothing at all is sent for a step switched off")
+        # an order without web shop sends everything
+        plain = self._move(self._order(), "accepted")
+        self._assert_sent(plain, "accepted")
+
+    def test_no_address(self):
+        order = self._order()
+        order.partner_id = self.customer.copy({"email": False, "phone": False})
+        self._move(order, "accepted")
+        notification, _mail, _text = self._sent(order, "accepted")
+        self.assertRecordValues(notification, [{"email_result": "no_address", "sms_result": "no_address",
+                                                "state": "done"}])
+
+    def test_failure_to_send_never_blocks_and_shows_on_the_order(self):
+        # a template edited by someone, that fails to render for this customer only
+        self.env.ref("click_collect.mail_template_accepted").body_html = (
+            '<p>Hello <t t-out="object.no_such_field if object.partner_id.name == \'CC Failing\' else \'\'"/></p>'
+        )
+        order = self._order()
+        order.partner_id = self.customer.copy({"name": "CC Failing"})
+        self._move(order, "accepted")
+        self.assertEqual(order.cc_state, "accepted", "the flow moved on")
+        notification, mail, text = self._sent(order, "accepted")
+        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "sent"}])
+        self.assertIn("no_such_field", notification.error)
+        self.assertFalse(mail)
+        self.assertEqual(len(text), 1, "the SMS still goes")
+        note = order.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        self.assertEqual(len(note), 1, "the failure is logged in the order's chatter")
+
+    def test_sent_after_commit_not_in_the_transition(self):
+        order = self._order()
+        mails_before = self.env["mail.mail"].sudo().search_count([])
+        self._move(order, "accepted")
+        self.assertEqual(order.cc_notification_ids.state, "pending")
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails_before, "nothing rendered yet")
+        pending = self.env.cr.postcommit.data.get("click_collect.notification")
+        self.assertIn(order.cc_notification_ids.id, pending, "sent by a callback after the commit")
+        # the scheduled job sends what is left
+        self.env["click_collect.notification"]._cron_send_pending()
+        self.assertEqual(order.cc_notification_ids.state, "done")
+        self.assertGreater(self.env["mail.mail"].sudo().search_count([]), mails_before)
+
+    def test_resend_ready_message(self):
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        self._sent(order, "ready")
+        order.with_user(self.user_store_a).action_cc_resend_ready_message()
+        ready = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        self.assertEqual(len(ready), 2)
+        self.assertIn("Sent again by", ready.sorted("id")[-1].note)
+        self._assert_sent(order, "ready", email=[order.cc_pickup_code])
+        with self.assertRaisesRegex(UserError, "Only orders ready for pickup"):
+            self._move(self._order(), "accepted").action_cc_resend_ready_message()
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_store_b).action_cc_resend_ready_message()
+
+    # ------------------------------------------------------------------ Odoo's own delivery messages
+
+    def test_odoo_shipped_email_and_sms_never_reach_web_customers(self):
+        self.company.write({"stock_move_email_validation": True, "stock_text_confirmation": True,
+                            "has_received_warning_stock_sms": True})
+        # stock_sms sends nothing while tests run: let it act as on a live server here
+        with patch("odoo.modules.module.current_test", False):
+            pickup = self._move(self._order(), "accepted", "preparing", "ready", "collected")
+            ship = self._move(self._order("ship"), "accepted", "preparing", "shipped")
+        for order in (pickup, ship):
+            picking = order.picking_ids
+            self.assertEqual(picking.state, "done")
+            self.assertFalse(picking.message_ids.filtered(lambda m: "has been shipped" in (m.body or "")),
+                             "no Odoo delivery email")
+            self.assertFalse(picking.message_ids.filtered(lambda m: m.message_type == "sms"), "no Odoo delivery SMS")
+            self.assertFalse(self.env["sms.sms"].sudo().search([
+                ("partner_id", "=", self.customer.id), ("body", "ilike", "has been shipped"),
+            ]))
+        # a plain sales order keeps Odoo's email
+        plain = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "warehouse_id": self.store_a.id,
+            "order_line": [Command.create({"product_id": self.product_1.id, "product_uom_qty": 1})],
+        })
+        plain.action_confirm()
+        picking = plain.picking_ids
+        picking.move_ids.quantity = 1
+        picking.with_context(skip_sms=True).button_validate()
+        self.assertTrue(picking.message_ids.filtered(lambda m: "has been shipped" in (m.body or "")))
+
+
+@tagged("post_install", "-at_install")
+class TestPickupCode(ClickCollectCommon):
+    """The pickup code is checked at hand-over where the store asks for it; a wrong code is
+    refused by the door and the attempt is kept on the timeline."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.store_a.cc_require_pickup_code = True
+
+    def _ready(self, store=None):
+        order = self._order(method="pay_at_store", store=store)
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        self._pay(order, method="pay_at_store")
+        return order
+
+    def test_every_pickup_order_has_a_code(self):
+        pickup, ship = self._order(), self._order("ship")
+        self.assertRegex(pickup.cc_pickup_code, r"^\d{6}$")
+        self.assertFalse(ship.cc_pickup_code)
+
+    def test_staff_cannot_read_the_code(self):
+        order = self._ready()
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_store_a).read(["cc_pickup_code"])
+
+    def test_guard_in_the_table(self):
+        from odoo.addons.click_collect import const
+
+        self.assertIn("pickup_code", const.TRANSITION_TABLE[("pickup", "ready", "collected")][0])
+        order = self._ready()
+        with self.assertRaisesRegex(UserError, "asks for the customer's pickup code"):
+            order._cc_transition("collected")
+        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
+        with self.assertRaisesRegex(UserError, "is wrong"):
+            order.with_context(cc_pickup_code=wrong)._cc_transition("collected")
+        order.with_context(cc_pickup_code=order.cc_pickup_code)._cc_transition("collected")
+        self.assertEqual(order.cc_state, "collected")
+
+    def test_store_without_code_does_not_ask(self):
+        order = self._ready(store=self.store_b)
+        order._cc_transition("collected")
+        self.assertEqual(order.cc_state, "collected")
+
+    def test_scan_screen_asks_for_the_code(self):
+        order = self._ready()
+        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
+        scan = Form(self.env(user=self.user_store_a)["click_collect.scan"].with_context(default_mode="delivery"))
+        scan.code = order.name
+        self.assertTrue(scan.pickup_code_required)
+        scan.pickup_code = wrong
+        wizard = scan.save()
+        self.assertFalse(wizard.action_do(), "the screen stays on the order")
+        self.assertEqual(order.cc_state, "ready")
+        self.assertIn("is wrong", wizard.message)
+        refused = order.cc_event_ids.filtered("refused")
+        self.assertRecordValues(refused, [{
+            "from_state": "ready", "to_state": "collected", "channel": "scan", "user_id": self.user_store_a.id,
+            "store_id": self.store_a.id,
+        }])
+        self.assertIn(wrong, refused.note)
+        self.assertTrue(order.message_ids.filtered(lambda m: "Refused" in (m.body or "")))
+        self.assertNotIn("collected", order.cc_notification_ids.mapped("step"))
+        wizard.pickup_code = order.cc_pickup_code
+        action = wizard.action_do()
+        self.assertEqual(order.cc_state, "collected")
+        self.assertIn(order.name, action["context"]["default_done_message"])
+        self.assertEqual(order._cc_tracking_steps()[-1]["state"], "collected")
+        self.assertNotIn(True, [step["status"] == "current" and step["state"] == "ready"
+                                for step in order._cc_tracking_steps()], "refused attempts are not shown")
+
+    def test_other_refusals_still_raise(self):
+        order = self._order(method="pay_at_store")
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        with self.assertRaisesRegex(UserError, "not paid"):
+            order._cc_hand_over(order.cc_pickup_code, channel="scan")
+
+    def test_hand_over_for_the_point_of_sale(self):
+        order = self._ready()
+        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code="not-it")
+        self.assertFalse(result["ok"])
+        self.assertIn("is wrong", result["message"])
+        self.assertEqual(order.cc_event_ids.filtered("refused").channel, "backoffice")
+        with self.assertRaisesRegex(UserError, "store you do not work for"):
+            order.with_user(self.user_store_b).action_cc_hand_over(pickup_code="not-it")
+        self.assertEqual(len(order.cc_event_ids.filtered("refused")), 1, "nothing kept for another store's user")
+        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code=order.cc_pickup_code)
+        self.assertTrue(result["ok"])
+        self.assertEqual(order.cc_state, "collected")

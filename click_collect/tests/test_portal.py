@@ -1,0 +1,137 @@
+from odoo import Command, http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ClickCollectCommon
+
+CODE = "246810"
+
+
+@tagged("post_install", "-at_install")
+class TestTrackingPage(ClickCollectCommon, HttpCase):
+    """The tracking page: by the order's access token or the customer's portal login, 404 and
+    nothing of the order otherwise; the public "track my order" form slows down wrong tries."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.store_a.write({"opening_hours": cls.env.ref("resource.resource_calendar_std").id})
+        cls.store_a.partner_id.write({"street": "Rue Neuve 12", "zip": "1000", "city": "Brussels"})
+        cls.carrier.tracking_url = "https://track.example.com/parcel?ref=<shipmenttrackingnumber>"
+        cls.ready = cls._order(method="pay_at_store")
+        cls.ready.sudo().cc_pickup_code = CODE
+        for target in ("accepted", "preparing", "ready"):
+            cls.ready._cc_transition(target)
+        cls.shipped = cls._order("ship", method="pay_at_store")
+        cls.shipped._cc_transition("accepted")
+        cls.shipped._cc_transition("preparing")
+        cls.shipped.write({"carrier_id": cls.carrier.id, "cc_tracking_ref": "TRK-555"})
+        cls.shipped._cc_transition("shipped")
+        cls.token = cls.ready._portal_ensure_token()
+
+    def _get(self, url, **kw):
+        return self.url_open(url, allow_redirects=False, **kw)
+
+    def _assert_shows_nothing(self, response, order):
+        self.assertEqual(response.status_code, 404)
+        for secret in (order.name, CODE, self.customer.name, "o_cc_tracking"):
+            self.assertNotIn(secret, response.text)
+
+    def test_token_link_shows_the_tracking_page(self):
+        response = self._get(f"/order/track/{self.ready.id}?access_token={self.token}")
+        self.assertEqual(response.status_code, 200)
+        for value in (self.ready.name, "Test Store A", "Rue Neuve 12, 1000 Brussels", CODE, "Monday",
+                      'data-state="ready" data-status="current"', 'data-state="collected" data-status="next"'):
+            self.assertIn(value, response.text)
+        self.assertEqual(response.text.count('data-status="done"'), 3, "new, accepted, preparing")
+        for kind in ("qr", "barcode"):
+            image = self._get(f"/order/track/{self.ready.id}/{kind}.png?access_token={self.token}")
+            self.assertEqual(image.status_code, 200)
+            self.assertEqual(image.headers["Content-Type"], "image/png")
+
+    def test_ship_page_has_courier_and_tracking_link(self):
+        token = self.shipped._portal_ensure_token()
+        response = self._get(f"/order/track/{self.shipped.id}?access_token={token}")
+        self.assertEqual(response.status_code, 200)
+        for value in ("CC Test Courier", "TRK-555", "https://track.example.com/parcel?ref=TRK-555",
+                      'data-state="shipped" data-status="current"'):
+            self.assertIn(value, response.text.replace("&amp;", "&"))
+
+    def test_wrong_or_missing_token_shows_nothing(self):
+        other_token = self.shipped._portal_ensure_token()
+        for query in ("", "?access_token=", "?access_token=wrong", f"?access_token={other_token}"):
+            self._assert_shows_nothing(self._get(f"/order/track/{self.ready.id}{query}"), self.ready)
+            for kind in ("qr", "barcode"):
+                self.assertEqual(self._get(f"/order/track/{self.ready.id}/{kind}.png{query}").status_code, 404)
+        self._assert_shows_nothing(self._get(f"/order/track/999999?access_token={self.token}"), self.ready)
+
+    def test_plain_sales_order_is_not_tracked(self):
+        plain = self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.product_1.id})],
+        })
+        response = self._get(f"/order/track/{plain.id}?access_token={plain._portal_ensure_token()}")
+        self._assert_shows_nothing(response, plain)
+
+    def test_portal_login(self):
+        portal = new_test_user(self.env, "cc_portal_customer", groups="base.group_portal",
+                               partner_id=self.customer.id)
+        new_test_user(self.env, "cc_portal_other", groups="base.group_portal")
+        self.authenticate(portal.login, portal.login)
+        response = self._get(f"/order/track/{self.ready.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(CODE, response.text)
+        # the portal order page of Odoo shows the tracking block too
+        response = self._get(f"/my/orders/{self.ready.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_cc_tracking", response.text)
+        self.assertIn('data-state="ready" data-status="current"', response.text)
+        self.authenticate("cc_portal_other", "cc_portal_other")
+        self._assert_shows_nothing(self._get(f"/order/track/{self.ready.id}"), self.ready)
+
+    def _track(self, order_ref, contact):
+        self.authenticate(None, None)
+        return self.url_open("/order/track", data={
+            "order": order_ref, "contact": contact, "csrf_token": http.Request.csrf_token(self),
+        }, allow_redirects=False)
+
+    def test_track_form(self):
+        self.assertIn('name="order"', self._get("/order/track").text)
+        response = self._track(self.ready.name.lower(), " Customer@Example.com ")
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(f"/order/track/{self.ready.id}?access_token={self.token}", response.headers["Location"])
+        response = self._track(self.ready.name, "1000")
+        self.assertEqual(response.status_code, 303, "the zip code works too")
+
+    def test_track_form_slows_down_wrong_tries(self):
+        Attempt = self.env["click_collect.track.attempt"].sudo()
+        for _try in range(3):
+            response = self._track(self.ready.name, "someone@else.com")
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("No order matches", response.text)
+            self.assertNotIn(CODE, response.text)
+        response = self._track(self.ready.name, "someone@else.com")
+        self.assertIn("No order matches", response.text)
+        locked = Attempt.search([("key", "=", f"order:{self.ready.name}")])
+        self.assertEqual(locked.failures, 4)
+        self.assertTrue(locked.locked_until, "the fourth wrong try locks the order number")
+        first_lock = locked.locked_until
+        # even the right email waits now, from this address and for this order number
+        response = self._track(self.ready.name, "customer@example.com")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many wrong tries", response.text)
+        self.assertNotIn(f"access_token={self.token}", response.text)
+        response = self._track(self.shipped.name, "customer@example.com")
+        self.assertEqual(response.status_code, 429, "the visitor's address is locked too")
+        # each further wrong try doubles the wait (stored in the database, for every worker)
+        Attempt.search([]).write({"locked_until": False})
+        self._track(self.ready.name, "someone@else.com")
+        locked.invalidate_recordset()
+        self.assertEqual(locked.failures, 5)
+        self.assertGreater(locked.locked_until - locked.last_failure, first_lock - locked.create_date)
+
+    def test_tracking_tour(self):
+        self.start_tour(f"/order/track/{self.ready.id}?access_token={self.token}", "click_collect_tracking_page")
+
+    def test_wrong_token_tour(self):
+        self.start_tour(f"/order/track/{self.ready.id}?access_token=not-the-token",
+                        "click_collect_tracking_wrong_token")

@@ -1,0 +1,36 @@
+"""Customer messages leave after the transaction commits; their link opens the tracking page."""
+
+import re
+
+import requests
+
+
+def test_ready_message_sent_after_commit_and_its_link(client, odoo_server):
+    admin = client("admin", "admin")
+    # a new order of the demo customer and products, so that the demo orders stay as they are
+    customer = admin.call("res.partner", "search", [("email", "=", "noah.claes@example.com")], limit=1)
+    product = admin.call("product.product", "search", [("barcode", "=", "5412345000013")], limit=1)
+    store = admin.call("stock.warehouse", "search", [("code", "=", "GHE")], limit=1)
+    order_id = admin.call("sale.order", "create", {
+        "partner_id": customer[0], "cc_fulfilment": "pickup", "cc_store_id": store[0],
+        "cc_payment_method": "pay_at_store", "order_line": [(0, 0, {"product_id": product[0], "product_uom_qty": 1})],
+    })
+    admin.call("sale.order", "action_confirm", [order_id])
+    for target in ("accepted", "preparing", "ready"):
+        admin.call("sale.order", "action_cc_transition", [order_id], context={"cc_target": target})
+    # the RPC answered once its transaction committed; the message was sent right after
+    notifications = admin.call("click_collect.notification", "search_read", [
+        ("order_id", "=", order_id), ("step", "=", "ready"),
+    ], ["state", "email_result", "sms_result", "message_ids"])
+    assert [(n["state"], n["email_result"], n["sms_result"]) for n in notifications] == [("done", "sent", "sent")]
+    order = admin.call("sale.order", "read", [order_id], ["name", "cc_pickup_code", "access_token"])[0]
+    messages = admin.call("mail.message", "read", notifications[0]["message_ids"], ["body", "message_type"])
+    email = next(m for m in messages if m["message_type"] == "comment")
+    assert order["cc_pickup_code"] in email["body"]
+    link = re.search(r'href="[^"]*(/order/track/\d+\?access_token=[^"]+)"', email["body"]).group(1)
+    page = requests.get(odoo_server + link.replace("&amp;", "&"), timeout=60)
+    assert page.status_code == 200
+    assert order["name"] in page.text and order["cc_pickup_code"] in page.text
+    wrong = requests.get(f"{odoo_server}/order/track/{order_id}?access_token=x{order['access_token']}", timeout=60)
+    assert wrong.status_code == 404
+    assert order["name"] not in wrong.text
