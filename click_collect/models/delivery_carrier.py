@@ -88,6 +88,21 @@ class DeliveryCarrier(models.Model):
              "X-Webhook-Signature, the HMAC-SHA256 of '<timestamp>.<body>' with this key.",
     )
     cc_webhook_url = fields.Char(string="Webhook URL", compute="_compute_cc_webhook_url")
+    cc_partner_id = fields.Many2one(
+        "res.partner", string="Remitting Partner", check_company=True,
+        help="The courier as a partner: it owes the cash it collects on delivery until its "
+             "remittance is reconciled (created from the courier's name when empty).",
+    )
+    cc_cod_fee_account_id = fields.Many2one(
+        "account.account", string="Fee Account", check_company=True,
+        help="Where the courier's fees on remittances are booked (by default the expense account "
+             "of the courier's product).",
+    )
+    cc_cod_csv_tracking = fields.Char(string="Tracking Number Column", default="tracking_number")
+    cc_cod_csv_order = fields.Char(string="Order Number Column", default="order_number")
+    cc_cod_csv_amount = fields.Char(string="Amount Collected Column", default="cod_amount")
+    cc_cod_csv_fee = fields.Char(string="Fee Column", default="fee")
+    cc_cod_csv_delimiter = fields.Char(string="Column Separator", default=",", size=1)
     # GHN
     cc_ghn_token = fields.Char(string="GHN Token", groups="base.group_system", copy=False)
     cc_ghn_shop_id = fields.Char(string="GHN Shop ID", groups="base.group_system", copy=False)
@@ -121,6 +136,23 @@ class DeliveryCarrier(models.Model):
                 f"{carrier.get_base_url()}/click_collect/courier/{carrier.id}/webhook"
                 if carrier.id and carrier.delivery_type == "cc_ghn" else False
             )
+
+    def _cc_remitting_partner(self):
+        """The courier's partner (created at first need)."""
+        self.ensure_one()
+        if not self.cc_partner_id:
+            # sudo: the courier's partner is accounting data made once for the courier record.
+            self.sudo().cc_partner_id = self.env["res.partner"].sudo().create({
+                "name": self.name, "is_company": True, "company_id": self.company_id.id or False,
+            })
+        return self.cc_partner_id
+
+    def _cc_fee_account(self):
+        self.ensure_one()
+        account = self.cc_cod_fee_account_id or self.product_id.product_tmpl_id._get_product_accounts()["expense"]
+        if not account:
+            raise UserError(_("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
+        return account
 
     # ------------------------------------------------------------------ transport
 

@@ -83,7 +83,11 @@ class SaleOrder(models.Model):
         string="Courier", copy=False,
         help="The courier's name, for a shipment without a courier connector.",
     )
-    cc_tracking_ref = fields.Char(string="Tracking Number", copy=False)
+    cc_tracking_ref = fields.Char(string="Tracking Number", copy=False, index="btree_not_null")
+    cc_cod_move_id = fields.Many2one(
+        "account.move", string="Cash on Delivery Entry", copy=False, readonly=True, index="btree_not_null",
+        help="The entry that made the courier owe the collected cash instead of the customer.",
+    )
 
     # ------------------------------------------------------------------ constraints
 
@@ -534,8 +538,92 @@ class SaleOrder(models.Model):
             picking.write({
                 "carrier_id": order.carrier_id.id or picking.carrier_id.id,
                 "carrier_tracking_ref": order.cc_tracking_ref,
+                "cc_cod_amount": order._cc_cod_due(),
             })
         self._cc_validate_deliveries()
+
+    def _cc_cod_due(self):
+        """What the courier collects for this order: all that is not paid yet, for a
+        cash-on-delivery order."""
+        self.ensure_one()
+        if self.cc_payment_method != "cod":
+            return 0.0
+        return max(self.amount_total - self.cc_amount_paid, 0.0)
+
+    def _cc_after_awaiting_cod(self, **details):
+        """The courier delivered and collected the cash: the order's invoice is paid by the
+        courier, who now owes the shop that money (a receivable on the courier's partner, settled
+        when its remittance is reconciled)."""
+        # sudo: invoicing and moving a receivable are accounting the system does for the flow;
+        # the door checked who asked (often the courier's callback itself).
+        # An order shipped with a courier typed in by hand has no courier record to owe the cash:
+        # its invoice waits for the cash registered on the order (Register Payment).
+        orders = self.sudo().filtered(lambda o: not o.cc_cod_move_id and o._cc_courier(required=False))
+        to_invoice = orders.filtered(
+            lambda o: not o.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
+        )
+        if to_invoice:
+            to_invoice._create_invoices(grouped=True).action_post()  # one invoice per order
+        entries, receivables = [], []
+        for order in orders:
+            invoice_lines = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            ).line_ids.filtered(lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+            due = sum(invoice_lines.mapped("amount_residual"))
+            if order.currency_id.is_zero(due) or not invoice_lines:
+                continue
+            courier = order._cc_courier()._cc_remitting_partner()
+            journal = self.env["account.journal"].sudo().search(
+                [("type", "=", "general"), ("company_id", "=", order.company_id.id)], limit=1)
+            if not journal:
+                raise UserError(_("%(company)s has no miscellaneous journal for cash-on-delivery entries.",
+                                  company=order.company_id.name))
+            account = invoice_lines[0].account_id
+            entries.append({
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": _("Cash on delivery of %(order)s, collected by %(courier)s", order=order.name,
+                         courier=courier.name),
+                "cc_cod_order_id": order.id,
+                "line_ids": [
+                    Command.create({"account_id": account.id, "partner_id": courier.id, "debit": due,
+                                    "name": _("%(order)s: cash collected by the courier", order=order.name)}),
+                    Command.create({"account_id": account.id, "partner_id": invoice_lines[0].partner_id.id,
+                                    "credit": due, "name": _("%(order)s: paid cash on delivery", order=order.name)}),
+                ],
+            })
+            receivables.append((order, invoice_lines))
+        if not entries:
+            return
+        moves = self.env["account.move"].sudo().create(entries)
+        moves.action_post()
+        for (order, invoice_lines), move in zip(receivables, moves, strict=True):
+            (move.line_ids.filtered(lambda line: line.credit) | invoice_lines).reconcile()
+            order.cc_cod_move_id = move
+
+    def _cc_courier(self, required=True):
+        """The courier of a shipped order: its shipment's carrier, or the order's."""
+        self.ensure_one()
+        shipments = self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_id)
+        courier = shipments[:1].carrier_id or self.carrier_id
+        if not courier and required:
+            raise UserError(_("%(order)s has no courier to collect its cash on delivery.", order=self.name))
+        return courier
+
+    def _cc_cod_receivable_lines(self):
+        """What the courier still owes for these orders (open lines of their COD entries)."""
+        # sudo: web-order managers read what a courier owes for orders they see, without being
+        # accountants.
+        return self.sudo().cc_cod_move_id.line_ids.filtered(
+            lambda line: line.debit and line.account_type == "asset_receivable" and not line.reconciled
+        )
+
+    def action_cc_collect_cod(self):
+        self.ensure_one()
+        return self._cc_wizard_action("click_collect.cod.collect",
+                                      _("Collect the cash of %(order)s", order=self.name))
 
     def _cc_after_returned(self, **details):
         """The shipment came back: its goods go back into the shipping store's stock through a

@@ -18,6 +18,11 @@ class StockPicking(models.Model):
     )
     cc_carrier_status = fields.Char(string="Carrier Status", copy=False, readonly=True)
     cc_carrier_status_date = fields.Datetime(string="Carrier Status Date", copy=False, readonly=True)
+    cc_cod_amount = fields.Monetary(
+        string="Cash to Collect", copy=False, readonly=True, currency_field="cc_currency_id",
+        help="What the courier collects from the customer on delivery.",
+    )
+    cc_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     cc_tracking_manual = fields.Boolean(
         string="Tracking Set by Hand", copy=False,
         help="A person changed the shipment's state: the courier's updates no longer move it, "
