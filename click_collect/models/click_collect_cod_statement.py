@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 LINE_STATES = [
@@ -69,7 +69,7 @@ class ClickCollectCodStatement(models.Model):
 
     def _check_reconciler(self):
         if not any(self.env.user.has_group(group) for group in RECONCILERS):
-            raise AccessError(_("Only web-order managers and accounting administrators reconcile "
+            raise AccessError(self.env._("Only web-order managers and accounting administrators reconcile "
                                 "cash-on-delivery remittances."))
 
     def action_reconcile(self):
@@ -103,21 +103,21 @@ class ClickCollectCodStatement(models.Model):
             order = line.order_id or by_ref.get(line.tracking_ref) or by_name.get(line.order_ref)
             values = {"order_id": order.id if order else False, "note": False}
             if not order:
-                values.update(state="unknown", note=_("No web order has this tracking or order number."))
+                values.update(state="unknown", note=self.env._("No web order has this tracking or order number."))
             elif order.id in remitted:
-                values.update(state="already_remitted", note=_("%(order)s was remitted in an earlier statement.",
-                                                               order=order.name))
+                values.update(state="already_remitted", note=self.env._(
+                    "%(order)s was remitted in an earlier statement.", order=order.name))
             elif order.id in seen:
-                values.update(state="duplicate", note=_("%(order)s is on another line of this statement.",
+                values.update(state="duplicate", note=self.env._("%(order)s is on another line of this statement.",
                                                         order=order.name))
             elif order.cc_state != "awaiting_cod":
-                values.update(state="not_awaiting", note=_("%(order)s is %(state)s, not awaiting its cash.",
+                values.update(state="not_awaiting", note=self.env._("%(order)s is %(state)s, not awaiting its cash.",
                                                            order=order.name, state=labels.get(order.cc_state)))
             else:
                 expected = sum(order._cc_cod_receivable_lines().mapped("amount_residual"))
                 if order.currency_id.compare_amounts(line.amount, expected) and not line.accept_difference:
-                    kind = _("short") if line.amount < expected else _("over")
-                    values.update(state="amount_mismatch", expected_amount=expected, note=_(
+                    kind = self.env._("short") if line.amount < expected else self.env._("over")
+                    values.update(state="amount_mismatch", expected_amount=expected, note=self.env._(
                         "%(kind)s payment: %(amount)s remitted, %(expected)s expected.", kind=kind,
                         amount=line.amount, expected=expected))
                 else:
@@ -155,10 +155,11 @@ class ClickCollectCodStatement(models.Model):
             "journal_id": self.journal_id.id,
             "payment_method_line_id": method_line.id,
             "date": self.date,
-            "memo": _("Cash-on-delivery remittance %(ref)s of %(courier)s", ref=self.name, courier=carrier.name),
+            "memo": self.env._("Cash-on-delivery remittance %(ref)s of %(courier)s", ref=self.name,
+                               courier=carrier.name),
             "cc_cod_statement_id": self.id,
             "write_off_line_vals": [{
-                "name": _("Courier fees, remittance %(ref)s", ref=self.name),
+                "name": self.env._("Courier fees, remittance %(ref)s", ref=self.name),
                 "account_id": carrier._cc_fee_account().id,
                 "partner_id": partner.id,
                 "currency_id": currency.id,
@@ -177,7 +178,8 @@ class ClickCollectCodStatement(models.Model):
             [("code", "=", "custom"), ("custom_mode", "=", "cash_on_delivery"),
              ("company_id", "=", self.company_id.id)], limit=1)
         if not provider:
-            raise UserError(_("No cash-on-delivery payment provider in %(company)s.", company=self.company_id.name))
+            raise UserError(self.env._("No cash-on-delivery payment provider in %(company)s.",
+                                       company=self.company_id.name))
         method = self.env["sale.order"]._cc_provider_payment_method(provider)
         txs = Tx.create([{
             "provider_id": provider.id,
@@ -197,7 +199,7 @@ class ClickCollectCodStatement(models.Model):
         matched.write({"state": "reconciled", "payment_id": payment.id})
         paid = matched.order_id.filtered(lambda o: o.cc_payment_state == "paid")
         if paid:
-            paid._cc_transition("done", channel="backoffice", note=_(
+            paid._cc_transition("done", channel="backoffice", note=self.env._(
                 "Cash remitted by %(courier)s (%(ref)s).", courier=carrier.name, ref=self.name))
 
 
@@ -229,5 +231,5 @@ class ClickCollectCodStatementLine(models.Model):
         if {"order_id", "accept_difference", "amount"} & set(vals) and any(
             line.state == "reconciled" for line in self
         ):
-            raise UserError(_("A reconciled remittance line cannot change."))
+            raise UserError(self.env._("A reconciled remittance line cannot change."))
         return super().write(vals)

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import dhl, ghn
@@ -128,7 +128,7 @@ class DeliveryCarrier(models.Model):
     def _check_cc_cash_on_delivery(self):
         for carrier in self:
             if carrier.delivery_type == "cc_dhl" and carrier.allow_cash_on_delivery:
-                raise ValidationError(_("DHL Express does not collect cash on delivery for this connector."))
+                raise ValidationError(self.env._("DHL Express does not collect cash on delivery for this connector."))
 
     def _compute_cc_webhook_url(self):
         for carrier in self:
@@ -151,7 +151,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         account = self.cc_cod_fee_account_id or self.product_id.product_tmpl_id._get_product_accounts()["expense"]
         if not account:
-            raise UserError(_("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
+            raise UserError(self.env._("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
         return account
 
     # ------------------------------------------------------------------ transport
@@ -170,7 +170,7 @@ class DeliveryCarrier(models.Model):
             url = carrier.cc_endpoint_url or (dhl.PROD_URL if carrier.prod_environment else dhl.TEST_URL)
             return dhl.DhlClient(carrier.cc_dhl_username, carrier.cc_dhl_password, carrier.cc_dhl_account,
                                  endpoint=url, timeout=carrier.cc_timeout, retries=carrier.cc_retries)
-        raise UserError(_("%(carrier)s has no connector.", carrier=self.name))
+        raise UserError(self.env._("%(carrier)s has no connector.", carrier=self.name))
 
     def _cc_call(self, func, *args, **kwargs):
         """Call the carrier; its errors become messages a person can act on."""
@@ -178,7 +178,7 @@ class DeliveryCarrier(models.Model):
             return func(*args, **kwargs)
         except CourierError as error:
             _logger.info("%s: %s", self.name, error)
-            raise UserError(_("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
+            raise UserError(self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
 
     def action_cc_test_connection(self):
         self.ensure_one()
@@ -191,7 +191,7 @@ class DeliveryCarrier(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {"type": "success", "title": self.name,
-                       "message": _("The connection works."), "sticky": False},
+                       "message": self.env._("The connection works."), "sticky": False},
         }
 
     # ------------------------------------------------------------------ helpers
@@ -271,7 +271,7 @@ class DeliveryCarrier(models.Model):
                 picking._cc_attach_label(f"GHN-{code}.pdf", content, mimetype)
             except CourierError as error:
                 # The shipment exists: keep it, and say that the label is to be printed again.
-                picking.message_post(body=_("The label of %(code)s could not be fetched: %(error)s",
+                picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
                                             code=code, error=str(error)))
             vnd = self.env.ref("base.VND", raise_if_not_found=False) or picking.company_id.currency_id
             currency = picking.sale_id.currency_id or picking.company_id.currency_id
@@ -288,7 +288,7 @@ class DeliveryCarrier(models.Model):
         result = self._cc_call(client.cancel, codes) or []
         refused = [row.get("order_code") for row in result if not row.get("result")]
         if refused:
-            raise UserError(_("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
+            raise UserError(self.env._("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
         pickings.write({"carrier_tracking_ref": False, "cc_delivery_state": "canceled_shipment"})
 
     def cc_ghn_tracking_state_update(self, picking):

@@ -1,7 +1,7 @@
 import base64
 import logging
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .delivery_carrier import DELIVERY_STATES
@@ -94,7 +94,7 @@ class StockPicking(models.Model):
         if not labels and self.carrier_tracking_ref and reprint:
             labels = reprint(self)
         if not labels:
-            raise UserError(_("%(picking)s has no shipping label.", picking=self.name))
+            raise UserError(self.env._("%(picking)s has no shipping label.", picking=self.name))
         label = labels.filtered(lambda a: a.mimetype == "application/pdf")[:1] or labels[:1]
         return {"type": "ir.actions.act_url", "url": f"/web/content/{label.id}?download=true", "target": "new"}
 
@@ -125,7 +125,7 @@ class StockPicking(models.Model):
         })
         order = self.sale_id
         if target and order.cc_fulfilment == "ship":
-            note = _("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
+            note = self.env._("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
                      ref=self.carrier_tracking_ref)
             # sudo: the courier (webhook, polling job) moves the order, not a user.
             order.sudo()._cc_follow_carrier(target, channel=channel, note=note)

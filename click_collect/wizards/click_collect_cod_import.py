@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -38,14 +38,14 @@ class ClickCollectCodImport(models.TransientModel):
         try:
             text = base64.b64decode(self.file).decode("utf-8-sig")
         except (ValueError, UnicodeDecodeError):
-            raise UserError(_("The file is not a UTF-8 CSV file.")) from None
+            raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from None
         reader = csv.DictReader(io.StringIO(text), delimiter=carrier.cc_cod_csv_delimiter or ",")
         header = set(reader.fieldnames or [])
         if columns["amount"] not in header or not ({columns["tracking_ref"], columns["order_ref"]} & header):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The file's columns are %(found)s; %(carrier)s's statements need %(amount)s and "
                 "%(tracking)s or %(order)s (see the courier's Cash on Delivery settings).",
-                found=", ".join(sorted(header)) or _("none"), carrier=carrier.name, amount=columns["amount"],
+                found=", ".join(sorted(header)) or self.env._("none"), carrier=carrier.name, amount=columns["amount"],
                 tracking=columns["tracking_ref"], order=columns["order_ref"],
             ))
         rows = []
@@ -58,13 +58,14 @@ class ClickCollectCodImport(models.TransientModel):
                 try:
                     values[key] = float(raw.replace(",", ".")) if raw else 0.0
                 except ValueError:
-                    raise UserError(_("Line %(number)s: %(value)r is not an amount.", number=number,
+                    raise UserError(self.env._("Line %(number)s: %(value)r is not an amount.", number=number,
                                       value=raw)) from None
             if not values["tracking_ref"] and not values["order_ref"]:
-                raise UserError(_("Line %(number)s has neither a tracking nor an order number.", number=number))
+                raise UserError(self.env._("Line %(number)s has neither a tracking nor an order number.",
+                                           number=number))
             rows.append(values)
         if not rows:
-            raise UserError(_("The file has no line."))
+            raise UserError(self.env._("The file has no line."))
         return rows
 
     def action_import(self):
@@ -126,7 +127,7 @@ class ClickCollectCodCollect(models.TransientModel):
         Statement._check_reconciler()
         order = self.order_id
         if Statement.search_count([("carrier_id", "=", self.carrier_id.id), ("name", "=", self.reference.strip())]):
-            raise UserError(_("%(carrier)s's remittance %(ref)s was recorded already.",
+            raise UserError(self.env._("%(carrier)s's remittance %(ref)s was recorded already.",
                               carrier=self.carrier_id.name, ref=self.reference))
         statement = Statement.create({
             "name": self.reference.strip(), "carrier_id": self.carrier_id.id, "date": self.date,
@@ -138,6 +139,6 @@ class ClickCollectCodCollect(models.TransientModel):
         })
         statement.action_reconcile()
         if statement.line_ids.state != "reconciled":
-            raise UserError(statement.line_ids.note or _("The cash of %(order)s could not be collected.",
+            raise UserError(statement.line_ids.note or self.env._("The cash of %(order)s could not be collected.",
                                                          order=order.name))
         return {"type": "ir.actions.act_window_close"}

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # mode -> the state the scan moves the order to
@@ -105,7 +105,7 @@ class ClickCollectScan(models.TransientModel):
             "context": {
                 "default_mode": self.mode,
                 "default_store_id": self.store_id.id,
-                "default_done_message": _("%(order)s is now %(state)s.", order=order.name, state=state_label),
+                "default_done_message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_label),
             },
         }
 
