@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .. import const
 from ..tools.order_barcode import code128_png_base64
@@ -1055,6 +1055,12 @@ class SaleOrder(models.Model):
         method = method or self.cc_payment_method
         if self.currency_id.compare_amounts(amount, 0) <= 0:
             raise UserError(self.env._("The amount of a payment must be positive."))
+        # One payment at a time per order: a second cashier paying the same order at the same
+        # moment waits here, then (the first payment having updated the order) its transaction
+        # is retried and sees the order paid.
+        self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE", self.id))
+        if self.cc_fulfilment and self.cc_payment_state == "paid":
+            raise UserError(self.env._("%(order)s is paid already.", order=self.name))
         if not (reference or "").strip():
             raise UserError(self.env._("A payment needs a reference (bank statement, receipt or slip number)."))
         mode = const.METHOD_CUSTOM_MODE.get(method)
