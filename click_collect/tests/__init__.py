@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_api,
     test_api_queries,
     test_api_webhooks,
