@@ -64,6 +64,5 @@
             "click_collect/static/tests/tours/**/*",
         ],
     },
-    "installable": True,
     "application": True,
 }

@@ -215,7 +215,7 @@ class ClickCollectCodStatementLine(models.Model):
     order_ref = fields.Char(string="Order Number")
     amount = fields.Monetary(string="Collected", required=True)
     fee = fields.Monetary()
-    order_id = fields.Many2one("sale.order", string="Order", index="btree_not_null",
+    order_id = fields.Many2one("sale.order", index="btree_not_null",
                                domain="[('cc_state', '=', 'awaiting_cod')]",
                                help="Set it by hand for a line the courier numbered differently.")
     expected_amount = fields.Monetary(string="Expected", readonly=True)

@@ -204,9 +204,10 @@ class SaleOrder(models.Model):
     def _compute_warehouse_id(self):
         """A web order's goods leave from its store."""
         web_orders = self.filtered("cc_store_id")
-        super(SaleOrder, self - web_orders)._compute_warehouse_id()
+        res = super(SaleOrder, self - web_orders)._compute_warehouse_id()
         for order in web_orders:
             order.warehouse_id = order.cc_store_id
+        return res
 
     def _action_confirm(self):
         """Orders of Odoo's own e-shop with "Pick up in store" become Click & Collect orders
