@@ -38,8 +38,10 @@ def odoo_server():
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
-         f"--http-port={port}", "--http-interface=127.0.0.1", "--max-cron-threads=1",
-         "--log-level=warn"],
+         f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={_free_port()}",
+         # several processes, as in production: two HTTP workers and a cron worker, so that
+         # nothing the addon keeps in one process's memory can pass for shared state
+         "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -57,9 +59,9 @@ def odoo_server():
             pytest.fail(f"the Odoo server did not answer in time; see {log_path}")
         time.sleep(0.5)
     yield url
-    proc.terminate()
+    proc.terminate()  # the prefork server stops its workers
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
