@@ -3,15 +3,18 @@
 Fills the database with web orders awaiting their cash (shipped, delivered by the courier,
 invoiced, the courier owing the cash), imports a remittance statement with one line per order
 and reconciles it: time and SQL queries, for two sizes, to show that the queries do not grow
-line by line.
+line by line. Odoo's plain equivalent: one customer payment registered over as many open
+invoices of one partner (``account.payment.register``, grouped).
 
 Run with ``./run bench cod`` or directly:
-  python bench/bench_cod.py -c ODOO_CONF -d DATABASE [--sizes 1000 10000]
+  python bench/bench_cod.py -c ODOO_CONF -d DATABASE [--sizes 100 10000]
 """
 
 import argparse
 import base64
 import time
+
+import report
 
 import odoo
 from odoo import Command, api, sql_db
@@ -22,7 +25,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10000])
     parser.add_argument("--batch", type=int, default=500)
     return parser.parse_args()
 
@@ -51,6 +54,24 @@ def awaiting_orders(env, carrier, store, product, partner, *, count, batch):
         print(f"\r  {len(done)}/{count} orders awaiting their cash", end="", flush=True)
     print()
     return done
+
+
+def open_invoices(env, partner, product, count, batch):
+    """``count`` posted customer invoices of one partner, for the plain equivalent."""
+    invoices = env["account.move"]
+    while len(invoices) < count:
+        size = min(batch, count - len(invoices))
+        moves = env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": partner.id,
+            "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 1, "price_unit": 20})],
+        } for _ in range(size)])
+        moves.action_post()
+        env.cr.commit()
+        env.invalidate_all()
+        invoices |= moves
+        print(f"\r  {len(invoices)}/{count} open invoices", end="", flush=True)
+    print()
+    return invoices
 
 
 def main():
@@ -91,17 +112,34 @@ def main():
             env.flush_all()
             elapsed, spent = time.perf_counter() - start, sql_db.sql_counter - queries
             done = env["sale.order"].search_count([("id", "in", orders.ids), ("cc_state", "=", "done")])
-            rows.append((size, import_time, import_queries, elapsed, spent, done))
+            cr.commit()
+
+            invoices = open_invoices(env, carrier._cc_remitting_partner(), product, size, args.batch)
+            start, queries = time.perf_counter(), sql_db.sql_counter
+            register = env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoices.ids,
+            ).create({"group_payment": True, "journal_id": bank.id})
+            register.action_create_payments()
+            env.flush_all()
+            plain_time, plain_queries = time.perf_counter() - start, sql_db.sql_counter - queries
+            paid = env["account.move"].search_count([("id", "in", invoices.ids), ("payment_state", "!=", "not_paid")])
+            rows.append((size, import_time, import_queries, elapsed, spent, done, plain_time, plain_queries, paid))
             cr.commit()
 
     print()
     print("click_collect cash-on-delivery benchmark")
     print()
-    print("| lines | import: s | queries | reconcile: s | queries | queries per line | orders done |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for size, import_time, import_queries, elapsed, spent, done in rows:
+    print("| lines | import: s | queries | reconcile: s | queries | queries per line | orders done "
+          "| plain payment.register: s | queries | invoices paid |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, import_time, import_queries, elapsed, spent, done, plain_time, plain_queries, paid in rows:
         print(f"| {size} | {import_time:.1f} | {import_queries} | {elapsed:.1f} | {spent} "
-              f"| {spent / size:.3f} | {done} |")
+              f"| {spent / size:.3f} | {done} | {plain_time:.1f} | {plain_queries} | {paid} |")
+        report.record("cod", f"import a {size}-line remittance statement", note=f"{size} orders awaiting",
+                      ours=("cod.import action_import", import_time * 1000, import_queries))
+        report.record("cod", f"reconcile a {size}-line statement", note=f"{done} orders done",
+                      ours=("statement.action_reconcile", elapsed * 1000, spent),
+                      plain=("payment.register, grouped", plain_time * 1000, plain_queries))
 
 
 if __name__ == "__main__":
