@@ -2,8 +2,9 @@
 exactly one wins, the other is told, and nothing happens twice (stock, payment, timeline)."""
 
 import threading
+import uuid
 
-from conftest import RpcError
+from conftest import RpcError, WebShopApi, ghn_carrier, new_ship_order, wait_for_state
 
 
 def _ready_order(admin, store_code="GHE"):
@@ -79,3 +80,71 @@ def test_two_payments_at_once(client):
     assert "paid already" in str(errors[0])
     paid = admin.call("sale.order", "read", [order], ["cc_amount_paid", "amount_total"])[0]
     assert paid["cc_amount_paid"] == paid["amount_total"], "paid once, not twice"
+
+
+def test_two_deliveries_of_one_courier_event(client, odoo_server, ghn_server):
+    """The courier sends the same callback twice at once (its retry crossing the first): stored
+    once, applied once, one line on the timeline."""
+    admin = client("admin", "admin")
+    carrier = ghn_carrier(admin, ghn_server, "GHN race")
+    order = new_ship_order(admin)
+    wizard = admin.call("click_collect.ship", "create", {"order_id": order, "carrier_id": carrier})
+    admin.call("click_collect.ship", "action_ship", [wizard])
+    code = admin.call("sale.order", "read", [order], ["cc_tracking_ref"])[0]["cc_tracking_ref"]
+    hook = f"{odoo_server}/click_collect/courier/{carrier}/webhook"
+    payload = ghn_server.webhook_payload(code, "delivered")
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def deliver():
+        barrier.wait()
+        answers.append(ghn_server.send_webhook(hook, code, "delivered", secret="e2e-token", hmac_secret="e2e-key",
+                                               payload=payload))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    assert sorted(a.json()["status"] for a in answers) == ["accepted", "duplicate"]
+    assert wait_for_state(admin, order, "delivered") == "delivered"
+    events = admin.call("click_collect.courier.event", "search_read",
+                        [("carrier_id", "=", carrier), ("tracking_ref", "=", code)], ["state"])
+    assert [e["state"] for e in events] == ["done"]
+    timeline = admin.call("click_collect.event", "search_read",
+                          [("order_id", "=", order), ("to_state", "=", "delivered")], ["channel"])
+    assert [e["channel"] for e in timeline] == ["webhook"]
+
+
+def test_two_api_creates_with_one_idempotency_key(web_shop, client):
+    """The web shop's client times out and sends the order again while the first request still
+    runs: one order, and both requests get its number."""
+    admin = client("admin", "admin")
+    ref = f"RACE-{uuid.uuid4().hex[:8].upper()}"
+    body = {
+        "external_ref": ref, "fulfilment": "pickup", "store": "GHE",
+        "customer": {"name": "Race Customer", "email": f"{ref.lower()}@example.com"},
+        "payment": {"method": "pay_at_store"}, "lines": [{"ean": "5412345000037", "qty": 1}],
+    }
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def create():
+        api = WebShopApi(web_shop["url"], web_shop["key"])
+        barrier.wait()
+        answers.append(api.request("POST", "/orders", body, headers={"Idempotency-Key": ref}))
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert len({a.json()["order_no"] for a in answers}) == 1, "both answers name the same order"
+    orders = admin.call("sale.order", "search_read", [("cc_external_ref", "=", ref)], ["name"])
+    assert len(orders) == 1
+    events = admin.call("click_collect.event", "search_read", [("order_id", "=", orders[0]["id"])], ["to_state"])
+    assert [e["to_state"] for e in events] == ["new"]
+    requests_kept = admin.call("click_collect.api.request", "search_read", [("key", "=", ref)], ["order_id"])
+    assert [r["order_id"][0] for r in requests_kept] == [orders[0]["id"]]
