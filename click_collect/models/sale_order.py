@@ -566,6 +566,11 @@ class SaleOrder(models.Model):
         )
         if to_invoice:
             to_invoice._create_invoices(grouped=True).action_post()  # one invoice per order
+        # one miscellaneous journal per company, read once for all the orders
+        journals = {}
+        for journal in self.env["account.journal"].sudo().search(
+                [("type", "=", "general"), ("company_id", "in", orders.company_id.ids)], order="sequence, id"):
+            journals.setdefault(journal.company_id.id, journal)
         entries, receivables = [], []
         for order in orders:
             invoice_lines = order.invoice_ids.filtered(
@@ -575,8 +580,7 @@ class SaleOrder(models.Model):
             if order.currency_id.is_zero(due) or not invoice_lines:
                 continue
             courier = order._cc_courier()._cc_remitting_partner()
-            journal = self.env["account.journal"].sudo().search(
-                [("type", "=", "general"), ("company_id", "=", order.company_id.id)], limit=1)
+            journal = journals.get(order.company_id.id)
             if not journal:
                 raise UserError(self.env._("%(company)s has no miscellaneous journal for cash-on-delivery entries.",
                                   company=order.company_id.name))
@@ -601,9 +605,12 @@ class SaleOrder(models.Model):
             return
         moves = self.env["account.move"].sudo().create(entries)
         moves.action_post()
+        plan = []
         for (order, invoice_lines), move in zip(receivables, moves, strict=True):
-            (move.line_ids.filtered(lambda line: line.credit) | invoice_lines).reconcile()
+            plan.append(move.line_ids.filtered(lambda line: line.credit) | invoice_lines)
             order.cc_cod_move_id = move
+        # each order's invoice against its own entry, all in one pass of Odoo's reconciliation
+        self.env["account.move.line"]._reconcile_plan(plan)
 
     def _cc_courier(self, required=True):
         """The courier of a shipped order: its shipment's carrier, or the order's."""
