@@ -1,5 +1,6 @@
-"""Two people act on the same order at the same moment, over HTTP, in parallel transactions:
-exactly one wins, the other is told, and nothing happens twice (stock, payment, timeline)."""
+"""Two people, two courier callbacks or two web-shop requests act on the same order at the same
+moment, over HTTP, in parallel transactions: exactly one wins, the other is told (or given the
+winner's answer), and nothing happens twice (stock, payment, courier event, order, timeline)."""
 
 import threading
 import uuid
@@ -93,19 +94,10 @@ def test_two_deliveries_of_one_courier_event(client, odoo_server, ghn_server):
     code = admin.call("sale.order", "read", [order], ["cc_tracking_ref"])[0]["cc_tracking_ref"]
     hook = f"{odoo_server}/click_collect/courier/{carrier}/webhook"
     payload = ghn_server.webhook_payload(code, "delivered")
-    barrier = threading.Barrier(2)
-    answers = []
-
-    def deliver():
-        barrier.wait()
-        answers.append(ghn_server.send_webhook(hook, code, "delivered", secret="e2e-token", hmac_secret="e2e-key",
-                                               payload=payload))
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    answers, _errors = _race([
+        lambda: ghn_server.send_webhook(hook, code, "delivered", secret="e2e-token", hmac_secret="e2e-key",
+                                        payload=payload)
+    ] * 2)
     assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
     assert sorted(a.json()["status"] for a in answers) == ["accepted", "duplicate"]
     assert wait_for_state(admin, order, "delivered") == "delivered"
@@ -127,19 +119,10 @@ def test_two_api_creates_with_one_idempotency_key(web_shop, client):
         "customer": {"name": "Race Customer", "email": f"{ref.lower()}@example.com"},
         "payment": {"method": "pay_at_store"}, "lines": [{"ean": "5412345000037", "qty": 1}],
     }
-    barrier = threading.Barrier(2)
-    answers = []
-
-    def create():
-        api = WebShopApi(web_shop["url"], web_shop["key"])
-        barrier.wait()
-        answers.append(api.request("POST", "/orders", body, headers={"Idempotency-Key": ref}))
-
-    threads = [threading.Thread(target=create) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    apis = [WebShopApi(web_shop["url"], web_shop["key"]) for _ in range(2)]
+    answers, _errors = _race([
+        lambda api=api: api.request("POST", "/orders", body, headers={"Idempotency-Key": ref}) for api in apis
+    ])
     assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
     assert len({a.json()["order_no"] for a in answers}) == 1, "both answers name the same order"
     orders = admin.call("sale.order", "search_read", [("cc_external_ref", "=", ref)], ["name"])
