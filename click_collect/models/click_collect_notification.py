@@ -206,7 +206,10 @@ class ClickCollectNotification(models.Model):
         # sudo: the outcome of sending is recorded whoever (or whichever job) sent the mail
         for notification in self.sudo().search([("message_ids", "in", messages.ids)]):
             if failure_type:
-                notification._cc_email_failed(failure_type, failure_reason)
+                # a mail server that cannot be reached leaves its reason on the mails only
+                reason = failure_reason or next(iter(filter(None, mails.filtered(
+                    lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
+                notification._cc_email_failed(failure_type, reason)
             elif notification.email_result == "failed" and notification.email_retry_count:
                 notification._cc_email_delivered()
 
