@@ -88,7 +88,9 @@ def test_mail_server_refuses_then_accepts(client, smtp_server, refusal):
     assert _wait(lambda: len(smtp_server.received(header)) >= expected), "the retried emails arrive"
     assert _wait(lambda: all(n["email_result"] == "sent" for n in _emails(admin, order_id)))
     for notification in _emails(admin, order_id):
-        assert (notification["state"], notification["email_retry_count"], notification["error"]) == ("done", 1, False)
+        # at least one retry (the cron worker may have run the job too while the server refused)
+        assert (notification["state"], notification["error"]) == ("done", False)
+        assert notification["email_retry_count"] >= 1
     # nothing more goes out: one email per message, also when the jobs run again
     _run_cron(admin, retry_cron)
     _run_cron(admin, _cron(admin, "mail.ir_cron_mail_scheduler_action"))

@@ -210,7 +210,7 @@ class ClickCollectNotification(models.Model):
                 reason = failure_reason or next(iter(filter(None, mails.filtered(
                     lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
                 notification._cc_email_failed(failure_type, reason)
-            elif notification.email_result == "failed" and notification.email_retry_count:
+            elif notification.email_result == "failed":  # sent again (by the job, or by hand)
                 notification._cc_email_delivered()
 
     def _cc_email_failed(self, failure_type, failure_reason):
@@ -245,8 +245,7 @@ class ClickCollectNotification(models.Model):
                     "error": self.error if sms_failed else False})
         step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]
         self.order_id._message_log(body=self.env._(
-            "The email \"%(step)s\" was delivered after %(count)s retries.", step=step_label,
-            count=self.email_retry_count,
+            "The email \"%(step)s\" was delivered on a later attempt.", step=step_label,
         ))
 
     @api.model
