@@ -12,8 +12,11 @@ from . import (
     delivery_carrier,
     ir_http,
     payment_transaction,
+    pos_config,
+    pos_order,
     res_users,
     sale_order,
+    sale_order_line,
     stock_picking,
     stock_warehouse,
 )
