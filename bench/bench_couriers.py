@@ -12,6 +12,8 @@ import argparse
 import json
 import time
 
+import report
+
 import odoo
 from odoo import Command, api, sql_db
 from odoo.modules.registry import Registry
@@ -121,6 +123,9 @@ def main():
     for name, items, elapsed, queries, calls, moved in rows:
         print(f"| {name} | {elapsed:.1f} | {items / elapsed:.0f} | {queries} | {queries / items:.1f} "
               f"| {calls} | {moved} |")
+        report.record("couriers", name, samples=1, note=f"{queries / items:.1f} queries per item",
+                      ours=("_cc_cron_poll_shipments" if name.startswith("poll") else "_cc_receive + _cc_cron_process",
+                            elapsed * 1000, queries))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import statistics
 import sys
 import time
 
+import report
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -164,6 +166,9 @@ def main():
         ratio = ours["median_ms"] / plain["median_ms"] if plain["median_ms"] else float("nan")
         print(f"| {name} | `{ours['label']}` | {ours['median_ms']:.1f} | {ours['queries']:.0f} | "
               f"`{plain['label']}` | {plain['median_ms']:.1f} | {plain['queries']:.0f} | {ratio:.2f} |")
+        report.record("flow", name, samples=args.samples, note=f"{web_orders} web orders",
+                      ours=(ours["label"], ours["median_ms"], ours["queries"]),
+                      plain=(plain["label"], plain["median_ms"], plain["queries"]))
 
 
 if __name__ == "__main__":

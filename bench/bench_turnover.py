@@ -13,6 +13,8 @@ import argparse
 import statistics
 import time
 
+import report
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -111,6 +113,12 @@ def main():
     for size, samples in rows:
         (t_ms, t_q), (n_ms, n_q), (p_ms, p_q) = samples["turnover"], samples["no turnover"], samples["plain"]
         print(f"| {size} | {t_ms:.0f} | {t_q:.0f} | {n_ms:.0f} | {n_q:.0f} | {p_ms:.0f} | {p_q:.0f} |")
+        lines = f"{size} line{'s' if size > 1 else ''}"
+        plain = ("picking.button_validate", p_ms, p_q)
+        report.record("turnover", f"hand over, {lines}, turnover store", samples=args.samples,
+                      ours=("_cc_transition(collected)", t_ms, t_q), plain=plain)
+        report.record("turnover", f"hand over, {lines}, no turnover store", samples=args.samples,
+                      ours=("_cc_transition(collected)", n_ms, n_q), plain=plain)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@
         "views/click_collect_web_shop_views.xml",
         "views/click_collect_event_views.xml",
         "views/delivery_carrier_views.xml",
+        "views/click_collect_cod_views.xml",
         "wizards/click_collect_scan_views.xml",
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",
@@ -71,6 +72,5 @@
             "click_collect/static/src/pos/**/*",
         ],
     },
-    "installable": True,
     "application": True,
 }

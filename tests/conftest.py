@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 E2E_DB = os.environ.get("CC_E2E_DB", "cc_e2e")
 E2E_PORT = int(os.environ.get("CC_E2E_PORT") or 0)
@@ -38,8 +40,10 @@ def odoo_server():
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
-         f"--http-port={port}", "--http-interface=127.0.0.1", "--max-cron-threads=1",
-         "--log-level=warn"],
+         f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={_free_port()}",
+         # several processes, as in production: two HTTP workers and a cron worker, so that
+         # nothing the addon keeps in one process's memory can pass for shared state
+         "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -57,12 +61,24 @@ def odoo_server():
             pytest.fail(f"the Odoo server did not answer in time; see {log_path}")
         time.sleep(0.5)
     yield url
-    proc.terminate()
+    proc.terminate()  # the prefork server stops its workers
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+def http_session():
+    """A client's HTTP session, kept alive between requests, that sends a request again when the
+    connection breaks before an answer (Odoo's prefork workers close a kept-alive connection after
+    two idle seconds, and a request may cross that close). HTTP errors are never retried: a 5xx
+    stays visible. Web shops resend a create with its Idempotency-Key, so nothing is made twice."""
+    retry = Retry(total=3, connect=3, read=3, status=0, other=0, allowed_methods=None, backoff_factor=0.2,
+                  raise_on_status=False)
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    return session
 
 
 class RpcError(Exception):
@@ -77,7 +93,7 @@ class OdooClient:
 
     def __init__(self, url, login, password):
         self.url = url
-        self.session = requests.Session()
+        self.session = http_session()
         result = self._post("/web/session/authenticate", {"db": E2E_DB, "login": login, "password": password})
         self.uid = result["uid"]
 
@@ -89,7 +105,7 @@ class OdooClient:
         body = response.json()
         if "error" in body:
             raise RpcError(body["error"])
-        return body["result"]
+        return body.get("result")  # a method returning None answers no result
 
     def call(self, model, method, *args, **kwargs):
         return self._post(f"/web/dataset/call_kw/{model}/{method}",
@@ -101,6 +117,58 @@ def client(odoo_server):
     def login(user, password=None):
         return OdooClient(odoo_server, user, password or user)
     return login
+
+
+# ---------------------------------------------------------------- couriers
+
+@pytest.fixture
+def ghn_server():
+    """The GHN test courier: a real HTTP server on 127.0.0.1."""
+    # imported here: Odoo's addons are importable once pytest-odoo has loaded its configuration
+    from odoo.addons.click_collect.tests.couriers.ghn_server import FakeGhn
+
+    server = FakeGhn().start()
+    yield server
+    server.stop()
+
+
+def ghn_carrier(admin, ghn_server, name):
+    """A GHN carrier of the running server, speaking to the test courier, its callbacks signed."""
+    product = admin.call("product.product", "create", {"name": f"{name} fee", "type": "service"})
+    return admin.call("delivery.carrier", "create", {
+        "name": name, "delivery_type": "cc_ghn", "product_id": product,
+        "cc_endpoint_url": ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+        "cc_timeout": 5, "cc_retries": 1, "allow_cash_on_delivery": True,
+        "cc_webhook_secret": "e2e-token", "cc_webhook_hmac_secret": "e2e-key",
+    })
+
+
+def new_ship_order(admin):
+    """A paid ship-from-store order of the central warehouse, being prepared."""
+    store = admin.call("stock.warehouse", "search", [("code", "=", "CEN")])[0]
+    customer = admin.call("res.partner", "search", [("email", "=", "anna.peeters@example.com")])[0]
+    product = admin.call("product.product", "search", [("barcode", "=", "5412345000013")])[0]
+    order = admin.call("sale.order", "create", {
+        "partner_id": customer, "cc_fulfilment": "ship", "cc_store_id": store, "cc_payment_method": "transfer",
+        "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 1}]],
+    })
+    admin.call("sale.order", "action_confirm", [order])
+    payment = admin.call("click_collect.payment.register", "create", {"order_id": order, "reference": "E2E-BANK"})
+    admin.call("click_collect.payment.register", "action_register", [payment])
+    for target in ("accepted", "preparing"):
+        admin.call("sale.order", "action_cc_transition", [order], context={"cc_target": target})
+    return order
+
+
+def wait_for_state(admin, order_id, state, timeout=90):
+    """Wait until the order is in ``state`` (moved by a job of the server); return its state."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        current = admin.call("sale.order", "read", [order_id], ["cc_state"])[0]["cc_state"]
+        if current == state:
+            return current
+        time.sleep(1)
+    return current
 
 
 # ---------------------------------------------------------------- web-shop API
@@ -152,7 +220,7 @@ class WebShopApi:
 
     def __init__(self, url, key):
         self.base = url + API_PREFIX
-        self.session = requests.Session()
+        self.session = http_session()
         self.session.headers["Authorization"] = f"Bearer {key}"
 
     def request(self, method, path, body=None, **kwargs):

@@ -1,6 +1,9 @@
 from . import (
+    account_move,
+    account_payment,
     click_collect_api,
     click_collect_api_request,
+    click_collect_cod_statement,
     click_collect_courier_event,
     click_collect_demo,
     click_collect_event,

@@ -6,7 +6,7 @@ import time
 
 from psycopg2 import IntegrityError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class ClickCollectCourierEvent(models.Model):
         for event in events:
             picking = by_ref.get((event.carrier_id.id, event.tracking_ref))
             if not picking:
-                event.write({"state": "ignored", "error": _("No shipment has this tracking number.")})
+                event.write({"state": "ignored", "error": self.env._("No shipment has this tracking number.")})
                 continue
             try:
                 with self.env.cr.savepoint():

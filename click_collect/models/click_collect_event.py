@@ -11,14 +11,14 @@ class ClickCollectEvent(models.Model):
     _order = "date desc, id desc"
     _rec_name = "to_state"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, index=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     fulfilment = fields.Selection(related="order_id.cc_fulfilment", string="Fulfilment")
     from_state = fields.Selection(const.STATES, string="From", readonly=True)
     to_state = fields.Selection(const.STATES, string="To", required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
-    store_id = fields.Many2one("stock.warehouse", string="Store", readonly=True, index=True, ondelete="restrict")
+    store_id = fields.Many2one("stock.warehouse", readonly=True, index=True, ondelete="restrict")
     pos_config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True, ondelete="set null")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
     note = fields.Text(readonly=True)

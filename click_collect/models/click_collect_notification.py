@@ -36,7 +36,7 @@ class ClickCollectNotification(models.Model):
     _description = "Web Order Customer Message"
     _order = "id desc"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, index=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
     event_id = fields.Many2one("click_collect.event", string="Timeline Event", ondelete="set null")
     step = fields.Selection(const.NOTIFICATION_STEPS, required=True, readonly=True)
     note = fields.Char(readonly=True, help="Why the message was sent, when it was not a change of state.")

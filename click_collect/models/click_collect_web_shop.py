@@ -18,19 +18,19 @@ class ClickCollectWebShop(models.Model):
         help="The user whose API keys the web shop uses; its orders are created as this user.",
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
-    pricelist_id = fields.Many2one("product.pricelist", string="Pricelist", check_company=True)
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     default_store_id = fields.Many2one(
-        "stock.warehouse", string="Default Store", check_company=True,
+        "stock.warehouse", check_company=True,
         domain="[('cc_is_store', '=', True)]",
     )
     turnover_store_id = fields.Many2one(
-        "stock.warehouse", string="Turnover Store", check_company=True,
+        "stock.warehouse", check_company=True,
         domain="[('cc_is_store', '=', True)]",
         help="When set, all revenue of this web shop's orders is booked to this store.",
     )
     webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted.")
     webhook_secret = fields.Char(
-        string="Webhook Secret", groups="base.group_system", copy=False,
+        groups="base.group_system", copy=False,
         help="Key of the HMAC-SHA256 signature of every webhook sent to the web shop.",
     )
     order_ids = fields.One2many("sale.order", "cc_web_shop_id", string="Orders")

@@ -21,7 +21,8 @@ class ClickCollectWebShop(models.Model):
     @api.model
     def _cc_ensure_notification_settings(self):
         """Give every web shop one setting per customer message (all on by default)."""
-        shops = self or self.with_context(active_test=False).search([])
+        # every web shop: a company has a handful
+        shops = self or self.with_context(active_test=False).search([])  # pylint: disable=no-search-all
         existing = {(s.web_shop_id.id, s.step) for s in shops.notification_setting_ids}
         self.env["click_collect.notification.setting"].create([
             {"web_shop_id": shop.id, "step": step, "sequence": index}

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import dhl, ghn
@@ -88,6 +88,21 @@ class DeliveryCarrier(models.Model):
              "X-Webhook-Signature, the HMAC-SHA256 of '<timestamp>.<body>' with this key.",
     )
     cc_webhook_url = fields.Char(string="Webhook URL", compute="_compute_cc_webhook_url")
+    cc_partner_id = fields.Many2one(
+        "res.partner", string="Remitting Partner", check_company=True,
+        help="The courier as a partner: it owes the cash it collects on delivery until its "
+             "remittance is reconciled (created from the courier's name when empty).",
+    )
+    cc_cod_fee_account_id = fields.Many2one(
+        "account.account", string="Fee Account", check_company=True,
+        help="Where the courier's fees on remittances are booked (by default the expense account "
+             "of the courier's product).",
+    )
+    cc_cod_csv_tracking = fields.Char(string="Tracking Number Column", default="tracking_number")
+    cc_cod_csv_order = fields.Char(string="Order Number Column", default="order_number")
+    cc_cod_csv_amount = fields.Char(string="Amount Collected Column", default="cod_amount")
+    cc_cod_csv_fee = fields.Char(string="Fee Column", default="fee")
+    cc_cod_csv_delimiter = fields.Char(string="Column Separator", default=",", size=1)
     # GHN
     cc_ghn_token = fields.Char(string="GHN Token", groups="base.group_system", copy=False)
     cc_ghn_shop_id = fields.Char(string="GHN Shop ID", groups="base.group_system", copy=False)
@@ -113,7 +128,7 @@ class DeliveryCarrier(models.Model):
     def _check_cc_cash_on_delivery(self):
         for carrier in self:
             if carrier.delivery_type == "cc_dhl" and carrier.allow_cash_on_delivery:
-                raise ValidationError(_("DHL Express does not collect cash on delivery for this connector."))
+                raise ValidationError(self.env._("DHL Express does not collect cash on delivery for this connector."))
 
     def _compute_cc_webhook_url(self):
         for carrier in self:
@@ -121,6 +136,23 @@ class DeliveryCarrier(models.Model):
                 f"{carrier.get_base_url()}/click_collect/courier/{carrier.id}/webhook"
                 if carrier.id and carrier.delivery_type == "cc_ghn" else False
             )
+
+    def _cc_remitting_partner(self):
+        """The courier's partner (created at first need)."""
+        self.ensure_one()
+        if not self.cc_partner_id:
+            # sudo: the courier's partner is accounting data made once for the courier record.
+            self.sudo().cc_partner_id = self.env["res.partner"].sudo().create({
+                "name": self.name, "is_company": True, "company_id": self.company_id.id or False,
+            })
+        return self.cc_partner_id
+
+    def _cc_fee_account(self):
+        self.ensure_one()
+        account = self.cc_cod_fee_account_id or self.product_id.product_tmpl_id._get_product_accounts()["expense"]
+        if not account:
+            raise UserError(self.env._("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
+        return account
 
     # ------------------------------------------------------------------ transport
 
@@ -138,7 +170,7 @@ class DeliveryCarrier(models.Model):
             url = carrier.cc_endpoint_url or (dhl.PROD_URL if carrier.prod_environment else dhl.TEST_URL)
             return dhl.DhlClient(carrier.cc_dhl_username, carrier.cc_dhl_password, carrier.cc_dhl_account,
                                  endpoint=url, timeout=carrier.cc_timeout, retries=carrier.cc_retries)
-        raise UserError(_("%(carrier)s has no connector.", carrier=self.name))
+        raise UserError(self.env._("%(carrier)s has no connector.", carrier=self.name))
 
     def _cc_call(self, func, *args, **kwargs):
         """Call the carrier; its errors become messages a person can act on."""
@@ -146,7 +178,7 @@ class DeliveryCarrier(models.Model):
             return func(*args, **kwargs)
         except CourierError as error:
             _logger.info("%s: %s", self.name, error)
-            raise UserError(_("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
+            raise UserError(self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
 
     def action_cc_test_connection(self):
         self.ensure_one()
@@ -159,7 +191,7 @@ class DeliveryCarrier(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {"type": "success", "title": self.name,
-                       "message": _("The connection works."), "sticky": False},
+                       "message": self.env._("The connection works."), "sticky": False},
         }
 
     # ------------------------------------------------------------------ helpers
@@ -239,7 +271,7 @@ class DeliveryCarrier(models.Model):
                 picking._cc_attach_label(f"GHN-{code}.pdf", content, mimetype)
             except CourierError as error:
                 # The shipment exists: keep it, and say that the label is to be printed again.
-                picking.message_post(body=_("The label of %(code)s could not be fetched: %(error)s",
+                picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
                                             code=code, error=str(error)))
             vnd = self.env.ref("base.VND", raise_if_not_found=False) or picking.company_id.currency_id
             currency = picking.sale_id.currency_id or picking.company_id.currency_id
@@ -256,7 +288,7 @@ class DeliveryCarrier(models.Model):
         result = self._cc_call(client.cancel, codes) or []
         refused = [row.get("order_code") for row in result if not row.get("result")]
         if refused:
-            raise UserError(_("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
+            raise UserError(self.env._("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
         pickings.write({"carrier_tracking_ref": False, "cc_delivery_state": "canceled_shipment"})
 
     def cc_ghn_tracking_state_update(self, picking):

@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .. import const
 from ..tools.order_barcode import code128_png_base64
@@ -83,7 +83,11 @@ class SaleOrder(models.Model):
         string="Courier", copy=False,
         help="The courier's name, for a shipment without a courier connector.",
     )
-    cc_tracking_ref = fields.Char(string="Tracking Number", copy=False)
+    cc_tracking_ref = fields.Char(string="Tracking Number", copy=False, index="btree_not_null")
+    cc_cod_move_id = fields.Many2one(
+        "account.move", string="Cash on Delivery Entry", copy=False, readonly=True, index="btree_not_null",
+        help="The entry that made the courier owe the collected cash instead of the customer.",
+    )
 
     # ------------------------------------------------------------------ constraints
 
@@ -91,9 +95,9 @@ class SaleOrder(models.Model):
     def _check_cc_store(self):
         for order in self.filtered("cc_fulfilment"):
             if not order.cc_store_id:
-                raise ValidationError(_("Web order %(order)s needs a store.", order=order.display_name))
+                raise ValidationError(self.env._("Web order %(order)s needs a store.", order=order.display_name))
             if not order.cc_store_id.cc_is_store:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(warehouse)s is not a store: only warehouses flagged as stores hand over or "
                     "ship web orders.", warehouse=order.cc_store_id.display_name,
                 ))
@@ -188,9 +192,9 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if "cc_state" in vals and not self.env.context.get("cc_door"):
-            raise UserError(_("The flow state of a web order only changes through its flow actions."))
+            raise UserError(self.env._("The flow state of a web order only changes through its flow actions."))
         if vals.get("cc_fulfilment") is False and any(self.mapped("cc_state")):
-            raise UserError(_("A web order in the flow keeps its fulfilment: cancel it instead."))
+            raise UserError(self.env._("A web order in the flow keeps its fulfilment: cancel it instead."))
         res = super().write(vals)
         if vals.get("cc_fulfilment"):
             self._cc_enter_flow()
@@ -200,9 +204,10 @@ class SaleOrder(models.Model):
     def _compute_warehouse_id(self):
         """A web order's goods leave from its store."""
         web_orders = self.filtered("cc_store_id")
-        super(SaleOrder, self - web_orders)._compute_warehouse_id()
+        res = super(SaleOrder, self - web_orders)._compute_warehouse_id()
         for order in web_orders:
             order.warehouse_id = order.cc_store_id
+        return res
 
     def _action_confirm(self):
         """Orders of Odoo's own e-shop with "Pick up in store" become Click & Collect orders
@@ -264,7 +269,7 @@ class SaleOrder(models.Model):
         :return: the created events
         """
         if target not in dict(const.STATES):
-            raise UserError(_("Unknown flow state: %(state)s", state=target))
+            raise UserError(self.env._("Unknown flow state: %(state)s", state=target))
         if not self:
             return self.env["click_collect.event"]
         errors = self._cc_check_transition(target, check_group=check_group)
@@ -311,18 +316,18 @@ class SaleOrder(models.Model):
             try:
                 self.check_access("write")
             except AccessError:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "You may not change these web orders (they belong to a store you do not "
                     "work for)."
                 )) from None
         allowed = {}
         for order in self:
             key = (order.cc_fulfilment, order.cc_state or None, target)
-            current = state_labels.get(order.cc_state) or _("outside the flow")
+            current = state_labels.get(order.cc_state) or self.env._("outside the flow")
             if not order.cc_fulfilment:
-                errors.append(_("%(order)s is not a web order (it has no fulfilment).", order=order.name))
+                errors.append(self.env._("%(order)s is not a web order (it has no fulfilment).", order=order.name))
             elif key not in const.TRANSITION_TABLE:
-                errors.append(_(
+                errors.append(self.env._(
                     "%(order)s is %(state)s: it cannot become %(target)s.",
                     order=order.name, state=current, target=target_label,
                 ))
@@ -332,14 +337,14 @@ class SaleOrder(models.Model):
         for (guards, group), orders in allowed.items():
             if check_group and not self.env.su and not self.env.user.has_group(group):
                 group_name = self.env.ref(group).sudo().full_name
-                errors.extend(_(
+                errors.extend(self.env._(
                     "%(order)s cannot become %(target)s: only %(group)s may do that.",
                     order=order.name, target=target_label, group=group_name,
                 ) for order in orders)
                 continue
             for guard in guards:
                 for order, reason in getattr(orders, f"_cc_guard_{guard}")().items():
-                    errors.append(_(
+                    errors.append(self.env._(
                         "%(order)s is %(state)s and cannot become %(target)s: %(reason)s",
                         order=order.name, state=state_labels[order.cc_state],
                         target=target_label, reason=reason,
@@ -352,7 +357,7 @@ class SaleOrder(models.Model):
         bodies = {}
         for event in events:
             body = Markup("<b>%s</b> &rarr; <b>%s</b> (%s%s)") % (
-                state_labels[event.from_state] if event.from_state else _("Start"),
+                state_labels[event.from_state] if event.from_state else self.env._("Start"),
                 state_labels[event.to_state],
                 channel_labels[event.channel],
                 (", " + event.store_id.name) if event.store_id else "",
@@ -419,7 +424,7 @@ class SaleOrder(models.Model):
 
     def _cc_guard_confirmed(self):
         return {
-            order: _("the sales order is not confirmed yet.")
+            order: self.env._("the sales order is not confirmed yet.")
             for order in self if order.state != "sale"
         }
 
@@ -429,9 +434,9 @@ class SaleOrder(models.Model):
         for order in self:
             method = order.cc_payment_method
             if (method in const.PREPAID_METHODS or not method) and order.cc_payment_state != "paid":
-                reasons[order] = _(
+                reasons[order] = self.env._(
                     "it is paid by %(method)s and only %(paid)s of %(total)s has been received.",
-                    method=methods.get(method, _("an unknown method")),
+                    method=methods.get(method, self.env._("an unknown method")),
                     paid=order._cc_format_amount(order.cc_amount_paid),
                     total=order._cc_format_amount(order.amount_total),
                 )
@@ -439,7 +444,7 @@ class SaleOrder(models.Model):
 
     def _cc_guard_paid(self):
         return {
-            order: _(
+            order: self.env._(
                 "it is not paid (%(paid)s of %(total)s received); register the payment first.",
                 paid=order._cc_format_amount(order.cc_amount_paid),
                 total=order._cc_format_amount(order.amount_total),
@@ -455,11 +460,12 @@ class SaleOrder(models.Model):
                 lambda m: m.state not in ("cancel", "done")
             )
             if not moves:
-                reasons[order] = _("there is no delivery from %(store)s to prepare.", store=order.cc_store_id.name)
+                reasons[order] = self.env._("there is no delivery from %(store)s to prepare.",
+                                            store=order.cc_store_id.name)
                 continue
             missing = moves.filtered(lambda m: m.state != "assigned")
             if missing:
-                reasons[order] = _(
+                reasons[order] = self.env._(
                     "these goods are not in %(store)s's stock for this order yet: %(products)s.",
                     store=order.cc_store_id.name,
                     products=", ".join(missing.product_id.mapped("display_name")),
@@ -468,20 +474,20 @@ class SaleOrder(models.Model):
 
     def _cc_guard_tracking(self):
         return {
-            order: _("it needs a courier and a tracking number.")
+            order: self.env._("it needs a courier and a tracking number.")
             for order in self
             if not order.cc_tracking_ref or not (order.carrier_id or order.cc_courier_name)
         }
 
     def _cc_guard_cod(self):
         return {
-            order: _("it is not a cash-on-delivery order.")
+            order: self.env._("it is not a cash-on-delivery order.")
             for order in self if order.cc_payment_method != "cod"
         }
 
     def _cc_guard_not_cod(self):
         return {
-            order: _("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
+            order: self.env._("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
             for order in self if order.cc_payment_method == "cod" and order.cc_payment_state != "paid"
         }
 
@@ -521,7 +527,7 @@ class SaleOrder(models.Model):
         # "has been shipped" text of a delivery.
         res = pickings.with_context(**context).button_validate()
         if res is not True:
-            raise UserError(_("The deliveries %(pickings)s could not be validated.",
+            raise UserError(self.env._("The deliveries %(pickings)s could not be validated.",
                               pickings=", ".join(pickings.mapped("name"))))
         return pickings
 
@@ -534,8 +540,100 @@ class SaleOrder(models.Model):
             picking.write({
                 "carrier_id": order.carrier_id.id or picking.carrier_id.id,
                 "carrier_tracking_ref": order.cc_tracking_ref,
+                "cc_cod_amount": order._cc_cod_due(),
             })
         self._cc_validate_deliveries()
+
+    def _cc_cod_due(self):
+        """What the courier collects for this order: all that is not paid yet, for a
+        cash-on-delivery order."""
+        self.ensure_one()
+        if self.cc_payment_method != "cod":
+            return 0.0
+        return max(self.amount_total - self.cc_amount_paid, 0.0)
+
+    def _cc_after_awaiting_cod(self, **details):
+        """The courier delivered and collected the cash: the order's invoice is paid by the
+        courier, who now owes the shop that money (a receivable on the courier's partner, settled
+        when its remittance is reconciled)."""
+        # sudo: invoicing and moving a receivable are accounting the system does for the flow;
+        # the door checked who asked (often the courier's callback itself).
+        # An order shipped with a courier typed in by hand has no courier record to owe the cash:
+        # its invoice waits for the cash registered on the order (Register Payment).
+        orders = self.sudo().filtered(lambda o: not o.cc_cod_move_id and o._cc_courier(required=False))
+        to_invoice = orders.filtered(
+            lambda o: not o.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
+        )
+        if to_invoice:
+            to_invoice._create_invoices(grouped=True).action_post()  # one invoice per order
+        # one miscellaneous journal per company, read once for all the orders
+        journals = {}
+        for journal in self.env["account.journal"].sudo().search(
+                [("type", "=", "general"), ("company_id", "in", orders.company_id.ids)], order="sequence, id"):
+            journals.setdefault(journal.company_id.id, journal)
+        entries, receivables = [], []
+        for order in orders:
+            invoice_lines = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            ).line_ids.filtered(lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+            due = sum(invoice_lines.mapped("amount_residual"))
+            if order.currency_id.is_zero(due) or not invoice_lines:
+                continue
+            courier = order._cc_courier()._cc_remitting_partner()
+            journal = journals.get(order.company_id.id)
+            if not journal:
+                raise UserError(self.env._("%(company)s has no miscellaneous journal for cash-on-delivery entries.",
+                                  company=order.company_id.name))
+            account = invoice_lines[0].account_id
+            entries.append({
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": self.env._("Cash on delivery of %(order)s, collected by %(courier)s", order=order.name,
+                         courier=courier.name),
+                "cc_cod_order_id": order.id,
+                "line_ids": [
+                    Command.create({"account_id": account.id, "partner_id": courier.id, "debit": due,
+                                    "name": self.env._("%(order)s: cash collected by the courier", order=order.name)}),
+                    Command.create({"account_id": account.id, "partner_id": invoice_lines[0].partner_id.id,
+                                    "credit": due,
+                                    "name": self.env._("%(order)s: paid cash on delivery", order=order.name)}),
+                ],
+            })
+            receivables.append((order, invoice_lines))
+        if not entries:
+            return
+        moves = self.env["account.move"].sudo().create(entries)
+        moves.action_post()
+        plan = []
+        for (order, invoice_lines), move in zip(receivables, moves, strict=True):
+            plan.append(move.line_ids.filtered(lambda line: line.credit) | invoice_lines)
+            order.cc_cod_move_id = move
+        # each order's invoice against its own entry, all in one pass of Odoo's reconciliation
+        self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _cc_courier(self, required=True):
+        """The courier of a shipped order: its shipment's carrier, or the order's."""
+        self.ensure_one()
+        shipments = self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_id)
+        courier = shipments[:1].carrier_id or self.carrier_id
+        if not courier and required:
+            raise UserError(self.env._("%(order)s has no courier to collect its cash on delivery.", order=self.name))
+        return courier
+
+    def _cc_cod_receivable_lines(self):
+        """What the courier still owes for these orders (open lines of their COD entries)."""
+        # sudo: web-order managers read what a courier owes for orders they see, without being
+        # accountants.
+        return self.sudo().cc_cod_move_id.line_ids.filtered(
+            lambda line: line.debit and line.account_type == "asset_receivable" and not line.reconciled
+        )
+
+    def action_cc_collect_cod(self):
+        self.ensure_one()
+        return self._cc_wizard_action("click_collect.cod.collect",
+                                      self.env._("Collect the cash of %(order)s", order=self.name))
 
     def _cc_after_returned(self, **details):
         """The shipment came back: its goods go back into the shipping store's stock through a
@@ -558,7 +656,7 @@ class SaleOrder(models.Model):
                     order._cc_transfer(
                         return_picking.location_dest_id.warehouse_id, order.cc_store_id,
                         {move.product_id: move.quantity for move in return_picking.move_ids},
-                        _("Return of %(order)s to %(store)s", order=order.name, store=order.cc_store_id.name),
+                        self.env._("Return of %(order)s to %(store)s", order=order.name, store=order.cc_store_id.name),
                     )
 
     def _cc_after_expired(self, **details):
@@ -572,8 +670,9 @@ class SaleOrder(models.Model):
         for order in self:
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Refund %(amount)s to the customer", amount=order._cc_format_amount(order.cc_amount_paid)),
-                note=_("%(order)s was paid (%(method)s) and will not be delivered: refund the customer.",
+                summary=self.env._("Refund %(amount)s to the customer",
+                                   amount=order._cc_format_amount(order.cc_amount_paid)),
+                note=self.env._("%(order)s was paid (%(method)s) and will not be delivered: refund the customer.",
                        order=order.name,
                        method=dict(order._fields["cc_payment_method"]._description_selection(self.env)).get(
                            order.cc_payment_method, "")),
@@ -667,7 +766,7 @@ class SaleOrder(models.Model):
             if order.cc_state == "in_transit" and all(m.state == "done" for m in receipts):
                 if not order._cc_guard_goods_at_store():
                     order._cc_transition("ready", channel=channel,
-                                         note=note or _("Every line arrived at the store."))
+                                         note=note or self.env._("Every line arrived at the store."))
             elif order.cc_state == "in_transit" and any(m.state == "done" for m in receipts):
                 order._cc_log_timeline_note(order._cc_supply_note(receipts), channel=channel)
 
@@ -693,10 +792,10 @@ class SaleOrder(models.Model):
         waiting = receipts - arrived
         parts = []
         if arrived:
-            parts.append(_("Arrived: %(lines)s.", lines=", ".join(
+            parts.append(self.env._("Arrived: %(lines)s.", lines=", ".join(
                 f"{m.product_id.display_name} ({m.quantity:g})" for m in arrived)))
         if waiting:
-            parts.append(_("Still on its way: %(lines)s.", lines=", ".join(
+            parts.append(self.env._("Still on its way: %(lines)s.", lines=", ".join(
                 f"{m.product_id.display_name} ({m.product_uom_qty:g}, "
                 f"{m.move_orig_ids.location_id.warehouse_id.name or m.location_id.display_name})"
                 for m in waiting)))
@@ -751,7 +850,7 @@ class SaleOrder(models.Model):
         picking.action_assign()
         picking.move_ids.picked = True
         if picking.state != "assigned":
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(source)s does not have the goods to transfer to %(destination)s for %(order)s.",
                 source=source.name, destination=destination.name, order=self.name,
             ))
@@ -778,7 +877,7 @@ class SaleOrder(models.Model):
             # the store until now, are the ones the transfer takes.
             picking_sudo = picking.sudo()
             picking_sudo.do_unreserve()
-            order._cc_transfer(store, turnover, delivered, _(
+            order._cc_transfer(store, turnover, delivered, self.env._(
                 "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
                 order=order.name, turnover=turnover.name, store=store.name,
             ))
@@ -814,10 +913,10 @@ class SaleOrder(models.Model):
         if to_remind:
             to_remind._cc_notify_pickup_reminder()
             to_remind.cc_reminder_sent = True
-            to_remind._cc_log_timeline_note(_("Pickup reminder sent."), channel="cron")
+            to_remind._cc_log_timeline_note(self.env._("Pickup reminder sent."), channel="cron")
         expired = self.search([("cc_state", "=", "ready"), ("cc_expiry_date", "<=", now)])
         if expired:
-            expired._cc_transition("expired", channel="cron", note=_("Not collected in time."))
+            expired._cc_transition("expired", channel="cron", note=self.env._("Not collected in time."))
         return expired
 
     # ------------------------------------------------------------------ couriers
@@ -833,17 +932,17 @@ class SaleOrder(models.Model):
         """Create the shipment at the courier (tracking number, label), then ship the order."""
         self.ensure_one()
         if self.cc_state not in ("preparing", "failed"):
-            raise UserError(_("%(order)s cannot be shipped now (it is %(state)s).", order=self.name,
+            raise UserError(self.env._("%(order)s cannot be shipped now (it is %(state)s).", order=self.name,
                               state=dict(self._fields["cc_state"]._description_selection(self.env))[self.cc_state]))
         if (self.cc_payment_method == "cod" and self.cc_payment_state != "paid"
                 and not carrier.allow_cash_on_delivery):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(carrier)s does not collect cash on delivery: choose a courier that does for %(order)s.",
                 carrier=carrier.name, order=self.name,
             ))
         pickings = self._cc_store_deliveries()
         if len(pickings) != 1:
-            raise UserError(_("%(order)s needs exactly one delivery to ship (it has %(count)s).",
+            raise UserError(self.env._("%(order)s needs exactly one delivery to ship (it has %(count)s).",
                               order=self.name, count=len(pickings)))
         pickings.carrier_id = carrier
         pickings.send_to_shipper()
@@ -887,7 +986,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         shipments = self._cc_shipments() or self.picking_ids.filtered("carrier_tracking_ref")
         if not shipments:
-            raise UserError(_("%(order)s has no shipment with a label.", order=self.name))
+            raise UserError(self.env._("%(order)s has no shipment with a label.", order=self.name))
         return shipments[:1].action_cc_print_label()
 
     def action_cc_resume_tracking(self):
@@ -900,23 +999,23 @@ class SaleOrder(models.Model):
         """Button and list action: the target state comes in the context (``cc_target``)."""
         target = self.env.context.get("cc_target")
         if not target:
-            raise UserError(_("No flow state was given."))
+            raise UserError(self.env._("No flow state was given."))
         self._cc_transition(target, channel="backoffice")
         return True
 
     def action_cc_ship(self):
         self.ensure_one()
-        return self._cc_wizard_action("click_collect.ship", _("Ship %(order)s", order=self.name))
+        return self._cc_wizard_action("click_collect.ship", self.env._("Ship %(order)s", order=self.name))
 
     def action_cc_hand_over_in_part(self):
         """Hand over in full or in part (the hand-over screen)."""
         self.ensure_one()
-        return self._cc_wizard_action("click_collect.handover", _("Hand over %(order)s", order=self.name))
+        return self._cc_wizard_action("click_collect.handover", self.env._("Hand over %(order)s", order=self.name))
 
     def action_cc_register_payment(self):
         self.ensure_one()
         return self._cc_wizard_action(
-            "click_collect.payment.register", _("Register a payment for %(order)s", order=self.name),
+            "click_collect.payment.register", self.env._("Register a payment for %(order)s", order=self.name),
         )
 
     def _cc_wizard_action(self, model, name):
@@ -963,12 +1062,18 @@ class SaleOrder(models.Model):
         self.ensure_one()
         method = method or self.cc_payment_method
         if self.currency_id.compare_amounts(amount, 0) <= 0:
-            raise UserError(_("The amount of a payment must be positive."))
+            raise UserError(self.env._("The amount of a payment must be positive."))
+        # One payment at a time per order: a second cashier paying the same order at the same
+        # moment waits here, then (the first payment having updated the order) its transaction
+        # is retried and sees the order paid.
+        self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE", self.id))
+        if self.cc_fulfilment and self.cc_payment_state == "paid":
+            raise UserError(self.env._("%(order)s is paid already.", order=self.name))
         if not (reference or "").strip():
-            raise UserError(_("A payment needs a reference (bank statement, receipt or slip number)."))
+            raise UserError(self.env._("A payment needs a reference (bank statement, receipt or slip number)."))
         mode = const.METHOD_CUSTOM_MODE.get(method)
         if not mode:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Payments by %(method)s are registered by the payment provider itself, not by hand.",
                 method=dict(self._fields["cc_payment_method"]._description_selection(self.env)).get(method, method),
             ))
@@ -980,15 +1085,16 @@ class SaleOrder(models.Model):
             ("company_id", "=", self.company_id.id),
         ], limit=1)
         if not provider:
-            raise UserError(_("No payment provider handles %(mode)s payments in %(company)s.",
+            raise UserError(self.env._("No payment provider handles %(mode)s payments in %(company)s.",
                               mode=mode, company=self.company_id.name))
         journal = journal or self._cc_default_payment_journal(method)
         if not journal:
-            raise UserError(_("%(company)s has no bank or cash journal to book the payment in.",
+            raise UserError(self.env._("%(company)s has no bank or cash journal to book the payment in.",
                               company=self.company_id.name))
         payment_method = self._cc_provider_payment_method(provider)
         if not payment_method:
-            raise UserError(_("The payment provider %(provider)s has no payment method.", provider=provider.name))
+            raise UserError(self.env._("The payment provider %(provider)s has no payment method.",
+                                       provider=provider.name))
         Tx = self.env["payment.transaction"].sudo()
         tx = Tx.create({
             "provider_id": provider.id,
@@ -1006,7 +1112,7 @@ class SaleOrder(models.Model):
         })
         tx._set_done()
         tx._post_process()
-        self.message_post(body=_(
+        self.message_post(body=self.env._(
             "Payment of %(amount)s registered by %(user)s (reference %(reference)s, %(date)s).",
             amount=self._cc_format_amount(amount), user=self.env.user.name,
             reference=reference.strip(), date=fields.Date.to_string(tx.cc_payment_date),
@@ -1024,7 +1130,7 @@ class SaleOrder(models.Model):
         """
         code = (code or "").strip()
         if not code:
-            return self.browse(), _("Type or scan an order number.")
+            return self.browse(), self.env._("Type or scan an order number.")
         domain = [("name", "in", list({code, code.upper()})), ("cc_fulfilment", "!=", False)]
         fields_to_fetch = ["cc_fulfilment", "cc_store_id"]
         order = self.search_fetch(domain, fields_to_fetch, limit=1)
@@ -1035,8 +1141,8 @@ class SaleOrder(models.Model):
             # than the store's name.
             order = self.sudo().search_fetch(domain, fields_to_fetch, limit=1)
             if not order:
-                return self.browse(), _("Order could not be found")
-        return self.browse(), _(
+                return self.browse(), self.env._("Order could not be found")
+        return self.browse(), self.env._(
             "Order %(order)s belongs to another store (%(store)s).",
             order=order.name, store=order.cc_store_id.sudo().name,
         )
@@ -1112,7 +1218,7 @@ class SaleOrder(models.Model):
         provider = self.env.ref("click_collect.payment_provider_web_shop").sudo()
         journal = self._cc_default_payment_journal("online")
         if not journal:
-            raise UserError(_("%(company)s has no bank journal to book the payment in.",
+            raise UserError(self.env._("%(company)s has no bank journal to book the payment in.",
                               company=self.company_id.name))
         Tx = self.env["payment.transaction"].sudo()
         tx = Tx.create({
@@ -1191,10 +1297,10 @@ class SaleOrder(models.Model):
             if not order.cc_store_id.cc_require_pickup_code:
                 continue
             if not typed:
-                reasons[order.sudo(False)] = _("%(store)s asks for the customer's pickup code.",
+                reasons[order.sudo(False)] = self.env._("%(store)s asks for the customer's pickup code.",
                                                store=order.cc_store_id.name)
             elif not order.cc_pickup_code or not consteq(order.cc_pickup_code, typed):
-                reasons[order.sudo(False)] = _("the pickup code %(code)s is wrong.", code=typed)
+                reasons[order.sudo(False)] = self.env._("the pickup code %(code)s is wrong.", code=typed)
         return reasons
 
     def _cc_hand_over(self, pickup_code=None, *, channel="backoffice", store=None, pos_config=None):
@@ -1235,7 +1341,7 @@ class SaleOrder(models.Model):
             "note": reason,
             "refused": True,
         })
-        self._message_log(body=Markup("<b>%s</b><br/>%s") % (_("Refused"), reason),
+        self._message_log(body=Markup("<b>%s</b><br/>%s") % (self.env._("Refused"), reason),
                           author_id=self.env.user.partner_id.id)
         return event
 
@@ -1257,7 +1363,7 @@ class SaleOrder(models.Model):
         )
         if error:
             return {"ok": False, "message": error}
-        return {"ok": True, "message": _("%(order)s is now collected.", order=self.name)}
+        return {"ok": True, "message": self.env._("%(order)s is now collected.", order=self.name)}
 
     def action_cc_resend_ready_message(self):
         """Send the "ready for pickup" message (email and SMS) of these orders again.
@@ -1267,13 +1373,13 @@ class SaleOrder(models.Model):
         """
         not_ready = self.filtered(lambda o: o.cc_fulfilment != "pickup" or o.cc_state != "ready")
         if not_ready:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only orders ready for pickup get their \"ready for pickup\" message again: %(orders)s.",
                 orders=", ".join(not_ready.mapped("name")),
             ))
         self.check_access("write")
         self.env["click_collect.notification"]._cc_queue(
-            self, "ready", note=_("Sent again by %(user)s", user=self.env.user.name),
+            self, "ready", note=self.env._("Sent again by %(user)s", user=self.env.user.name),
         )
         return True
 
@@ -1382,8 +1488,8 @@ class SaleOrder(models.Model):
     def _cc_customer_state_labels(self):
         labels = dict(self._fields["cc_state"]._description_selection(self.env))
         labels.update({
-            "new": _("Order received"),
-            "preparing": _("Being prepared"),
+            "new": self.env._("Order received"),
+            "preparing": self.env._("Being prepared"),
             "awaiting_cod": labels["delivered"],
             "done": labels["delivered"],
         })
@@ -1444,12 +1550,13 @@ class SaleOrder(models.Model):
         Odoo's amount_paid may count a pay-on-site promise as paid, and the unpaid order would
         vanish from the point of sale's list of orders to settle."""
         web_orders = self.filtered("cc_fulfilment")
-        super(SaleOrder, self - web_orders)._compute_amount_unpaid()
+        res = super(SaleOrder, self - web_orders)._compute_amount_unpaid()
         for order in web_orders:
             invoices = order.order_line.invoice_lines.move_id.filtered(lambda m: m.state in ("draft", "posted"))
             order.amount_unpaid = max(
                 order.amount_total - sum(invoices.mapped("amount_total")) - order.cc_amount_paid, 0.0,
             )
+        return res
 
     def _cc_pos_describe(self, details=False):
         """The orders as the point of sale shows them (a list of dicts, in the same order).
@@ -1562,8 +1669,10 @@ class SaleOrder(models.Model):
             ("company_id", "=", self.company_id.id),
         ], limit=1)
         if not provider:
-            raise UserError(_("No payment provider handles payments at the store in %(company)s.",
-                              company=self.company_id.name))
+            raise UserError(self.env._(
+                "No payment provider handles payments at the store in %(company)s.",
+                company=self.company_id.name,
+            ))
         tx = Tx.create({
             "provider_id": provider.id,
             "payment_method_id": self._cc_provider_payment_method(provider).id,
@@ -1582,7 +1691,7 @@ class SaleOrder(models.Model):
         tx._set_done()
         # Post-processed already: no account.payment (see above), no invoice.
         tx.is_post_processed = True
-        self.message_post(body=_(
+        self.message_post(body=self.env._(
             "Paid %(amount)s at the counter of %(pos)s (%(pos_order)s), by %(user)s.",
             amount=self._cc_format_amount(amount), pos=pos_order.config_id.name,
             pos_order=pos_order.pos_reference or pos_order.name, user=self.env.user.name,

@@ -1,7 +1,7 @@
 import base64
 import logging
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .delivery_carrier import DELIVERY_STATES
@@ -18,6 +18,11 @@ class StockPicking(models.Model):
     )
     cc_carrier_status = fields.Char(string="Carrier Status", copy=False, readonly=True)
     cc_carrier_status_date = fields.Datetime(string="Carrier Status Date", copy=False, readonly=True)
+    cc_cod_amount = fields.Monetary(
+        string="Cash to Collect", copy=False, readonly=True, currency_field="cc_currency_id",
+        help="What the courier collects from the customer on delivery.",
+    )
+    cc_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     cc_tracking_manual = fields.Boolean(
         string="Tracking Set by Hand", copy=False,
         help="A person changed the shipment's state: the courier's updates no longer move it, "
@@ -89,7 +94,7 @@ class StockPicking(models.Model):
         if not labels and self.carrier_tracking_ref and reprint:
             labels = reprint(self)
         if not labels:
-            raise UserError(_("%(picking)s has no shipping label.", picking=self.name))
+            raise UserError(self.env._("%(picking)s has no shipping label.", picking=self.name))
         label = labels.filtered(lambda a: a.mimetype == "application/pdf")[:1] or labels[:1]
         return {"type": "ir.actions.act_url", "url": f"/web/content/{label.id}?download=true", "target": "new"}
 
@@ -120,7 +125,7 @@ class StockPicking(models.Model):
         })
         order = self.sale_id
         if target and order.cc_fulfilment == "ship":
-            note = _("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
+            note = self.env._("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
                      ref=self.carrier_tracking_ref)
             # sudo: the courier (webhook, polling job) moves the order, not a user.
             order.sudo()._cc_follow_carrier(target, channel=channel, note=note)

@@ -1,7 +1,9 @@
 from . import (
+    test_access_matrix,
     test_api,
     test_api_queries,
     test_api_webhooks,
+    test_cod,
     test_couriers,
     test_eshop,
     test_flow,

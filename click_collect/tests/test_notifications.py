@@ -312,7 +312,7 @@ class TestPickupCode(ClickCollectCommon):
             order.with_user(self.user_store_a).read(["cc_pickup_code"])
 
     def test_guard_in_the_table(self):
-        from odoo.addons.click_collect import const
+        from .. import const
 
         self.assertIn("pickup_code", const.TRANSITION_TABLE[("pickup", "ready", "collected")][0])
         order = self._ready()

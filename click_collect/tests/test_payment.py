@@ -135,7 +135,7 @@ class TestPaymentRules(ClickCollectCommon):
         order = self._order(method="pay_at_store")
         self._pay(order, method="pay_at_store", amount=20.0, reference="TILL-A")
         action = order.with_user(self.user_store_a).action_cc_register_payment()
-        wizard_form = Form(self.env[action["res_model"]].with_user(self.user_store_a).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.user_store_a).with_context(**action["context"]))
         self.assertEqual(wizard_form.amount, 60.0, "the amount still due")
         self.assertEqual(wizard_form.method, "pay_at_store")
         wizard_form.reference = "TILL-B"

@@ -111,15 +111,14 @@ class TestPosConcurrentHandOver(BaseCase):
         outcomes = {}
 
         def cashier(uid):
-            with self.registry.cursor() as cr:
-                barrier.wait(timeout=30)
-                try:
+            # the cursor commits when the hand-over returns, and rolls back when it is refused
+            try:
+                with self.registry.cursor() as cr:
+                    barrier.wait(timeout=30)
                     result = self._hand_over(cr, ids, uid, code)
-                    cr.commit()
-                    outcomes[uid] = ("ok", result["ok"])
-                except UserError as error:
-                    cr.rollback()
-                    outcomes[uid] = ("refused", str(error))
+                outcomes[uid] = ("ok", result["ok"])
+            except UserError as error:
+                outcomes[uid] = ("refused", str(error))
 
         threads = [threading.Thread(target=cashier, args=(uid,)) for uid in ids["cashiers"]]
         for thread in threads:

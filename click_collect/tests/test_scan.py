@@ -91,7 +91,7 @@ class TestScanScreens(ClickCollectCommon):
         self.assertEqual(order.cc_state, "ready")
         # the counter takes the payment from the scan screen, then hands the order over
         action = wizard.action_register_payment()
-        payment = Form(self.env[action["res_model"]].with_user(self.user_store_a).with_context(action["context"]))
+        payment = Form(self.env[action["res_model"]].with_user(self.user_store_a).with_context(**action["context"]))
         payment.reference = "TILL-SCAN"
         payment.save().action_register()
         wizard.action_do()

@@ -1,1 +1,7 @@
-from . import click_collect_handover, click_collect_payment_register, click_collect_scan, click_collect_ship
+from . import (
+    click_collect_cod_import,
+    click_collect_handover,
+    click_collect_payment_register,
+    click_collect_scan,
+    click_collect_ship,
+)

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -45,10 +45,10 @@ class ClickCollectHandover(models.TransientModel):
         self.ensure_one()
         order = self.order_id.with_context(cc_pickup_code=self.pickup_code or "")
         if order.cc_state != "ready":
-            raise UserError(_("%(order)s is not ready for pickup.", order=order.name))
+            raise UserError(self.env._("%(order)s is not ready for pickup.", order=order.name))
         for line in self.line_ids:
             if line.quantity < 0 or line.move_id.product_uom.compare(line.quantity, line.quantity_ready) > 0:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(product)s: hand over between 0 and %(ready)s.",
                     product=line.product_id.display_name, ready=line.quantity_ready,
                 ))
@@ -59,12 +59,12 @@ class ClickCollectHandover(models.TransientModel):
         if refusal:
             raise UserError(refusal[self.order_id])
         if all(line.move_id.product_uom.is_zero(line.quantity) for line in self.line_ids):
-            raise UserError(_("Nothing is handed over: set the quantities the customer takes."))
+            raise UserError(self.env._("Nothing is handed over: set the quantities the customer takes."))
         quantities = {line.move_id.id: line.quantity for line in self.line_ids}
         summary = self._summary()
         if self.rest == "wait":
             if order.cc_payment_state != "paid":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s is not paid: register the payment before handing over part of it.",
                     order=order.name,
                 ))
@@ -85,12 +85,12 @@ class ClickCollectHandover(models.TransientModel):
             f"{line.product_id.display_name} ({line.quantity_ready - line.quantity:g})"
             for line in self.line_ids if line.quantity < line.quantity_ready
         ]
-        note = _("Handed over: %(taken)s.", taken=", ".join(taken))
+        note = self.env._("Handed over: %(taken)s.", taken=", ".join(taken))
         if left:
             if self.rest == "wait":
-                note += " " + _("Still waiting at the store: %(left)s.", left=", ".join(left))
+                note += " " + self.env._("Still waiting at the store: %(left)s.", left=", ".join(left))
             else:
-                note += " " + _("Back to the store's stock: %(left)s.", left=", ".join(left))
+                note += " " + self.env._("Back to the store's stock: %(left)s.", left=", ".join(left))
         return note
 
 

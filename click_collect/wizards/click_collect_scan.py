@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # mode -> the state the scan moves the order to
@@ -26,12 +26,12 @@ class ClickCollectScan(models.TransientModel):
     )
     code = fields.Char(string="Order Number", help="Type or scan the order number or its barcode.")
     store_id = fields.Many2one(
-        "stock.warehouse", string="Store", default=lambda self: self._default_store(),
+        "stock.warehouse", default=lambda self: self._default_store(),
         domain="[('cc_is_store', '=', True)]",
         help="The store you are working in: orders of other stores are refused.",
     )
     user_id = fields.Many2one("res.users", string="Acting", default=lambda self: self.env.user, readonly=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     message = fields.Char(readonly=True)
     done_message = fields.Char(readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
@@ -105,7 +105,7 @@ class ClickCollectScan(models.TransientModel):
             "context": {
                 "default_mode": self.mode,
                 "default_store_id": self.store_id.id,
-                "default_done_message": _("%(order)s is now %(state)s.", order=order.name, state=state_label),
+                "default_done_message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_label),
             },
         }
 

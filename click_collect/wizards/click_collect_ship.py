@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -26,9 +26,9 @@ class ClickCollectShip(models.TransientModel):
             self.order_id._cc_ship_with_carrier(self.carrier_id)
             return {"type": "ir.actions.act_window_close"}
         if not self.carrier_id and not (self.courier_name or "").strip():
-            raise UserError(_("Choose a courier or type its name."))
+            raise UserError(self.env._("Choose a courier or type its name."))
         if not (self.tracking_ref or "").strip():
-            raise UserError(_("Type the tracking number."))
+            raise UserError(self.env._("Type the tracking number."))
         self.order_id.write({
             "carrier_id": self.carrier_id.id or self.order_id.carrier_id.id,
             "cc_courier_name": (self.courier_name or "").strip() or self.carrier_id.name,

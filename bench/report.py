@@ -1,0 +1,148 @@
+"""Benchmark results: each bench script records its operations here, and this module, run as a
+script, writes them as one markdown table with the machine they ran on.
+
+In a bench script::
+
+    import report
+    report.record("flow", "accept", ours=("_cc_transition(accepted)", 11.2, 10),
+                  plain=("action_confirm", 78.3, 74), samples=40)
+
+Each record is one JSON line appended to the file named by the ``CC_BENCH_RESULTS`` environment
+variable (nothing is written when it is unset). ``./run bench`` sets it, runs every
+``bench/bench_*.py`` and then::
+
+    python bench/report.py RESULTS.jsonl --out bench/RESULTS.md --readme README.md
+
+writes the table to ``bench/RESULTS.md`` and between the ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` markers of the README.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+
+RESULTS_ENV = "CC_BENCH_RESULTS"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def record(bench, operation, *, ours, plain=None, samples=1, note=""):
+    """Record one operation: ``ours`` and ``plain`` are (label, median milliseconds, queries);
+    ``plain`` is None where Odoo has no equivalent."""
+    path = os.environ.get(RESULTS_ENV)
+    if not path:
+        return
+    row = {"bench": bench, "operation": operation, "samples": samples, "note": note,
+           "ours": {"label": ours[0], "ms": ours[1], "queries": ours[2]}}
+    if plain:
+        row["plain"] = {"label": plain[0], "ms": plain[1], "queries": plain[2]}
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
+
+
+def _ratio(ours, theirs):
+    return f"{ours / theirs:.2f}" if theirs else "—"
+
+
+def _ms(value):
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def table(rows):
+    lines = [
+        "| bench | operation | samples | click_collect | median ms | queries | Odoo plain | median ms | queries "
+        "| time ratio | query ratio |",
+        "|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        ours, plain = row["ours"], row.get("plain")
+        cells = [row["bench"], row["operation"] + (f" ({row['note']})" if row.get("note") else ""),
+                 str(row["samples"]), f"`{ours['label']}`", _ms(ours["ms"]), f"{ours['queries']:.0f}"]
+        if plain:
+            cells += [f"`{plain['label']}`", _ms(plain["ms"]), f"{plain['queries']:.0f}",
+                      _ratio(ours["ms"], plain["ms"]), _ratio(ours["queries"], plain["queries"])]
+        else:
+            cells += ["no equivalent", "", "", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _first_line(command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine():
+    """What the numbers ran on: CPU, cores, memory, PostgreSQL and Odoo versions."""
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as info:
+            kib = int(re.search(r"MemTotal:\s+(\d+)", info.read()).group(1))
+            memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "cpu": cpu or platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "postgresql": os.environ.get("CC_BENCH_PG_VERSION", ""),
+        "odoo": os.environ.get("CC_BENCH_ODOO_VERSION", ""),
+        "commit": _first_line(["git", "rev-parse", "--short", "HEAD"]),
+    }
+
+
+def render(rows):
+    info = machine()
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"{info['cores']} x {info['cpu']}", info["memory"], info["system"], f"Python {info['python']}"]
+    if info["postgresql"]:
+        parts.append(info["postgresql"])
+    if info["odoo"]:
+        parts.append(f"Odoo {info['odoo']}")
+    head = (f"Run {when} at commit `{info['commit']}` on: " + ", ".join(p for p in parts if p) + ".\n\n"
+            "Median wall-clock time and SQL queries per operation; the ratios are click_collect over Odoo's "
+            "plain way of doing the same work (below 1: cheaper). Times move between runs on a shared machine; "
+            "query counts do not.\n")
+    return head + "\n" + table(rows) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", help="the JSON lines recorded by the bench scripts")
+    parser.add_argument("--out", help="markdown file to write")
+    parser.add_argument("--readme", help="README whose bench markers receive the table")
+    args = parser.parse_args()
+    with open(args.results, encoding="utf-8") as results:
+        rows = [json.loads(line) for line in results if line.strip()]
+    if not rows:
+        raise SystemExit("no benchmark results recorded")
+    text = render(rows)
+    print(text)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            out.write("# Benchmark results\n\nWritten by `./run bench`.\n\n" + text)
+    if args.readme:
+        with open(args.readme, encoding="utf-8") as readme:
+            content = readme.read()
+        if START in content and END in content:
+            before, rest = content.split(START, 1)
+            after = rest.split(END, 1)[1]
+            with open(args.readme, "w", encoding="utf-8") as readme:
+                readme.write(before + START + "\n" + text + END + after)
+
+
+if __name__ == "__main__":
+    main()
