@@ -1607,7 +1607,9 @@ class SaleOrder(models.Model):
             actions = [action for action, target in const.POS_ACTIONS.items() if target in targets]
             values.update({
                 "partner_email": order.partner_id.email or "",
-                "partner_address": partner._display_address(without_company=True).replace("\n", ", ").strip(", "),
+                "partner_address": ", ".join(
+                    line.strip() for line in partner._display_address(without_company=True).splitlines() if line.strip()
+                ),
                 "courier": order.cc_courier_name or order.carrier_id.name or "",
                 "tracking_ref": order.cc_tracking_ref or "",
                 "pickup_code_required": bool(
