@@ -265,11 +265,17 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.assertEqual(live.cc_state, "new")
 
     def test_tour_accept_prepare_ready_hand_over(self):
+        """The flow from the POS, with a refusal of the server in a dialog (an order another
+        cashier moved meanwhile), the pick list and the label printed, the pickup code asked."""
         order = self._order(method="transfer")
         self._pay(order, method="transfer")
         order.name = "CCPOS-FLOW"
         order.sudo().cc_pickup_code = "246810"
+        race = self._order(method="pay_at_store")
+        race.name = "CCPOS-RACE"
         self.start_pos_tour("click_collect_pos_flow", login=self.cashier.login, pos_config=self.pos_config)
+        self.assertEqual(race.cc_state, "accepted")
+        self.assertEqual(race.cc_event_ids.filtered(lambda e: e.to_state == "accepted").channel, "backoffice")
         self.assertEqual(order.cc_state, "collected")
         events = order.cc_event_ids.filtered(lambda e: e.channel == "pos")
         self.assertEqual(events.filtered(lambda e: not e.refused).sorted("id").mapped("to_state"),

@@ -81,11 +81,79 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
         ].flat(),
 });
 
+/** Another cashier moves the order on before this screen hears of it over the bus. */
+function changedElsewhere(name, target) {
+    return {
+        content: `Another cashier makes ${name} ${target} meanwhile`,
+        trigger: `.o_cc_order_name:contains(${name})`,
+        run: async () => {
+            posmodel.ccWebOrdersListener = null; // the bus message has not arrived yet
+            const orm = posmodel.env.services.orm;
+            const ids = await orm.search("sale.order", [["name", "=", name]]);
+            await orm.call("sale.order", "action_cc_transition", [ids], {
+                context: { cc_target: target },
+            });
+        },
+    };
+}
+
+/** A receipt printer that keeps what it prints, and the PDF reports the POS asks for. */
+function recordPrints() {
+    return {
+        content: "A receipt printer is configured",
+        trigger: ".o_cc_print_pick_list",
+        run: () => {
+            window.ccPrinted = [];
+            window.ccReports = [];
+            posmodel.hardwareProxy.printer = {
+                printReceipt: async (el) => {
+                    window.ccPrinted.push(el.textContent);
+                    return { successful: true };
+                },
+            };
+            posmodel.env.services.report.doAction = async (reportXmlId, ids) => {
+                window.ccReports.push([reportXmlId, ids]);
+            };
+        },
+    };
+}
+
+function checkPrinted(kind, report, texts) {
+    return {
+        content: `The ${kind} went to the receipt printer and as a PDF report`,
+        trigger: "body",
+        run: () => {
+            const printed = window.ccPrinted.at(-1) || "";
+            const [xmlId, ids] = window.ccReports.at(-1) || [];
+            const missing = texts.filter((text) => !printed.includes(text));
+            if (missing.length || xmlId !== report || ids?.length !== 1) {
+                throw new Error(
+                    `${kind}: printed ${JSON.stringify(printed)}, report ${xmlId} ${ids}, missing ${missing}`
+                );
+            }
+        },
+    };
+}
+
 registry.category("web_tour.tours").add("click_collect_pos_flow", {
     steps: () =>
         [
             openRegister(),
             openWebOrders(),
+            openOrder("CCPOS-RACE"),
+            changedElsewhere("CCPOS-RACE", "accepted"),
+            {
+                content: "Accept the order the cashier still sees as new",
+                trigger: ".o_cc_action[data-action='accept']",
+                run: "click",
+            },
+            {
+                content: "The server's refusal, in a dialog",
+                trigger:
+                    ".modal:not(.o_inactive_modal) .modal-body:contains(CCPOS-RACE changed meanwhile: it is now Accepted)",
+            },
+            Dialog.confirm(),
+            { content: "The screen shows the order as it is now", trigger: ".o_cc_order_state:contains(Accepted)" },
             {
                 content: "An unknown scan",
                 trigger: ".o_cc_scan",
@@ -102,6 +170,21 @@ registry.category("web_tour.tours").add("click_collect_pos_flow", {
             act("accept", "Accepted"),
             act("prepare", "Preparing"),
             act("ready", "Ready for pickup"),
+            recordPrints(),
+            { content: "Print the pick list", trigger: ".o_cc_print_pick_list", run: "click" },
+            checkPrinted("pick list", "click_collect.action_report_cc_pick_list", [
+                "Pick List",
+                "CCPOS-FLOW",
+                "CC Test Shoe",
+                "CC Test Bag",
+            ]),
+            { content: "Print the address label", trigger: ".o_cc_print_label", run: "click" },
+            checkPrinted("address label", "click_collect.action_report_cc_address_label", [
+                "Address Label",
+                "CCPOS-FLOW",
+                "CC Test Customer",
+                "Main Street 1, 1000 Brussels",
+            ]),
             handOver("000000"),
             {
                 content: "A wrong code is refused with the server's message",
