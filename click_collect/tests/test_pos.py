@@ -173,6 +173,40 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.assertTrue(self._pos().cc_web_order(order.id)["can_pay"])
         self.assertIn(order.id, [o["id"] for o in self._pos().cc_web_orders()["orders"]])
 
+    def test_cart_not_yet_paid_keeps_the_order_to_settle(self):
+        """A web order loaded into a cart that is not paid yet (a draft POS order on the server)
+        still waits for its money; pos_sale alone counts the cart as paid and hides the order."""
+        self.pos_config.with_user(self.cashier).open_ui()
+        session = self.pos_config.current_session_id
+        plain = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "pricelist_id": self.pricelist.id,
+            "order_line": [Command.create({"product_id": self.product_1.id, "tax_ids": [Command.clear()]})],
+        })
+        plain.action_confirm()
+        order = self._ready(method="pay_at_store")
+        carts = self.env["pos.order"].create([
+            {
+                "session_id": session.id, "partner_id": sale.partner_id.id, "amount_tax": 0.0,
+                "amount_total": sale.amount_total, "amount_paid": 0.0, "amount_return": 0.0,
+                "lines": [Command.create({
+                    "product_id": line.product_id.id, "qty": line.product_uom_qty, "price_unit": line.price_unit,
+                    "price_subtotal": line.price_subtotal, "price_subtotal_incl": line.price_total,
+                    "sale_order_origin_id": sale.id, "sale_order_line_id": line.id,
+                }) for line in sale.order_line],
+            }
+            for sale in (plain, order)
+        ])
+        self.assertEqual(set(carts.mapped("state")), {"draft"})
+        self.assertEqual(plain.amount_unpaid, 0.0)  # Odoo's pos_sale: gone from its list
+        self.assertEqual(order.amount_unpaid, 80.0)
+        self.assertEqual(order.cc_payment_state, "unpaid")
+        to_settle = self.env["sale.order"].with_user(self.cashier).search([
+            ("amount_unpaid", ">", 0), ("state", "!=", "cancel"), ("invoice_status", "!=", "invoiced"),
+        ])
+        self.assertIn(order, to_settle)
+        self.assertTrue(self._pos().cc_web_order(order.id)["can_pay"])
+        self.assertIn(order.id, [o["id"] for o in self._pos().cc_web_orders(states=["ready"])["orders"]])
+
     # ------------------------------------------------------------------ pick list and label
 
     def test_pick_list_and_address_label(self):
