@@ -6,6 +6,12 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 
 from .common import ClickCollectCommon
 
+# Queries of the web-orders screen's calls by a cashier, whatever the number of orders in other
+# stores: the badge's counts (the cashier's store and rights, one grouped query) and the list of
+# the store's waiting orders.
+POS_COUNTS_QUERIES = 5
+POS_LIST_QUERIES = 12
+
 
 @tagged("post_install", "-at_install")
 class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
@@ -249,6 +255,8 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.env.invalidate_all()
 
     def test_loading_the_pos_does_not_grow_with_other_stores_orders(self):
+        """Loading the point of sale, its badge and its list cost the same queries with 1,000
+        web orders waiting in other stores."""
         self._order(store=self.store_a)
         with self.with_new_session(user=self.cashier) as opened:
             session = opened.with_user(self.cashier)
@@ -273,11 +281,18 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
 
             measure()  # once for the caches of the whole sequence
             before = measure()
-            self._copies(self._order(store=self.store_b), 999)
+            for store in (self.store_b, self.central):
+                self._copies(self._order(store=store), 499)
             self.assertEqual(self.env["sale.order"].search_count(
-                [("cc_store_id", "=", self.store_b.id), ("cc_state", "=", "new")]), 1000)
+                [("cc_store_id", "in", (self.store_b | self.central).ids), ("cc_state", "=", "new")]), 1000)
             after = measure()
             self.assertEqual(after, before)
+            # with 1,000 web orders waiting in another store: what it cost without them
+            bounds = {"load": before["load"], "list": POS_LIST_QUERIES, "counts": POS_COUNTS_QUERIES}
+            for name, call in calls.items():
+                self.env.invalidate_all()
+                with self.assertQueryCount(bounds[name]):
+                    call()
             data = session.load_data([])
             config = data["pos.config"][0]
             self.assertEqual(sum(config["_cc_pending_counts"].values()), 1)
