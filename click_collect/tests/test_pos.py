@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -212,6 +212,28 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.assertIn(order, to_settle)
         self.assertTrue(self._pos().cc_web_order(order.id)["can_pay"])
         self.assertIn(order.id, [o["id"] for o in self._pos().cc_web_orders(states=["ready"])["orders"]])
+
+    def test_paid_at_the_counter_to_ship_later_moves_no_goods(self):
+        """A cart that settles a web order with "ship later" leaves the order's own delivery as it
+        is: pos_sale would cancel it and procure the goods again from the POS."""
+        self.pos_config.with_user(self.cashier).open_ui()
+        order = self._ready(method="pay_at_store")
+        delivery = order._cc_store_deliveries()
+        moves_before = self.env["stock.move"].search([])
+        pos_order = self.env["pos.order"].create({
+            "session_id": self.pos_config.current_session_id.id, "partner_id": order.partner_id.id,
+            "amount_tax": 0.0, "amount_total": 80.0, "amount_paid": 80.0, "amount_return": 0.0,
+            "shipping_date": fields.Date.today(),
+            "lines": [Command.create({
+                "product_id": line.product_id.id, "qty": line.product_uom_qty, "price_unit": line.price_unit,
+                "price_subtotal": line.price_subtotal, "price_subtotal_incl": line.price_total,
+                "sale_order_origin_id": order.id, "sale_order_line_id": line.id,
+            }) for line in order.order_line],
+        })
+        pos_order._create_order_picking()
+        self.assertFalse(self.env["stock.move"].search([("id", "not in", moves_before.ids)]))
+        self.assertEqual(delivery.state, "assigned")
+        self.assertEqual(sorted(delivery.move_ids.mapped("product_uom_qty")), [1.0, 1.0])
 
     # ------------------------------------------------------------------ pick list and label
 
