@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from smtp_server import SmtpServer
 from urllib3.util.retry import Retry
 
 E2E_DB = os.environ.get("CC_E2E_DB", "cc_e2e")
@@ -31,7 +32,16 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def odoo_server():
+def smtp_server():
+    """The mail server of the end-to-end server: a real SMTP server on 127.0.0.1 that takes
+    every message unless a test tells it to refuse (tests/smtp_server.py)."""
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(smtp_server):
     if not (CONF and ODOO_BIN and PYTHON):
         pytest.fail("end-to-end tests run through ./run test (CC_CONF, CC_ODOO_BIN, CC_PYTHON not set)")
     log_path = os.path.join(CC_HOME, "log", "e2e-server.log")
@@ -41,6 +51,7 @@ def odoo_server():
     proc = subprocess.Popen(
         [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
          f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={_free_port()}",
+         "--smtp=127.0.0.1", f"--smtp-port={smtp_server.port}",
          # several processes, as in production: two HTTP workers and a cron worker, so that
          # nothing the addon keeps in one process's memory can pass for shared state
          "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn"],

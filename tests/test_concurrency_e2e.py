@@ -131,3 +131,29 @@ def test_two_api_creates_with_one_idempotency_key(web_shop, client):
     assert [e["to_state"] for e in events] == ["new"]
     requests_kept = admin.call("click_collect.api.request", "search_read", [("key", "=", ref)], ["order_id"])
     assert [r["order_id"][0] for r in requests_kept] == [orders[0]["id"]]
+
+
+def test_a_scheduled_job_never_runs_twice_at_once(client, ghn_server):
+    """Two people start the courier polling job while it runs (the courier is slow): the job runs
+    once; the other is told it is running. The cron worker takes the same lock."""
+    admin = client("admin", "admin")
+    carrier = ghn_carrier(admin, ghn_server, "GHN polled")
+    order = new_ship_order(admin)
+    wizard = admin.call("click_collect.ship", "create", {"order_id": order, "carrier_id": carrier})
+    admin.call("click_collect.ship", "action_ship", [wizard])
+    code = admin.call("sale.order", "read", [order], ["cc_tracking_ref"])[0]["cc_tracking_ref"]
+    ghn_server.set_status(code, "delivered")
+    cron = admin.call("ir.model.data", "check_object_reference", "click_collect", "ir_cron_poll_shipments")[1]
+    ghn_server.fail("slow", times=1, delay=4)  # the job's first call to the courier takes 4 s
+    before = len(ghn_server.requests)
+    people = (admin, client("admin", "admin"))
+    results, errors = _race([
+        lambda user=user: user.call("ir.cron", "method_direct_trigger", [cron]) for user in people
+    ])
+    assert errors and all("already executing" in str(error) for error in errors), [str(e) for e in errors]
+    assert len(results) + len(errors) == 2
+    polled = [body for _method, path, body in ghn_server.requests[before:]
+              if path.endswith("/shipping-order/detail") and code.encode() in body]
+    assert len(polled) == len(results) <= 1, "the shipment was asked for once per run"
+    if results:
+        assert wait_for_state(admin, order, "delivered", timeout=5) == "delivered"

@@ -93,7 +93,7 @@ class ClickCollectApiController(http.Controller):
         idempotent = request.env["click_collect.api.request"]
         if key is not None:
             key = key.strip()
-            if not key or len(key) > api_contract.MAX_IDEMPOTENCY_KEY:
+            if not key or len(key) > api_contract.MAX_IDEMPOTENCY_KEY or not key.isprintable():
                 raise ApiError("invalid_parameter", request.env._(
                     "The Idempotency-Key header must have 1 to %(max)s characters.",
                     max=api_contract.MAX_IDEMPOTENCY_KEY,

@@ -63,8 +63,9 @@ class ClickCollectPortal(CustomerPortal):
         values = {"order_ref": order or "", "contact": contact or ""}
         if request.httprequest.method != "POST":
             return request.render("click_collect.portal_track_form", values)
-        order_ref = (order or "").strip()
-        contact = (contact or "").strip()
+        # what a visitor types is only compared: no NUL (PostgreSQL refuses it), of a sane length
+        order_ref = (order or "").replace("\x00", "").strip()[:64]
+        contact = (contact or "").replace("\x00", "").strip()[:254]
         if not order_ref or not contact:
             values["error"] = request.env._("Give your order number and your email address or zip code.")
             return request.render("click_collect.portal_track_form", values)

@@ -14,6 +14,7 @@ from . import (
     click_collect_webhook_delivery,
     delivery_carrier,
     ir_http,
+    mail_mail,
     payment_transaction,
     pos_config,
     pos_order,

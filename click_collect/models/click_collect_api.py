@@ -10,6 +10,17 @@ from ..tools import api_contract
 from ..tools.api_contract import ApiError
 
 
+def _storable(text):
+    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ClickCollectApi(models.AbstractModel):
     """The web-shop API: what each route does, as the web shop's technical user.
 
@@ -40,7 +51,7 @@ class ClickCollectApi(models.AbstractModel):
         """The web shop's order by number: 404 for unknown numbers and other shops' orders."""
         order_no = (order_no or "").strip()
         order = self.env["sale.order"]
-        if order_no and len(order_no) <= 64 and "\x00" not in order_no:
+        if order_no and len(order_no) <= 64 and _storable(order_no):
             order = order.search([
                 ("name", "=", order_no), ("cc_web_shop_id", "=", shop.id), ("cc_fulfilment", "!=", False),
             ], limit=1)
@@ -59,7 +70,7 @@ class ClickCollectApi(models.AbstractModel):
             if required:
                 raise ApiError("missing_field", self.env._("The field %(name)s is required.", name=name))
             return None
-        if not isinstance(value, str) or "\x00" in value or len(value) > max_length:
+        if not isinstance(value, str) or not _storable(value) or len(value) > max_length:
             raise ApiError("invalid_field", self.env._(
                 "The field %(name)s must be a text of at most %(max)s characters.", name=name, max=max_length,
             ))
@@ -331,7 +342,7 @@ class ClickCollectApi(models.AbstractModel):
             return None
         if status in api_contract.STATUS_CODES:
             return status
-        if status.isdigit() and int(status) in api_contract.CODE_STATUSES:
+        if status.isascii() and status.isdigit() and len(status) <= 3 and int(status) in api_contract.CODE_STATUSES:
             return api_contract.CODE_STATUSES[int(status)]
         raise ApiError("invalid_parameter", self.env._(
             "status must be all, 0, a status name or its code (see the status table), not %(status)s.",
@@ -354,7 +365,8 @@ class ClickCollectApi(models.AbstractModel):
     def _parse_int(self, value, name, default, minimum, maximum):
         if value is None or value == "":
             return default
-        if not value.isdigit() or not minimum <= int(value) <= maximum:
+        # ASCII digits only, and few of them: int() takes neither "²" nor 5000 digits
+        if not (value.isascii() and value.isdigit() and len(value) <= 10) or not minimum <= int(value) <= maximum:
             raise ApiError("invalid_parameter", self.env._(
                 "%(name)s must be an integer from %(min)s to %(max)s.", name=name, min=minimum, max=maximum,
             ))

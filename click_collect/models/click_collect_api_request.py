@@ -35,7 +35,8 @@ class ClickCollectApiRequest(models.Model):
     @api.model
     def _hash(self, method, path, payload):
         canonical = json.dumps([method, path, payload], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        # surrogatepass: a lone surrogate is valid JSON; the body is refused later, not here
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
     @api.model
     def _claim(self, shop, key, request_hash):

@@ -3,7 +3,9 @@ import hmac
 import json
 import logging
 import time
+from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
@@ -13,6 +15,25 @@ _logger = logging.getLogger(__name__)
 # A signed callback older or newer than this is refused (seconds).
 TIMESTAMP_WINDOW = 300
 MAX_BODY = 256 * 1024
+# A callback whose processing fails is applied again after these minutes, then given up.
+BACKOFF_MINUTES = (5, 15, 60, 240)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+
+
+def _same(given, expected):
+    """Constant-time comparison of a header with a secret; any text, also non-ASCII, compares."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape"))
+
+
+def _is_text(value):
+    """A non-empty string PostgreSQL can store: no NUL character, no lone surrogate."""
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class WebhookRefused(Exception):
@@ -44,6 +65,9 @@ class ClickCollectCourierEvent(models.Model):
         default="pending", required=True, index=True, readonly=True,
     )
     error = fields.Text(readonly=True)
+    attempt_count = fields.Integer(string="Failed Attempts", readonly=True)
+    next_attempt_at = fields.Datetime(string="Next Attempt", readonly=True,
+                                      help="When the scheduled job applies a failed callback again.")
 
     _event_key_uniq = models.Constraint(
         "UNIQUE(carrier_id, event_key)", "A courier event is received once.",
@@ -64,31 +88,34 @@ class ClickCollectCourierEvent(models.Model):
         secret = carrier_sudo.cc_webhook_secret
         if not secret:
             raise WebhookRefused(403, "webhook not configured")
-        if not hmac.compare_digest(headers.get("X-Webhook-Token", ""), secret):
+        if not _same(headers.get("X-Webhook-Token", ""), secret):
             raise WebhookRefused(401, "bad token")
         if carrier_sudo.cc_webhook_hmac_secret:
             stamp = headers.get("X-Webhook-Timestamp", "")
-            if not stamp.isdigit() or abs(time.time() - int(stamp)) > TIMESTAMP_WINDOW:
+            # ASCII digits only: "²" is a digit to str.isdigit, and int() takes no 5000 digits
+            if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12) \
+                    or abs(time.time() - int(stamp)) > TIMESTAMP_WINDOW:
                 raise WebhookRefused(401, "stale or missing timestamp")
             expected = hmac.new(carrier_sudo.cc_webhook_hmac_secret.encode(), stamp.encode() + b"." + body,
                                 hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(headers.get("X-Webhook-Signature", ""), expected):
+            if not _same(headers.get("X-Webhook-Signature", ""), expected):
                 raise WebhookRefused(401, "bad signature")
         try:
-            data = json.loads(body)
-        except ValueError:
+            # UTF-8 only (json.loads would guess UTF-16 or UTF-32 from bytes)
+            text = body.decode("utf-8")
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # invalid UTF-8 is a ValueError too
             raise WebhookRefused(400, "not JSON") from None
-        if not isinstance(data, dict) or not isinstance(data.get("OrderCode"), str) \
-                or not isinstance(data.get("Status"), str):
+        if not isinstance(data, dict) or not _is_text(data.get("OrderCode")) or not _is_text(data.get("Status")):
             raise WebhookRefused(400, "OrderCode and Status are required")
         key = hashlib.sha256("|".join(
             str(data.get(name, "")) for name in ("OrderCode", "Status", "Type", "Time")
-        ).encode()).hexdigest()
+        ).encode("utf-8", "surrogatepass")).hexdigest()
         try:
             with self.env.cr.savepoint():
                 self.create({
                     "carrier_id": carrier.id, "event_key": key, "tracking_ref": data["OrderCode"][:64],
-                    "status": data["Status"][:64], "payload": body.decode("utf-8", "replace"),
+                    "status": data["Status"][:64], "payload": text,
                 })
         except IntegrityError:
             return 200, {"status": "duplicate"}
@@ -99,37 +126,87 @@ class ClickCollectCourierEvent(models.Model):
 
     @api.model
     def _cc_cron_process(self, limit=500):
-        pending = self.search([("state", "=", "pending")], order="id", limit=limit)
-        pending._cc_process()
-        if len(pending) == limit:
+        """Scheduled job: apply the callbacks received, and retry those that failed when due."""
+        due = self.search([
+            "|", ("state", "=", "pending"),
+            "&", "&", ("state", "=", "error"), ("attempt_count", "<", MAX_ATTEMPTS),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ], order="id", limit=limit)
+        due._cc_process()
+        if len(due) == limit:
             self.env.ref("click_collect.ir_cron_process_courier_events")._trigger()
 
     def _cc_process(self):
-        """Apply pending callbacks, oldest first, each on its own: one failure stops none."""
-        events = self.filtered(lambda e: e.state == "pending").sorted("id")
+        """Apply pending callbacks (and failed ones again), oldest first, each on its own: one
+        failure stops none. A failure is kept on the event and retried with back-off; after
+        MAX_ATTEMPTS it is given up and said in the order's chatter."""
+        events = self.filtered(lambda e: e.state in ("pending", "error")).sorted("id")
+        if not events:
+            return
         pickings = self.env["stock.picking"].search([
             ("carrier_tracking_ref", "in", events.mapped("tracking_ref")),
             ("carrier_id", "in", events.carrier_id.ids),
         ])
         by_ref = {(p.carrier_id.id, p.carrier_tracking_ref): p for p in pickings}
+        now = fields.Datetime.now()
+        retry_at = None
         for event in events:
             picking = by_ref.get((event.carrier_id.id, event.tracking_ref))
             if not picking:
                 event.write({"state": "ignored", "error": self.env._("No shipment has this tracking number.")})
                 continue
+            if event.state == "error" and event._cc_superseded():
+                # an older status applied after a newer one would move the shipment back
+                event.write({"state": "ignored", "next_attempt_at": False,
+                             "error": self.env._("A later status of this shipment was applied.")})
+                continue
             try:
                 with self.env.cr.savepoint():
                     changed = picking._cc_apply_carrier_status(event.status, channel="webhook")
-                event.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False})
-            except Exception as error:  # kept on the event, for a person to see
-                _logger.warning("Courier event %s not applied: %s", event.id, error)
-                event.write({"state": "error", "picking_id": picking.id, "error": str(error)})
+                event.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False,
+                             "next_attempt_at": False})
+            except Exception as error:  # kept on the event, for a person to see, and retried
+                attempts = event.attempt_count + 1
+                _logger.warning("Courier event %s not applied (attempt %s of %s): %s", event.id, attempts,
+                                MAX_ATTEMPTS, error)
+                values = {"state": "error", "picking_id": picking.id, "error": str(error),
+                          "attempt_count": attempts, "next_attempt_at": False}
+                if attempts < MAX_ATTEMPTS:
+                    values["next_attempt_at"] = now + timedelta(minutes=BACKOFF_MINUTES[attempts - 1])
+                    retry_at = min(retry_at or values["next_attempt_at"], values["next_attempt_at"])
+                event.write(values)
+                if attempts == MAX_ATTEMPTS:
+                    event._cc_log_given_up()
+        if retry_at:
+            # sudo: whoever's callback failed plans its retry (the job is the system's)
+            self.env.ref("click_collect.ir_cron_process_courier_events").sudo()._trigger(at=retry_at)
+
+    def _cc_superseded(self):
+        """Whether a later callback of the same shipment was applied."""
+        self.ensure_one()
+        return bool(self.search_count([
+            ("carrier_id", "=", self.carrier_id.id), ("tracking_ref", "=", self.tracking_ref),
+            ("state", "=", "done"), ("id", ">", self.id),
+        ], limit=1))
+
+    def _cc_log_given_up(self):
+        """Say in the order's chatter that a courier status could not be applied."""
+        self.ensure_one()
+        order = self.picking_id.sale_id
+        if not order:
+            return
+        order._message_log(body=Markup("<b>%s</b><br/>%s") % (
+            self.env._("The courier status \"%(status)s\" of %(ref)s could not be applied after %(count)s "
+                       "attempts; retry it from Courier Callbacks once the cause is fixed.",
+                       status=self.status, ref=self.tracking_ref, count=self.attempt_count),
+            self.error or "",
+        ))
 
     def action_retry(self):
         """Apply failed callbacks again (a web-order manager, after fixing the cause)."""
         self.check_access("read")
         # sudo: callbacks are written by the system only; the manager asks to replay them.
         events = self.sudo().filtered(lambda e: e.state == "error")
-        events.write({"state": "pending", "error": False})
+        events.write({"state": "pending", "error": False, "attempt_count": 0, "next_attempt_at": False})
         events._cc_process()
         return True

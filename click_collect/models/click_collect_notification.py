@@ -1,4 +1,5 @@
 import logging
+import re
 from functools import partial
 
 from markupsafe import Markup
@@ -15,6 +16,29 @@ STEP_TEMPLATES = {
     step: (f"click_collect.mail_template_{step}", f"click_collect.sms_template_{step}")
     for step, _label in const.NOTIFICATION_STEPS
 }
+# A customer email the mail server refused for a reason that may pass (a 4xx answer, no
+# connection) is queued again by the scheduled job, at most EMAIL_RETRIES times.
+EMAIL_RETRIES = 5
+# mail.mail failure types that no retry cures
+PERMANENT_MAIL_FAILURES = {
+    "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_spam",
+    "mail_bl", "mail_optout", "mail_dup",
+}
+# the SMTP reply code in smtplib's errors, e.g. "(451, b'4.3.0 Try again later')"
+SMTP_REPLY_CODE = re.compile(r"\((\d{3}), b?['\"]")
+
+
+def mail_failure_is_temporary(failure_type, failure_reason):
+    """Whether sending the mail again later may work: no connection to the mail server, or a
+    4xx answer; not a 5xx answer nor a wrong address."""
+    if failure_type in PERMANENT_MAIL_FAILURES:
+        return False
+    if failure_type == "mail_smtp":  # the mail server could not be reached or refused the session
+        return True
+    code = SMTP_REPLY_CODE.search(failure_reason or "")
+    return not (code and code.group(1).startswith("5"))
+
+
 RESULTS = [
     ("sent", "Sent"),
     ("off", "Switched off"),
@@ -52,6 +76,10 @@ class ClickCollectNotification(models.Model):
         help="The email and SMS posted in the order's chatter for this notification.",
     )
     sent_date = fields.Datetime(string="Processed On", readonly=True)
+    email_retry_count = fields.Integer(
+        string="Email Retries", readonly=True,
+        help="How many times the email was queued again after the mail server refused it.",
+    )
 
     # ------------------------------------------------------------------ queue
 
@@ -165,6 +193,81 @@ class ClickCollectNotification(models.Model):
             errors.append(str(error.args[0] if isinstance(error, UserError) else error))
             return "failed", messages
         return "sent", messages
+
+    # ------------------------------------------------------------------ the mail server's answer
+
+    @api.model
+    def _cc_mail_outcome(self, mails, failure_type=None, failure_reason=None):
+        """The mail server took or refused these mail.mail (called by mail.mail as it sends):
+        the customer messages they carry say so."""
+        messages = mails.filtered(lambda m: m.model == "sale.order").mail_message_id
+        if not messages:
+            return
+        # sudo: the outcome of sending is recorded whoever (or whichever job) sent the mail
+        for notification in self.sudo().search([("message_ids", "in", messages.ids)]):
+            if failure_type:
+                # a mail server that cannot be reached leaves its reason on the mails only
+                reason = failure_reason or next(iter(filter(None, mails.filtered(
+                    lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
+                notification._cc_email_failed(failure_type, reason)
+            elif notification.email_result == "failed":  # sent again (by the job, or by hand)
+                notification._cc_email_delivered()
+
+    def _cc_email_failed(self, failure_type, failure_reason):
+        self.ensure_one()
+        reason = (failure_reason or failure_type or "").strip()[:500]
+        retried = mail_failure_is_temporary(failure_type, failure_reason) and self.email_retry_count < EMAIL_RETRIES
+        if retried:
+            error = self.env._(
+                "Email: the mail server refused it (%(reason)s). It is sent again automatically "
+                "(%(count)s of %(max)s retries done).",
+                reason=reason, count=self.email_retry_count, max=EMAIL_RETRIES,
+            )
+        elif self.email_retry_count:
+            error = self.env._(
+                "Email: the mail server refused it (%(reason)s). Given up after %(count)s retries.",
+                reason=reason, count=self.email_retry_count,
+            )
+        else:
+            error = self.env._(
+                "Email: the mail server refused it (%(reason)s). It is not sent again automatically.",
+                reason=reason,
+            )
+        first = self.email_result != "failed"
+        self.write({"email_result": "failed", "state": "failed", "error": error})
+        if first or not retried:
+            self._cc_log_failure([error])
+
+    def _cc_email_delivered(self):
+        self.ensure_one()
+        sms_failed = self.sms_result == "failed"
+        self.write({"email_result": "sent", "state": "failed" if sms_failed else "done",
+                    "error": self.error if sms_failed else False})
+        step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]
+        self.order_id._message_log(body=self.env._(
+            "The email \"%(step)s\" was delivered on a later attempt.", step=step_label,
+        ))
+
+    @api.model
+    def _cron_retry_emails(self):
+        """Scheduled job: queue again the customer emails the mail server refused for a reason
+        that may pass, each at most EMAIL_RETRIES times; Odoo's mail queue sends them."""
+        notifications = self.search([
+            ("email_result", "=", "failed"), ("email_retry_count", "<", EMAIL_RETRIES),
+            ("message_ids", "!=", False),
+        ])
+        if not notifications:
+            return
+        # sudo: the job re-queues the mails of the customer messages, which only it reads
+        mails = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", notifications.message_ids.ids), ("state", "=", "exception"),
+        ]).filtered(lambda m: mail_failure_is_temporary(m.failure_type, m.failure_reason))
+        if not mails:
+            return
+        for notification in notifications.filtered(lambda n: n.message_ids & mails.mail_message_id):
+            notification.email_retry_count += 1
+        mails.mark_outgoing()
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     def _cc_log_failure(self, errors):
         step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]

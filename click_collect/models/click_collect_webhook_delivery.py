@@ -8,12 +8,14 @@ import uuid
 from datetime import timedelta
 
 import requests
+from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..tools import api_contract
+from ..tools.courier import readable
 
 _logger = logging.getLogger(__name__)
 
@@ -156,6 +158,8 @@ class ClickCollectWebhookDelivery(models.Model):
         for delivery in self:
             values = delivery._post(session, *shops[delivery.web_shop_id.id])
             delivery.write(values)
+            if values.get("state") == "failed":
+                delivery._log_given_up()
             if values.get("state") == "pending":
                 next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
         if next_attempt:
@@ -187,7 +191,7 @@ class ClickCollectWebhookDelivery(models.Model):
         else:
             if 200 <= response.status_code < 300:
                 return dict(values, state="done", last_status_code=response.status_code, last_error=False)
-            status, error = response.status_code, (response.text or "")[:1000] or str(response.status_code)
+            status, error = response.status_code, readable((response.text or "")[:1000]) or str(response.status_code)
         values.update(last_status_code=status, last_error=error)
         if values["attempt_count"] > len(BACKOFF_MINUTES):
             values["state"] = "failed"
@@ -195,6 +199,19 @@ class ClickCollectWebhookDelivery(models.Model):
             values["state"] = "pending"
             values["next_attempt_at"] = now + timedelta(minutes=BACKOFF_MINUTES[values["attempt_count"] - 1])
         return values
+
+    def _log_given_up(self):
+        """Say in the order's chatter that the web shop was not told of a status change."""
+        self.ensure_one()
+        if not self.order_id:
+            return
+        status = json.loads(self.payload).get("status")
+        self.order_id._message_log(body=Markup("<b>%s</b><br/>%s") % (
+            self.env._("The web shop was not told that the order is %(status)s (%(count)s attempts); "
+                       "replay it from Web Shop Webhooks once the web shop answers again.",
+                       status=status, count=self.attempt_count),
+            self.last_error or "",
+        ))
 
     # ------------------------------------------------------------------ back office
 

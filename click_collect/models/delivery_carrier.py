@@ -416,13 +416,14 @@ class DeliveryCarrier(models.Model):
     @api.model
     def _cc_poll(self, pickings):
         """Poll the given shipments: one call per batch where the carrier takes several (DHL),
-        one per shipment where it does not (GHN). A carrier that fails is retried next run.
+        one per shipment where it does not (GHN). A carrier that fails is retried next run; the
+        failure is kept on the shipments (Tracking Error) until a poll gets their status.
 
         :return: the pickings whose tracking changed
         """
         changed = self.env["stock.picking"]
         for carrier, shipments in pickings.grouped("carrier_id").items():
-            statuses = {}
+            statuses, errors = {}, {}
             try:
                 client = carrier._cc_client()
                 if carrier.delivery_type == "cc_dhl":
@@ -437,9 +438,27 @@ class DeliveryCarrier(models.Model):
                                 raise
                             _logger.warning("Polling %s of %s failed: %s", picking.carrier_tracking_ref,
                                             carrier.name, error)
+                            errors[picking] = str(error)
             except CourierError as error:
                 _logger.warning("Polling %s failed, to be retried: %s", carrier.name, error)
+                errors.update({picking: str(error) for picking in shipments if picking not in statuses})
             for picking, status in statuses.items():
-                if picking._cc_apply_carrier_status(status, channel="cron"):
-                    changed |= picking
+                try:
+                    with self.env.cr.savepoint():
+                        if picking._cc_apply_carrier_status(status, channel="cron"):
+                            changed |= picking
+                except Exception as error:  # one shipment that cannot move stops none; next run retries
+                    _logger.warning("Status %s of %s not applied: %s", status, picking.carrier_tracking_ref, error)
+                    errors[picking] = str(error)
+            self._cc_record_tracking_errors(shipments, errors)
         return changed
+
+    @api.model
+    def _cc_record_tracking_errors(self, shipments, errors):
+        """Keep the last polling error of each shipment; clear it once its status came."""
+        now = fields.Datetime.now()
+        for picking, error in errors.items():
+            picking.write({"cc_tracking_error": error[:1000], "cc_tracking_error_date": now})
+        cleared = shipments.filtered(lambda p: p.cc_tracking_error and p not in errors)
+        if cleared:
+            cleared.write({"cc_tracking_error": False, "cc_tracking_error_date": False})

@@ -23,6 +23,12 @@ class StockPicking(models.Model):
         help="What the courier collects from the customer on delivery.",
     )
     cc_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    cc_tracking_error = fields.Text(
+        string="Tracking Error", copy=False, readonly=True,
+        help="Why the last status request to the courier failed; it is asked again at the next "
+             "run of the tracking job, and this is cleared once the courier answers.",
+    )
+    cc_tracking_error_date = fields.Datetime(string="Tracking Error On", copy=False, readonly=True)
     cc_tracking_manual = fields.Boolean(
         string="Tracking Set by Hand", copy=False,
         help="A person changed the shipment's state: the courier's updates no longer move it, "

@@ -53,7 +53,10 @@ class GhnClient:
 
     def order_detail(self, order_code):
         """Status of one shipment (``shipping-order/detail``)."""
-        return self._call("POST", "/v2/shipping-order/detail", {"order_code": order_code})
+        data = self._call("POST", "/v2/shipping-order/detail", {"order_code": order_code})
+        if not isinstance(data, dict):
+            raise CourierError("GHN answered an unexpected document.", carrier_message=str(data)[:300])
+        return data
 
     def cancel(self, order_codes):
         return self._call("POST", "/v2/switch-status/cancel", {"order_codes": list(order_codes)})

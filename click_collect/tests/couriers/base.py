@@ -7,8 +7,9 @@ class FaultyServer:
     """An HTTP server on 127.0.0.1 (a free port) in a thread, with programmable faults.
 
     ``fail(mode, times)``: the next ``times`` requests are slow (``"slow"``: ``delay`` seconds),
-    answer HTTP 502 (``"5xx"``), hang past any client timeout (``"timeout"``) or answer garbage
-    (``"garbage"``). ``requests`` lists (method, path, body) of every request received.
+    answer HTTP 502 (``"5xx"``), hang past any client timeout (``"timeout"``), answer garbage
+    (``"garbage"``) or a well-formed JSON document without the data asked for (``"empty"``).
+    ``requests`` lists (method, path, body) of every request received.
     """
 
     def __init__(self):
@@ -36,6 +37,9 @@ class FaultyServer:
                     return
                 elif fault == "garbage":
                     self._reply(200, b"\x00\x13not what you expected", "application/octet-stream")
+                    return
+                elif fault == "empty":
+                    self._reply(200, b'{"code": 200, "message": "Success", "data": null}', "application/json")
                     return
                 status, payload, content_type = server.handle(method, self.path, self.headers, body)
                 self._reply(status, payload, content_type)

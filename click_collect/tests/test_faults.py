@@ -1,0 +1,282 @@
+"""Faults: a courier that fails, a callback that cannot be applied, a mail server that refuses,
+a web shop that does not answer. The flow goes on, nothing is lost, each failure shows on the
+record a person looks at, and is retried."""
+
+import json
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.click_collect.models import click_collect_courier_event as courier_event
+from odoo.addons.click_collect.models import click_collect_notification as notification_model
+from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
+
+from .common import ClickCollectCommon
+from .couriers.dhl_server import FakeDhl
+from .couriers.ghn_server import FakeGhn
+
+
+def _notes(order):
+    return order.message_ids.filtered(lambda m: m.message_type == "notification").mapped("body")
+
+
+@tagged("post_install", "-at_install")
+class TestCourierFaults(ClickCollectCommon, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ghn_server = FakeGhn().start()
+        cls.addClassCleanup(cls.ghn_server.stop)
+        cls.dhl_server = FakeDhl().start()
+        cls.addClassCleanup(cls.dhl_server.stop)
+        product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
+        cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
+            {
+                "name": "GHN faults", "delivery_type": "cc_ghn", "product_id": product.id,
+                "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+                "cc_timeout": 1.0, "cc_retries": 0, "cc_webhook_secret": "whsec-123",
+            },
+            {
+                "name": "DHL faults", "delivery_type": "cc_dhl", "product_id": product.id,
+                "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
+                "cc_dhl_account": "950000000", "cc_timeout": 1.0, "cc_retries": 0,
+            },
+        ])
+
+    def _shipped(self, carrier):
+        order = self._order("ship", method="transfer")
+        self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        wizard = self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": carrier.id})
+        wizard.action_ship()
+        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        return order, picking
+
+    # ------------------------------------------------------------------ polling
+
+    def test_polling_keeps_shipments_through_garbage_5xx_and_timeouts(self):
+        Carrier = self.env["delivery.carrier"]
+        (order_1, picking_1), (order_2, picking_2) = self._shipped(self.ghn), self._shipped(self.ghn)
+        dhl_order, dhl_picking = self._shipped(self.dhl)
+        pickings = picking_1 | picking_2 | dhl_picking
+        for code in (picking_1.carrier_tracking_ref, picking_2.carrier_tracking_ref):
+            self.ghn_server.set_status(code, "delivered")
+        self.dhl_server.add_event(dhl_picking.carrier_tracking_ref, "OK")
+        for mode, ghn_error, dhl_error in (
+            ("garbage", "not JSON", "not SOAP"),
+            ("empty", "unexpected document", "not SOAP"),
+            ("5xx", "GHN failed (HTTP 502)", "DHL Express failed (HTTP 502)"),
+            ("timeout", "GHN could not be reached", "DHL Express could not be reached"),
+        ):
+            with self.subTest(mode=mode):
+                self.ghn_server.fail(mode, 2, delay=2)
+                self.dhl_server.fail(mode, 1, delay=2)
+                self.assertFalse(Carrier._cc_poll(pickings), "a failing courier changes nothing")
+                self.ghn_server.faults.clear()
+                for picking in pickings:
+                    self.assertIn(ghn_error if picking.carrier_id == self.ghn else dhl_error,
+                                  picking.cc_tracking_error)
+                    self.assertTrue(picking.cc_tracking_error_date)
+                self.assertEqual(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & pickings,
+                                 pickings, "every shipment is polled again at the next run")
+                self.assertEqual((order_1.cc_state, order_2.cc_state, dhl_order.cc_state), ("shipped",) * 3)
+        # the couriers answer again: the next run applies every status and clears the errors
+        Carrier._cc_poll(pickings)
+        self.assertEqual((order_1.cc_state, order_2.cc_state, dhl_order.cc_state), ("delivered",) * 3)
+        self.assertFalse(pickings.filtered("cc_tracking_error"))
+
+    def test_a_shipment_that_cannot_move_stops_no_other(self):
+        (order_1, picking_1), (order_2, picking_2) = self._shipped(self.ghn), self._shipped(self.ghn)
+        for picking in picking_1 | picking_2:
+            self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
+        Picking = self.registry["stock.picking"]
+        original = Picking._cc_apply_carrier_status
+
+        def apply(picking, status, channel="webhook"):
+            if picking == picking_1:
+                raise ValueError("the order is locked by another transaction")
+            return original(picking, status, channel=channel)
+
+        with patch.object(Picking, "_cc_apply_carrier_status", apply):
+            changed = self.env["delivery.carrier"]._cc_poll(picking_1 | picking_2)
+        self.assertEqual(changed, picking_2)
+        self.assertEqual((order_1.cc_state, order_2.cc_state), ("shipped", "delivered"))
+        self.assertIn("locked", picking_1.cc_tracking_error)
+        self.env["delivery.carrier"]._cc_poll(picking_1)
+        self.assertEqual(order_1.cc_state, "delivered", "retried at the next run")
+        self.assertFalse(picking_1.cc_tracking_error)
+
+    # ------------------------------------------------------------------ callbacks
+
+    def _callback(self, code, status):
+        body = json.dumps({"OrderCode": code, "Status": status, "Type": "switch_status",
+                           "Time": fields.Datetime.now().isoformat()}).encode()
+        response = self.url_open(f"/click_collect/courier/{self.ghn.id}/webhook", data=body,
+                                 headers={"X-Webhook-Token": "whsec-123", "Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        return self.env["click_collect.courier.event"].search([("tracking_ref", "=", code)], order="id desc",
+                                                               limit=1)
+
+    def test_a_callback_that_fails_is_kept_retried_then_given_up(self):
+        Event = self.env["click_collect.courier.event"]
+        Picking = self.registry["stock.picking"]
+        order, picking = self._shipped(self.ghn)
+        event = self._callback(picking.carrier_tracking_ref, "delivering")
+        now = fields.Datetime.now()
+        with patch.object(Picking, "_cc_apply_carrier_status", side_effect=RuntimeError("database is busy")), \
+                freeze_time(now):
+            Event._cc_cron_process()
+        self.assertRecordValues(event, [{"state": "error", "attempt_count": 1, "error": "database is busy"}])
+        self.assertEqual(event.next_attempt_at, now + timedelta(minutes=courier_event.BACKOFF_MINUTES[0]))
+        with freeze_time(now + timedelta(minutes=1)):
+            Event._cc_cron_process()
+        self.assertEqual(event.state, "error", "not due yet")
+        with freeze_time(event.next_attempt_at):
+            Event._cc_cron_process()
+        self.assertEqual((event.state, order.cc_state, picking.cc_delivery_state), ("done", "shipped", "in_transit"))
+        # a callback that keeps failing is given up after MAX_ATTEMPTS, and said on the order
+        event = self._callback(picking.carrier_tracking_ref, "delivered")
+        with patch.object(Picking, "_cc_apply_carrier_status", side_effect=RuntimeError("database is busy")):
+            Event._cc_cron_process()
+            for _minutes in courier_event.BACKOFF_MINUTES:
+                with freeze_time(event.next_attempt_at):
+                    Event._cc_cron_process()
+        self.assertRecordValues(event, [{"state": "error", "attempt_count": courier_event.MAX_ATTEMPTS,
+                                         "next_attempt_at": False}])
+        with freeze_time(fields.Datetime.now() + timedelta(days=2)):
+            Event._cc_cron_process()
+        self.assertEqual(event.attempt_count, courier_event.MAX_ATTEMPTS, "given up: no more automatic tries")
+        self.assertTrue(any("could not be applied after" in body and "database is busy" in body
+                            for body in _notes(order)))
+        # the manager retries it by hand once the cause is fixed
+        event.with_user(self.user_manager).action_retry()
+        self.assertEqual((event.state, order.cc_state), ("done", "delivered"))
+
+    def test_an_older_failed_callback_is_not_applied_after_a_newer_one(self):
+        Event = self.env["click_collect.courier.event"]
+        order, picking = self._shipped(self.ghn)
+        older = self._callback(picking.carrier_tracking_ref, "delivering")
+        with patch.object(self.registry["stock.picking"], "_cc_apply_carrier_status",
+                          side_effect=RuntimeError("busy")):
+            Event._cc_cron_process()
+        self.assertEqual(older.state, "error")
+        newer = self._callback(picking.carrier_tracking_ref, "delivered")
+        Event._cc_cron_process()
+        self.assertEqual((newer.state, order.cc_state), ("done", "delivered"))
+        with freeze_time(older.next_attempt_at):
+            Event._cc_cron_process()
+        self.assertEqual(older.state, "ignored")
+        self.assertEqual((picking.cc_delivery_state, order.cc_state), ("customer_delivered", "delivered"))
+
+
+@tagged("post_install", "-at_install")
+class TestMailServerRefusals(ClickCollectCommon):
+    """What Odoo's mail queue does with a refused email (state exception, never retried by
+    Odoo) shows on the order's customer message, and the email is queued again while the
+    refusal may pass. The real SMTP exchange is in tests/test_faults_e2e.py."""
+
+    def _ready_email(self):
+        order = self._order()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        order.cc_notification_ids.filtered(lambda n: n.state == "pending")._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        self.assertEqual((notification.state, notification.email_result, len(mail)), ("done", "sent", 1))
+        return order, notification, mail
+
+    @staticmethod
+    def _refused(mail, reason, failure_type="unknown"):
+        """What mail.mail._send does when the SMTP server refuses."""
+        mail.write({"state": "exception", "failure_reason": reason, "failure_type": failure_type})
+        mail._postprocess_sent_message(success_pids=[], success_emails=[], failure_reason=reason,
+                                       failure_type=failure_type)
+
+    @staticmethod
+    def _delivered(mail):
+        mail.write({"state": "sent", "failure_reason": False, "failure_type": False})
+        mail._postprocess_sent_message(success_pids=mail.recipient_ids.ids, success_emails=[])
+
+    def test_temporary_refusal_shows_and_is_retried_until_delivered(self):
+        order, notification, mail = self._ready_email()
+        Notification = self.env["click_collect.notification"]
+        self._refused(mail, "SMTPRecipientsRefused: {'customer@example.com': (451, b'4.7.1 Try again later')}")
+        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "sent"}])
+        self.assertIn("451", notification.error)
+        self.assertIn("sent again automatically", notification.error)
+        self.assertEqual(order.cc_state, "ready", "the flow goes on")
+        self.assertTrue(any("could not be sent" in body and "451" in body for body in _notes(order)))
+        Notification._cron_retry_emails()
+        self.assertEqual((mail.state, notification.email_retry_count), ("outgoing", 1), "queued again")
+        Notification._cron_retry_emails()
+        self.assertEqual(notification.email_retry_count, 1, "an email waiting in the queue is not counted twice")
+        self._delivered(mail)
+        self.assertRecordValues(notification, [{"state": "done", "email_result": "sent", "error": False}])
+        self.assertTrue(any("delivered on a later attempt" in body for body in _notes(order)))
+
+    def test_connection_refused_is_retried_a_bounded_number_of_times(self):
+        order, notification, mail = self._ready_email()
+        Notification = self.env["click_collect.notification"]
+        for _retry in range(notification_model.EMAIL_RETRIES):
+            self._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
+            Notification._cron_retry_emails()
+            self.assertEqual(mail.state, "outgoing")
+        self._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
+        self.assertEqual(notification.email_retry_count, notification_model.EMAIL_RETRIES)
+        Notification._cron_retry_emails()
+        self.assertEqual(mail.state, "exception", "given up")
+        self.assertIn("Given up after", notification.error)
+        given_up = [body for body in _notes(order) if "Given up after" in body]
+        self.assertEqual(len(given_up), 1, "said once on the order")
+
+    def test_permanent_refusal_is_not_retried(self):
+        _order, notification, mail = self._ready_email()
+        self._refused(mail, "SMTPRecipientsRefused: {'customer@example.com': (550, b'5.1.1 No such user')}")
+        self.env["click_collect.notification"]._cron_retry_emails()
+        self.assertEqual((mail.state, notification.email_retry_count), ("exception", 0))
+        self.assertIn("not sent again automatically", notification.error)
+
+    def test_failure_kinds(self):
+        temporary = notification_model.mail_failure_is_temporary
+        self.assertTrue(temporary("mail_smtp", "Connection refused"))
+        self.assertTrue(temporary("unknown", "SMTPSenderRefused: (421, b'4.3.2 Service shutting down', 'x')"))
+        self.assertTrue(temporary("unknown", "timed out"))
+        self.assertFalse(temporary("unknown", "SMTPDataError: (554, b'5.7.1 Message rejected')"))
+        self.assertFalse(temporary("mail_email_invalid", "Invalid address"))
+
+    def test_other_mails_are_left_alone(self):
+        partner_mail = self.env["mail.mail"].sudo().create({
+            "email_to": "someone@example.com", "subject": "Not a customer message", "body_html": "<p>x</p>",
+        })
+        self._refused(partner_mail, "(451, b'later')")
+        self.env["click_collect.notification"]._cron_retry_emails()
+        self.assertEqual(partner_mail.state, "exception", "only the customer messages of web orders are retried")
+
+
+@tagged("post_install", "-at_install")
+class TestWebShopGivenUp(ClickCollectCommon):
+
+    def test_a_status_the_web_shop_never_got_is_said_on_the_order(self):
+        shop = self.env["click_collect.web.shop"].create({
+            "name": "Faults Shop", "code": "FLTS", "webhook_url": "http://127.0.0.1:9/down",
+            "webhook_secret": "s3cret",
+        })
+        order = self._order()
+        order.cc_web_shop_id = shop
+        order._cc_transition("accepted")
+        Delivery = self.env["click_collect.webhook.delivery"]
+        delivery = Delivery.search([("order_id", "=", order.id)])
+        self.assertEqual(order.cc_state, "accepted", "the flow does not wait for the web shop")
+        moment = fields.Datetime.now()
+        for _attempt in range(len(webhook.BACKOFF_MINUTES) + 1):
+            with freeze_time(moment):
+                Delivery._cron_send()
+            moment = delivery.next_attempt_at
+        self.assertEqual(delivery.state, "failed")
+        self.assertTrue(any("web shop was not told" in body and "accepted" in body for body in _notes(order)))
