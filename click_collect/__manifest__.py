@@ -52,6 +52,10 @@
         "data/click_collect_notification_data.xml",
         "views/click_collect_notification_views.xml",
         "views/portal_templates.xml",
+        # point of sale: pick list and address label (PDF), printed from the form and the POS
+        "report/click_collect_reports.xml",
+        "report/click_collect_report_templates.xml",
+        "views/sale_order_print_views.xml",
     ],
     "demo": [
         "demo/click_collect_demo.xml",
@@ -62,6 +66,10 @@
         ],
         "web.assets_tests": [
             "click_collect/static/tests/tours/**/*",
+        ],
+        # point of sale: the web-orders badge and screen
+        "point_of_sale._assets_pos": [
+            "click_collect/static/src/pos/**/*",
         ],
     },
     "application": True,

@@ -86,6 +86,12 @@ class Browser:
             time.sleep(0.3)
         raise TimeoutError(selector)
 
+    def evaluate(self, expression):
+        return self.send("Runtime.evaluate", expression=expression).get("result", {}).get("value")
+
+    def click(self, selector):
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
     def close(self):
         self.ws.close()
         self.proc.terminate()
@@ -119,6 +125,7 @@ def main():
                 image.write(base64.b64decode(shot["data"]))
             print(os.path.join(out, filename))
         customer_pages(browser, url, out)
+        pos_pages(browser, url, out)
     finally:
         browser.close()
 
@@ -185,6 +192,36 @@ def customer_pages(browser, url, out):
             break
         time.sleep(0.2)
     capture(browser, out, "ready-email.png", full_page=True)
+
+
+# ---- point of sale
+def pos_pages(browser, url, out):
+    """The Brussels store's point of sale (its store manager at the till): the navbar's badge of
+    waiting web orders, then the web-orders screen with a ready order opened."""
+    session = login(url, "cc_store_mgr")
+    config = rpc(session, url, "pos.config", "search_read", [("name", "=", "Brussels Store POS")], ["id"], limit=1)
+    browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
+    browser.send("Network.clearBrowserCookies")
+    browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url, path="/")
+    browser.send("Page.navigate", url=f"{url}/pos/ui/{config[0]['id']}")
+    # the register opens from the login screen; a closed one asks for its opening cash count
+    browser.wait_for(".screen-login .open-register-btn, .product-screen", timeout=120)
+    if browser.evaluate("!!document.querySelector('.screen-login .open-register-btn')"):
+        browser.click(".screen-login .open-register-btn")
+        time.sleep(2)
+        if browser.evaluate("!!document.querySelector('.modal .modal-footer .btn-primary')"):
+            browser.click(".modal .modal-footer .btn-primary")
+    browser.wait_for(".product-screen", timeout=60)
+    browser.wait_for(".o_cc_web_orders_badge")
+    capture(browser, out, "pos-badge.png")
+    browser.click(".o_cc_web_orders_button")
+    browser.wait_for(".o_cc_web_order_row")
+    browser.click(".o_cc_tabs button[data-tab='ready']")
+    browser.wait_for(".o_cc_tabs button[data-tab='ready'].btn-primary")
+    browser.wait_for(".o_cc_web_order_row")
+    browser.click(".o_cc_web_order_row")
+    browser.wait_for(".o_cc_web_order_detail .o_cc_timeline li")
+    capture(browser, out, "pos-web-orders.png")
 
 
 if __name__ == "__main__":

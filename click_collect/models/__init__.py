@@ -16,8 +16,12 @@ from . import (
     ir_http,
     mail_mail,
     payment_transaction,
+    pos_config,
+    pos_order,
+    pos_order_line,
     res_users,
     sale_order,
+    sale_order_line,
     stock_picking,
     stock_warehouse,
 )

@@ -10,6 +10,8 @@ from . import (
     test_notifications,
     test_payment,
     test_portal,
+    test_pos,
+    test_pos_concurrency,
     test_queries,
     test_scan,
     test_security,

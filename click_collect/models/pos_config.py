@@ -1,0 +1,214 @@
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+
+from .. import const
+
+# Orders listed at once by the web-orders screen (the badge counts them all).
+POS_LIST_LIMIT = 80
+
+
+class PosConfig(models.Model):
+    """A point of sale belongs to the store of its operation type's warehouse: it lists, shows
+    and moves that store's web orders, with the rights of its user (a store user of that store
+    or a web-order manager). Every change goes through the flow's door, channel "pos"."""
+
+    _inherit = "pos.config"
+
+    cc_store_id = fields.Many2one(
+        "stock.warehouse", string="Click & Collect Store", compute="_compute_cc_store_id",
+        help="The store whose web orders this point of sale shows: the warehouse of its "
+             "operation type, when that warehouse is a store.",
+    )
+
+    @api.depends("picking_type_id.warehouse_id.cc_is_store")
+    def _compute_cc_store_id(self):
+        for config in self:
+            warehouse = config.picking_type_id.warehouse_id
+            config.cc_store_id = warehouse if warehouse.cc_is_store else False
+
+    # ------------------------------------------------------------------ access
+
+    def _cc_pos_allowed(self):
+        """Whether this point of sale shows web orders to the current user: a store user of
+        its store, or a web-order manager."""
+        self.ensure_one()
+        store = self.cc_store_id
+        user = self.env.user
+        if not store:
+            return False
+        if user.has_group("click_collect.group_manager"):
+            return True
+        return user.has_group(const.STORE_USER) and store in user.cc_store_ids
+
+    def _cc_check_pos(self):
+        self.ensure_one()
+        if not self._cc_pos_allowed():
+            raise AccessError(self.env._(
+                "%(user)s does not work for the store of %(pos)s: its web orders are not shown.",
+                user=self.env.user.name, pos=self.name,
+            ))
+
+    def _cc_store_orders(self, order_ids):
+        """The web orders ``order_ids`` of this point of sale's store that the user may see."""
+        self._cc_check_pos()
+        return self.env["sale.order"].search([
+            ("id", "in", list(order_ids)), ("cc_store_id", "=", self.cc_store_id.id),
+        ])
+
+    def _cc_store_order(self, order_id):
+        order = self._cc_store_orders([order_id])
+        if not order:
+            raise UserError(self.env._("Order could not be found"))
+        return order
+
+    def _cc_lock_order(self, order, expected_state):
+        """Lock the order for this transaction and check that it is still in the state the
+        cashier saw: two cashiers acting on one order at once, one wins, the other is told."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT cc_state FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", [order.id],
+                )
+                state = self.env.cr.fetchone()[0]
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            raise UserError(self.env._(
+                "%(order)s is being changed by someone else right now: look at it again in a "
+                "moment.", order=order.name,
+            )) from None
+        if expected_state and state != expected_state:
+            order.invalidate_recordset()
+            raise UserError(self.env._(
+                "%(order)s changed meanwhile: it is now %(state)s. Look at it again before "
+                "acting on it.",
+                order=order.name,
+                state=dict(order._fields["cc_state"]._description_selection(self.env)).get(state, state),
+            ))
+
+    # ------------------------------------------------------------------ loading
+
+    def _cc_pending_counts(self):
+        """{flow state: number of this store's web orders waiting in it}: one grouped query."""
+        self.ensure_one()
+        groups = self.env["sale.order"]._read_group(
+            [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", const.POS_PENDING_STATES)],
+            ["cc_state"], ["__count"],
+        )
+        counts = dict.fromkeys(const.POS_PENDING_STATES, 0)
+        counts.update(dict(groups))
+        return counts
+
+    @api.model
+    def _load_pos_data_read(self, records, config):
+        """The point of sale learns its store and the count of its waiting web orders when it
+        loads; the orders themselves are read when the cashier opens them."""
+        read_records = super()._load_pos_data_read(records, config)
+        if read_records and config._cc_pos_allowed():
+            store = config.cc_store_id
+            read_records[0]["_cc_store"] = {"id": store.id, "name": store.name}
+            read_records[0]["_cc_pending_counts"] = config._cc_pending_counts()
+        elif read_records:
+            read_records[0]["_cc_store"] = False
+        return read_records
+
+    # ------------------------------------------------------------------ the POS's calls
+
+    def cc_web_order_counts(self):
+        """{flow state: count} of the store's web orders waiting for action."""
+        self._cc_check_pos()
+        return self._cc_pending_counts()
+
+    def cc_web_orders(self, states=None, search=None, limit=POS_LIST_LIMIT):
+        """The store's web orders in ``states`` (default: those waiting for action), oldest
+        first, found by order number, web-shop reference, customer name, phone or email.
+
+        :return: ``{"orders": [...], "counts": {state: count}}``
+        """
+        self._cc_check_pos()
+        states = [s for s in (states or const.POS_PENDING_STATES) if s in dict(const.STATES)]
+        domain = Domain([("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", states)])
+        search = (search or "").strip()
+        if search:
+            domain &= Domain.OR([
+                [("name", "ilike", search)],
+                [("cc_external_ref", "ilike", search)],
+                [("partner_id.name", "ilike", search)],
+                [("partner_id.phone", "ilike", search)],
+                [("partner_id.email", "ilike", search)],
+            ])
+        orders = self.env["sale.order"].search(domain, order="date_order, id", limit=min(limit or POS_LIST_LIMIT, 200))
+        return {"orders": orders._cc_pos_describe(), "counts": self._cc_pending_counts()}
+
+    def cc_web_order(self, order_id):
+        """One web order of the store, with its lines, customer, payment, timeline and the
+        actions allowed now."""
+        order = self._cc_store_order(order_id)
+        return order._cc_pos_describe(details=True)[0]
+
+    def cc_web_order_scan(self, code):
+        """A typed or scanned order number (or its barcode): ``{"order_id"}`` or ``{"error"}``."""
+        self._cc_check_pos()
+        order, error = self.env["sale.order"]._cc_lookup(code, store=self.cc_store_id)
+        if error:
+            return {"error": error}
+        return {"order_id": order.id}
+
+    def cc_web_order_action(self, order_id, action, *, expected_state=None, pickup_code=None,
+                            courier=None, tracking_ref=None):
+        """Move a web order of the store on, through the flow's door (channel "pos").
+
+        :param str action: accept, prepare, ready, hand_over or ship (const.POS_ACTIONS)
+        :param str expected_state: the state the cashier saw; a changed order is refused
+        :param str pickup_code: the customer's code, for a hand-over where the store asks it
+        :param str courier: the courier's name, to ship
+        :param str tracking_ref: the tracking number, to ship
+        :return: ``{"ok": bool, "message": str, "order": {...}}``; other refusals raise a
+            UserError with the door's message
+        """
+        if action not in const.POS_ACTIONS:
+            raise UserError(self.env._("Unknown action: %(action)s", action=action))
+        order = self._cc_store_order(order_id)
+        self._cc_lock_order(order, expected_state)
+        target = const.POS_ACTIONS[action]
+        store = self.cc_store_id
+        state_labels = dict(order._fields["cc_state"]._description_selection(self.env))
+        if action == "hand_over":
+            result = order.action_cc_hand_over(pickup_code, self.id)
+            return {**result, "order": order._cc_pos_describe(details=True)[0]}
+        if action == "ship":
+            if not (courier or "").strip() or not (tracking_ref or "").strip():
+                raise UserError(self.env._("Shipping needs the courier and the tracking number."))
+            order.write({"cc_courier_name": courier.strip(), "cc_tracking_ref": tracking_ref.strip()})
+        if action == "ready" and order.cc_state == "in_transit":
+            # the goods in transit are at the counter: receiving them makes the order ready
+            order.with_context(cc_channel="pos")._cc_receive_at_store()
+        if order.cc_state != target:
+            order._cc_transition(target, channel="pos", store=store, pos_config=self)
+        return {
+            "ok": True,
+            "message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_labels[target]),
+            "order": order._cc_pos_describe(details=True)[0],
+        }
+
+    def cc_web_order_resend_ready(self, order_id):
+        """Send the "ready for pickup" message of a web order of the store again."""
+        order = self._cc_store_order(order_id)
+        order.action_cc_resend_ready_message()
+        return {"ok": True, "message": self.env._("The \"ready for pickup\" message of %(order)s is sent again.",
+                                                  order=order.name)}
+
+    def cc_web_order_check_payable(self, order_id):
+        """Before loading a web order into the cart to take its payment: it must still wait
+        for its money (pay at the counter takes the whole amount)."""
+        order = self._cc_store_order(order_id)
+        if not order._cc_pos_describe(details=True)[0]["can_pay"]:
+            raise UserError(self.env._(
+                "%(order)s cannot be paid at the counter: it is %(payment)s (%(paid)s of %(total)s).",
+                order=order.name,
+                payment=dict(order._fields["cc_payment_state"]._description_selection(self.env))[order.cc_payment_state],
+                paid=order._cc_format_amount(order.cc_amount_paid),
+                total=order._cc_format_amount(order.amount_total),
+            ))
+        return True

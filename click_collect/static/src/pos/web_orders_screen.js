@@ -1,0 +1,227 @@
+import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { usePos } from "@point_of_sale/app/hooks/pos_hook";
+import { useBarcodeReader } from "@point_of_sale/app/hooks/barcode_reader_hook";
+import { makeAwaitable } from "@point_of_sale/app/utils/make_awaitable_dialog";
+import { TextInputPopup } from "@point_of_sale/app/components/popups/text_input_popup/text_input_popup";
+import { CC_PENDING_STATES } from "./pos_store";
+import { CcPickTicket } from "./pick_ticket";
+
+/**
+ * The store's web orders waiting for action, by tab, with a search and a scan field; the
+ * chosen order's lines, customer, payment and timeline, and the buttons of what may be done
+ * now. Every button asks the server, which moves the order through the flow's door.
+ */
+export class CcWebOrdersScreen extends Component {
+    static template = "click_collect.CcWebOrdersScreen";
+    static storeOnOrder = false;
+    static props = {};
+
+    setup() {
+        this.pos = usePos();
+        this.ui = useService("ui");
+        this.dialog = useService("dialog");
+        this.notification = useService("notification");
+        this.report = useService("report");
+        this.scanRef = useRef("scan");
+        this.state = useState({
+            tab: "all",
+            search: "",
+            scan: "",
+            scanError: "",
+            orders: [],
+            order: null,
+            busy: false,
+        });
+        this.tabs = [
+            { id: "all", label: _t("All"), states: CC_PENDING_STATES },
+            { id: "new", label: _t("New"), states: ["new"] },
+            { id: "prepare", label: _t("To Prepare"), states: ["accepted", "preparing"] },
+            { id: "arriving", label: _t("Arriving"), states: ["in_transit"] },
+            { id: "ready", label: _t("Ready"), states: ["ready"] },
+        ];
+        this.actionLabels = {
+            accept: _t("Accept"),
+            prepare: _t("Start Preparing"),
+            ready: _t("Ready for Pickup"),
+            hand_over: _t("Hand Over"),
+            ship: _t("Ship"),
+        };
+        useBarcodeReader({
+            product: (parsed) => this.onScan(parsed.base_code || parsed.code),
+            error: (parsed) => this.onScan(parsed.code),
+        });
+        const reload = () => this.load();
+        onWillStart(() => this.load());
+        onMounted(() => {
+            this.pos.ccWebOrders.blink = false;
+            this.pos.ccWebOrdersListener = reload;
+            this.scanRef.el?.focus();
+        });
+        onWillUnmount(() => {
+            if (this.pos.ccWebOrdersListener === reload) {
+                this.pos.ccWebOrdersListener = null;
+            }
+        });
+    }
+
+    get currentTab() {
+        return this.tabs.find((tab) => tab.id === this.state.tab);
+    }
+
+    tabCount(tab) {
+        const counts = this.pos.ccWebOrders.counts;
+        return tab.states.reduce((sum, state) => sum + (counts[state] || 0), 0);
+    }
+
+    formatDate(value) {
+        return value ? formatDateTime(deserializeDateTime(value)) : "";
+    }
+
+    async load() {
+        const result = await this.pos.ccCall("cc_web_orders", [], {
+            states: this.currentTab.states,
+            search: this.state.search,
+        });
+        if (!result) {
+            return;
+        }
+        this.state.orders = result.orders;
+        this.pos.ccSetCounts(result.counts);
+        if (this.state.order) {
+            await this.openOrder(this.state.order.id);
+        }
+    }
+
+    async setTab(tabId) {
+        this.state.tab = tabId;
+        await this.load();
+    }
+
+    async onSearchKeydown(ev) {
+        if (ev.key === "Enter") {
+            await this.load();
+        }
+    }
+
+    async onScanKeydown(ev) {
+        if (ev.key === "Enter") {
+            ev.preventDefault();
+            ev.stopPropagation();
+            await this.onScan(this.state.scan);
+        }
+    }
+
+    async onScan(code) {
+        code = (code || "").trim();
+        if (!code) {
+            return;
+        }
+        const result = await this.pos.ccCall("cc_web_order_scan", [code]);
+        this.state.scan = "";
+        if (!result) {
+            return;
+        }
+        if (result.error) {
+            this.state.scanError = result.error;
+            this.state.order = null;
+            return;
+        }
+        this.state.scanError = "";
+        await this.openOrder(result.order_id);
+    }
+
+    async openOrder(orderId) {
+        const order = await this.pos.ccCall("cc_web_order", [orderId]);
+        this.state.order = order || null;
+    }
+
+    isSelected(order) {
+        return this.state.order?.id === order.id;
+    }
+
+    async doAction(action) {
+        const order = this.state.order;
+        const kwargs = { expected_state: order.state };
+        if (action === "hand_over" && order.pickup_code_required) {
+            const code = await makeAwaitable(this.dialog, TextInputPopup, {
+                title: _t("Pickup code of %s", order.name),
+                placeholder: _t("The code in the customer's message"),
+            });
+            if (code === undefined) {
+                return;
+            }
+            kwargs.pickup_code = code;
+        }
+        if (action === "ship") {
+            const courier = await makeAwaitable(this.dialog, TextInputPopup, {
+                title: _t("Courier of %s", order.name),
+                startingValue: order.courier || "",
+            });
+            if (!courier) {
+                return;
+            }
+            const tracking = await makeAwaitable(this.dialog, TextInputPopup, {
+                title: _t("Tracking number of %s", order.name),
+            });
+            if (!tracking) {
+                return;
+            }
+            Object.assign(kwargs, { courier, tracking_ref: tracking });
+        }
+        await this.run("cc_web_order_action", [order.id, action], kwargs);
+    }
+
+    async run(method, args, kwargs = {}) {
+        if (this.state.busy) {
+            return;
+        }
+        this.state.busy = true;
+        try {
+            const result = await this.pos.ccCall(method, args, kwargs);
+            if (result && result.ok === false) {
+                this.dialog.add(AlertDialog, { title: _t("Refused"), body: result.message });
+            } else if (result?.message) {
+                this.notification.add(result.message, { type: "success" });
+            }
+            if (result?.order) {
+                this.state.order = result.order;
+            }
+            await this.load();
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
+    async resendReady() {
+        await this.run("cc_web_order_resend_ready", [this.state.order.id]);
+    }
+
+    async payAtCounter() {
+        await this.pos.ccPayAtCounter(this.state.order.id);
+    }
+
+    async print(kind) {
+        const order = this.state.order;
+        const reports = {
+            pick_list: "click_collect.action_report_cc_pick_list",
+            label: "click_collect.action_report_cc_address_label",
+        };
+        if (this.pos.hardwareProxy?.printer) {
+            // a receipt printer is configured: the ticket prints there too
+            await this.pos.printer.print(CcPickTicket, { order, kind }, { webPrintFallback: false });
+        }
+        await this.report.doAction(reports[kind], [order.id]);
+    }
+}
+
+registry.category("pos_pages").add("CcWebOrdersScreen", {
+    name: "CcWebOrdersScreen",
+    component: CcWebOrdersScreen,
+    route: `/pos/ui/${odoo.pos_config_id}/web-orders`,
+    params: {},
+});

@@ -1,0 +1,235 @@
+/* global posmodel */
+import { registry } from "@web/core/registry";
+import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
+import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
+import * as TextInputPopup from "@point_of_sale/../tests/generic_helpers/text_input_popup_util";
+import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
+
+function openRegister() {
+    return [Chrome.startPoS(), Dialog.confirm("Open Register")].flat();
+}
+
+function openWebOrders() {
+    return [
+        { content: "Open the web orders", trigger: ".o_cc_web_orders_button", run: "click" },
+        { trigger: ".o_cc_web_orders_screen" },
+    ];
+}
+
+function openOrder(name) {
+    return [
+        { content: `Open ${name}`, trigger: `.o_cc_web_order_row[data-order='${name}']`, run: "click" },
+        { trigger: `.o_cc_order_name:contains(${name})` },
+    ];
+}
+
+function act(action, state) {
+    return [
+        { content: `Action ${action}`, trigger: `.o_cc_action[data-action='${action}']`, run: "click" },
+        { content: `The order is ${state}`, trigger: `.o_cc_order_state:contains(${state})` },
+    ];
+}
+
+function handOver(code) {
+    return [
+        { content: "Hand over", trigger: ".o_cc_action[data-action='hand_over']", run: "click" },
+        TextInputPopup.inputText(code),
+        Dialog.confirm("Apply"),
+    ];
+}
+
+registry.category("web_tour.tours").add("click_collect_pos_badge", {
+    steps: () =>
+        [
+            openRegister(),
+            {
+                content: "The badge counts the store's waiting web orders",
+                trigger: ".o_cc_web_orders_button:not(.o_cc_blink) .o_cc_web_orders_badge:contains(2)",
+            },
+            {
+                content: "A web order of the store arrives (as the web shop would send it)",
+                trigger: ".o_cc_web_orders_badge",
+                run: async () => {
+                    const orm = posmodel.env.services.orm;
+                    const ids = await orm.search("sale.order", [["client_order_ref", "=", "CC-LIVE"]]);
+                    await orm.write("sale.order", ids, { cc_fulfilment: "pickup" });
+                },
+            },
+            {
+                content: "The badge shows it and blinks, without reloading",
+                trigger: ".o_cc_web_orders_button.o_cc_blink .o_cc_web_orders_badge:contains(3)",
+            },
+            openWebOrders(),
+            {
+                content: "Opened: the badge stops blinking",
+                trigger: ".o_cc_web_orders_button:not(.o_cc_blink)",
+            },
+            { trigger: ".o_cc_web_order_row[data-order='CCPOS-LIVE']" },
+            {
+                content: "The New tab lists it",
+                trigger: ".o_cc_tabs button[data-tab='new']",
+                run: "click",
+            },
+            { trigger: ".o_cc_web_order_row[data-order='CCPOS-LIVE']" },
+            {
+                content: "Not the other store's order",
+                trigger: ".o_cc_web_orders_screen:not(:has(.o_cc_web_order_row[data-order='CCPOS-OTHER']))",
+            },
+        ].flat(),
+});
+
+/** Another cashier moves the order on before this screen hears of it over the bus. */
+function changedElsewhere(name, target) {
+    return {
+        content: `Another cashier makes ${name} ${target} meanwhile`,
+        trigger: `.o_cc_order_name:contains(${name})`,
+        run: async () => {
+            posmodel.ccWebOrdersListener = null; // the bus message has not arrived yet
+            const orm = posmodel.env.services.orm;
+            const ids = await orm.search("sale.order", [["name", "=", name]]);
+            await orm.call("sale.order", "action_cc_transition", [ids], {
+                context: { cc_target: target },
+            });
+        },
+    };
+}
+
+/** A receipt printer that keeps what it prints, and the PDF reports the POS asks for. */
+function recordPrints() {
+    return {
+        content: "A receipt printer is configured",
+        trigger: ".o_cc_print_pick_list",
+        run: () => {
+            window.ccPrinted = [];
+            window.ccReports = [];
+            posmodel.hardwareProxy.printer = {
+                printReceipt: async (el) => {
+                    window.ccPrinted.push(el.textContent);
+                    return { successful: true };
+                },
+            };
+            posmodel.env.services.report.doAction = async (reportXmlId, ids) => {
+                window.ccReports.push([reportXmlId, ids]);
+            };
+        },
+    };
+}
+
+function checkPrinted(kind, report, texts) {
+    return {
+        content: `The ${kind} went to the receipt printer and as a PDF report`,
+        trigger: "body",
+        run: () => {
+            const printed = window.ccPrinted.at(-1) || "";
+            const [xmlId, ids] = window.ccReports.at(-1) || [];
+            const missing = texts.filter((text) => !printed.includes(text));
+            if (missing.length || xmlId !== report || ids?.length !== 1) {
+                throw new Error(
+                    `${kind}: printed ${JSON.stringify(printed)}, report ${xmlId} ${ids}, missing ${missing}`
+                );
+            }
+        },
+    };
+}
+
+registry.category("web_tour.tours").add("click_collect_pos_flow", {
+    steps: () =>
+        [
+            openRegister(),
+            openWebOrders(),
+            openOrder("CCPOS-RACE"),
+            changedElsewhere("CCPOS-RACE", "accepted"),
+            {
+                content: "Accept the order the cashier still sees as new",
+                trigger: ".o_cc_action[data-action='accept']",
+                run: "click",
+            },
+            {
+                content: "The server's refusal, in a dialog",
+                trigger:
+                    ".modal:not(.o_inactive_modal) .modal-body:contains(CCPOS-RACE changed meanwhile: it is now Accepted)",
+            },
+            Dialog.confirm(),
+            { content: "The screen shows the order as it is now", trigger: ".o_cc_order_state:contains(Accepted)" },
+            {
+                content: "An unknown scan",
+                trigger: ".o_cc_scan",
+                run: "edit NOPE-404 && press Enter",
+            },
+            { trigger: ".o_cc_scan_error:contains(Order could not be found)" },
+            {
+                content: "Scan the order's number",
+                trigger: ".o_cc_scan",
+                run: "edit ccpos-flow && press Enter",
+            },
+            { trigger: ".o_cc_order_name:contains(CCPOS-FLOW)" },
+            { trigger: ".o_cc_lines:contains(CC Test Shoe)" },
+            act("accept", "Accepted"),
+            act("prepare", "Preparing"),
+            act("ready", "Ready for pickup"),
+            recordPrints(),
+            { content: "Print the pick list", trigger: ".o_cc_print_pick_list", run: "click" },
+            checkPrinted("pick list", "click_collect.action_report_cc_pick_list", [
+                "Pick List",
+                "CCPOS-FLOW",
+                "CC Test Shoe",
+                "CC Test Bag",
+            ]),
+            { content: "Print the address label", trigger: ".o_cc_print_label", run: "click" },
+            checkPrinted("address label", "click_collect.action_report_cc_address_label", [
+                "Address Label",
+                "CCPOS-FLOW",
+                "CC Test Customer",
+                "Main Street 1, 1000 Brussels",
+            ]),
+            handOver("000000"),
+            {
+                content: "A wrong code is refused with the server's message",
+                trigger: ".modal:not(.o_inactive_modal) .modal-body:contains(is wrong)",
+            },
+            Dialog.confirm(),
+            { trigger: ".o_cc_timeline li.text-danger" },
+            handOver("246810"),
+            { content: "Handed over", trigger: ".o_cc_order_state:contains(Collected)" },
+            {
+                content: "Nothing more to do",
+                trigger: ".o_cc_web_order_detail:not(:has(.o_cc_action))",
+            },
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("click_collect_pos_pay", {
+    steps: () =>
+        [
+            openRegister(),
+            openWebOrders(),
+            openOrder("CCPOS-PAY"),
+            { trigger: ".o_cc_payment_state:contains(Not Paid)" },
+            {
+                content: "A hand-over before payment is refused with the server's message",
+                trigger: ".o_cc_action[data-action='hand_over']",
+                run: "click",
+            },
+            TextInputPopup.inputText("135790"),
+            Dialog.confirm("Apply"),
+            { trigger: ".modal:not(.o_inactive_modal) .modal-body:contains(is not paid)" },
+            Dialog.confirm(),
+            { content: "Pay at the counter", trigger: ".o_cc_pay", run: "click" },
+            ProductScreen.isShown(),
+            Order.hasLine({ productName: "CC Test Shoe", quantity: "1" }),
+            Order.hasLine({ productName: "CC Test Bag", quantity: "1" }),
+            ProductScreen.totalAmountIs("80.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Bank"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            openWebOrders(),
+            openOrder("CCPOS-PAY"),
+            { content: "The order is paid", trigger: ".o_cc_payment_state:contains(Paid):not(:contains(Not))" },
+            handOver("135790"),
+            { content: "Handed over", trigger: ".o_cc_order_state:contains(Collected)" },
+        ].flat(),
+});
