@@ -7,6 +7,7 @@ from . import (
     test_couriers,
     test_eshop,
     test_flow,
+    test_i18n,
     test_notifications,
     test_payment,
     test_portal,
