@@ -8,8 +8,9 @@ import uuid
 from conftest import RpcError, WebShopApi, ghn_carrier, new_ship_order, wait_for_state
 
 
-def _ready_order(admin, store_code="GHE"):
-    """A paid pay-at-store order of a store that does not ask for the pickup code, ready."""
+def _ready_order(admin, store_code="GHE", targets=("accepted", "preparing", "ready")):
+    """A pay-at-store order of a store that does not ask for the pickup code, moved to the last
+    of ``targets`` (ready by default)."""
     store = admin.call("stock.warehouse", "search", [("code", "=", store_code)])[0]
     customer = admin.call("res.partner", "search", [("email", "=", "noah.claes@example.com")])[0]
     product = admin.call("product.product", "search", [("barcode", "=", "5412345000037")])[0]
@@ -18,9 +19,27 @@ def _ready_order(admin, store_code="GHE"):
         "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 1}]],
     })
     admin.call("sale.order", "action_confirm", [order])
-    for target in ("accepted", "preparing", "ready"):
+    for target in targets:
         admin.call("sale.order", "action_cc_transition", [order], context={"cc_target": target})
     return order, product, store
+
+
+def test_two_accepts_at_once(client):
+    admin = client("admin", "admin")
+    order, _product, _store = _ready_order(admin, targets=())
+    people = [client("cc_store"), client("admin", "admin")]
+    results, errors = _race([
+        lambda user=user: user.call("sale.order", "action_cc_transition", [order], context={"cc_target": "accepted"})
+        for user in people
+    ])
+    assert len(results) == 1 and len(errors) == 1, (results, [str(e) for e in errors])
+    assert "cannot become" in str(errors[0]) or "changed" in str(errors[0])
+    events = admin.call("click_collect.event", "search_read",
+                        [("order_id", "=", order), ("to_state", "=", "accepted")], ["id"])
+    assert len(events) == 1, "one line on the timeline"
+    messages = admin.call("click_collect.notification", "search_read",
+                          [("order_id", "=", order), ("step", "=", "accepted")], ["id"])
+    assert len(messages) == 1, "the customer is told once"
 
 
 def _race(calls):
