@@ -54,7 +54,9 @@ def odoo_server(smtp_server):
          "--smtp=127.0.0.1", f"--smtp-port={smtp_server.port}",
          # several processes, as in production: two HTTP workers and a cron worker, so that
          # nothing the addon keeps in one process's memory can pass for shared state
-         "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn"],
+         "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn",
+         # and when a worker starts, stops or reaches a limit
+         "--log-handler=odoo.service.server:INFO"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -81,10 +83,12 @@ def odoo_server(smtp_server):
 
 
 def http_session():
-    """A client's HTTP session, kept alive between requests, that sends a request again when the
-    connection breaks before an answer (Odoo's prefork workers close a kept-alive connection after
-    two idle seconds, and a request may cross that close). HTTP errors are never retried: a 5xx
-    stays visible. Web shops resend a create with its Idempotency-Key, so nothing is made twice."""
+    """A client's HTTP session that sends a request again when the connection breaks before an
+    answer. An Odoo HTTP worker that has taken a connection waits two seconds for the request
+    (``ODOO_HTTP_SOCKET_TIMEOUT``); a client thread that gets no CPU in that time under load finds
+    the connection closed without an answer, as a real client behind a slow network would. HTTP
+    errors are never retried: a 5xx stays visible. Web shops resend a create with its
+    Idempotency-Key, so nothing is made twice."""
     retry = Retry(total=3, connect=3, read=3, status=0, other=0, allowed_methods=None, backoff_factor=0.2,
                   raise_on_status=False)
     session = requests.Session()

@@ -160,14 +160,25 @@ def _store(load, client, carrier):
 
 
 def _courier(load, ghn_server, hook):
-    """The courier: every shipment is picked up, then delivered; each callback is signed."""
+    """The courier: every shipment is picked up, then delivered; each callback is signed. As a
+    courier does, a callback that got no answer (the connection broke) is sent again: the shop
+    takes one event once."""
     while not load.stop.is_set() or not load.deliver_queue.empty():
         try:
             order_no, code = load.deliver_queue.get(timeout=0.5)
         except queue.Empty:
             continue
         for status in ("delivering", "delivered"):
-            answer = ghn_server.send_webhook(hook, code, status, secret="e2e-token", hmac_secret="e2e-key")
+            payload = ghn_server.webhook_payload(code, status)
+            for attempt in range(3):
+                try:
+                    answer = ghn_server.send_webhook(hook, code, status, secret="e2e-token", hmac_secret="e2e-key",
+                                                     payload=payload)
+                    break
+                except requests.ConnectionError:
+                    if attempt == 2:
+                        raise
+                    load.status("courier callback resent", 0)
             load.status("courier callback", answer.status_code)
         with load.lock:
             load.delivered.add(order_no)
