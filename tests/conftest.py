@@ -158,18 +158,20 @@ def ghn_carrier(admin, ghn_server, name):
     })
 
 
-def new_ship_order(admin):
-    """A paid ship-from-store order of the central warehouse, being prepared."""
+def new_ship_order(admin, method="transfer"):
+    """A ship-from-store order of the central warehouse, being prepared: paid by bank transfer,
+    or to be paid to the courier (``method="cod"``)."""
     store = admin.call("stock.warehouse", "search", [("code", "=", "CEN")])[0]
     customer = admin.call("res.partner", "search", [("email", "=", "anna.peeters@example.com")])[0]
     product = admin.call("product.product", "search", [("barcode", "=", "5412345000013")])[0]
     order = admin.call("sale.order", "create", {
-        "partner_id": customer, "cc_fulfilment": "ship", "cc_store_id": store, "cc_payment_method": "transfer",
+        "partner_id": customer, "cc_fulfilment": "ship", "cc_store_id": store, "cc_payment_method": method,
         "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 1}]],
     })
     admin.call("sale.order", "action_confirm", [order])
-    payment = admin.call("click_collect.payment.register", "create", {"order_id": order, "reference": "E2E-BANK"})
-    admin.call("click_collect.payment.register", "action_register", [payment])
+    if method == "transfer":
+        payment = admin.call("click_collect.payment.register", "create", {"order_id": order, "reference": "E2E-BANK"})
+        admin.call("click_collect.payment.register", "action_register", [payment])
     for target in ("accepted", "preparing"):
         admin.call("sale.order", "action_cc_transition", [order], context={"cc_target": target})
     return order

@@ -163,6 +163,7 @@ class ClickCollectCourierEvent(models.Model):
             try:
                 with self.env.cr.savepoint():
                     changed = picking._cc_apply_carrier_status(event.status, channel="webhook")
+                    changed = event._cc_record_payout(picking) or changed
                 event.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False,
                              "next_attempt_at": False})
             except Exception as error:  # kept on the event, for a person to see, and retried
@@ -180,6 +181,26 @@ class ClickCollectCourierEvent(models.Model):
         if retry_at:
             # sudo: whoever's callback failed plans its retry (the job is the system's)
             self.env.ref("click_collect.ir_cron_process_courier_events").sudo()._trigger(at=retry_at)
+
+    def _cc_record_payout(self, picking):
+        """A GHN callback with a CODTransferDate says that the courier paid out the cash of the
+        shipment: a remittance line, reconciled (once per shipment)."""
+        self.ensure_one()
+        carrier = self.carrier_id
+        if not carrier._cc_fetches_remittances() or picking.sale_id.cc_state != "awaiting_cod":
+            return False
+        try:
+            data = json.loads(self.payload or "{}")
+        except ValueError:
+            return False
+        when = data.get("CODTransferDate") if isinstance(data, dict) else None
+        if not when:
+            return False
+        if self.env["click_collect.cod.statement.line"].search_count([
+            ("statement_id.carrier_id", "=", carrier.id), ("tracking_ref", "=", picking.carrier_tracking_ref),
+        ], limit=1):
+            return False
+        return bool(carrier._cc_record_remittances([(picking, data.get("CODAmount"), when)]))
 
     def _cc_superseded(self):
         """Whether a later callback of the same shipment was applied."""

@@ -67,7 +67,9 @@ class FakeGhn(FaultyServer):
                 return self._json(400, 400, "Order not found")
             return self._json(200, 200, "Success", {
                 "order_code": payload["order_code"], "status": order["status"],
-                "cod_amount": order["cod_amount"],
+                "cod_amount": order["cod_amount"], "is_cod_collected": order["status"] == "delivered",
+                "is_cod_transferred": bool(order.get("cod_transfer_date")),
+                "cod_transfer_date": order.get("cod_transfer_date"),
                 "log": [{"status": status, "updated_date": date} for status, date in order["log"]],
             })
         if route in ("/v2/switch-status/cancel", "/v2/switch-status/return"):
@@ -92,11 +94,18 @@ class FakeGhn(FaultyServer):
         self.orders[code]["status"] = status
         self.orders[code]["log"].append((status, _now()))
 
+    def pay_out_cod(self, code, when="2026-11-20T09:44:09.556Z", amount=None):
+        """GHN transfers the cash it collected for a shipment to the shop (``amount``: what it
+        collected, when it differs from what it was asked)."""
+        self.orders[code]["cod_transfer_date"] = when
+        if amount is not None:
+            self.orders[code]["cod_amount"] = amount
+
     def webhook_payload(self, code, status, kind="switch_status"):
         order = self.orders[code]
         return {
-            "CODAmount": order["cod_amount"], "CODTransferDate": None, "ClientOrderCode": order["payload"].get(
-                "client_order_code", ""),
+            "CODAmount": order["cod_amount"], "CODTransferDate": order.get("cod_transfer_date"),
+            "ClientOrderCode": order["payload"].get("client_order_code", ""),
             "Description": status, "OrderCode": code, "PaymentType": order["payload"].get("payment_type_id"),
             "Reason": "", "ReasonCode": "", "ShopID": int(self.shop_id), "Status": status,
             "Time": _now(), "TotalFee": 33000, "Type": kind, "Weight": order["payload"].get("weight"),
