@@ -137,8 +137,10 @@ class ClickCollectCourierEvent(models.Model):
             self.env.ref("click_collect.ir_cron_process_courier_events")._trigger()
 
     def _cc_process(self):
-        """Apply pending callbacks (and failed ones again), oldest first, each on its own: one
-        failure stops none. A failure is kept on the event and retried with back-off; after
+        """Apply pending callbacks (and failed ones again), oldest first. Callbacks of different
+        shipments are applied together, in waves of one callback per shipment in the order they
+        came; a wave that fails is applied again one callback at a time, so that one failure
+        stops none. A failure is kept on the event and retried with back-off; after
         MAX_ATTEMPTS it is given up and said in the order's chatter."""
         events = self.filtered(lambda e: e.state in ("pending", "error")).sorted("id")
         if not events:
@@ -148,39 +150,77 @@ class ClickCollectCourierEvent(models.Model):
             ("carrier_id", "in", events.carrier_id.ids),
         ])
         by_ref = {(p.carrier_id.id, p.carrier_tracking_ref): p for p in pickings}
-        now = fields.Datetime.now()
-        retry_at = None
+        todo = []
         for event in events:
             picking = by_ref.get((event.carrier_id.id, event.tracking_ref))
             if not picking:
                 event.write({"state": "ignored", "error": self.env._("No shipment has this tracking number.")})
-                continue
-            if event.state == "error" and event._cc_superseded():
+            elif event.state == "error" and event._cc_superseded():
                 # an older status applied after a newer one would move the shipment back
                 event.write({"state": "ignored", "next_attempt_at": False,
                              "error": self.env._("A later status of this shipment was applied.")})
+            else:
+                todo.append((event, picking))
+        retry_at = None
+        while todo:
+            wave, later, seen = [], [], set()
+            for event, picking in todo:
+                (later if picking.id in seen else wave).append((event, picking))
+                seen.add(picking.id)
+            todo = later
+            if len(wave) > 1 and self._cc_apply_wave(wave):
                 continue
-            try:
-                with self.env.cr.savepoint():
-                    changed = picking._cc_apply_carrier_status(event.status, channel="webhook")
-                    changed = event._cc_record_payout(picking) or changed
-                event.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False,
-                             "next_attempt_at": False})
-            except Exception as error:  # kept on the event, for a person to see, and retried
-                attempts = event.attempt_count + 1
-                _logger.warning("Courier event %s not applied (attempt %s of %s): %s", event.id, attempts,
-                                MAX_ATTEMPTS, error)
-                values = {"state": "error", "picking_id": picking.id, "error": str(error),
-                          "attempt_count": attempts, "next_attempt_at": False}
-                if attempts < MAX_ATTEMPTS:
-                    values["next_attempt_at"] = now + timedelta(minutes=BACKOFF_MINUTES[attempts - 1])
-                    retry_at = min(retry_at or values["next_attempt_at"], values["next_attempt_at"])
-                event.write(values)
-                if attempts == MAX_ATTEMPTS:
-                    event._cc_log_given_up()
+            for event, picking in wave:
+                failed_until = event._cc_apply(picking)
+                if failed_until:
+                    retry_at = min(retry_at or failed_until, failed_until)
         if retry_at:
             # sudo: whoever's callback failed plans its retry (the job is the system's)
             self.env.ref("click_collect.ir_cron_process_courier_events").sudo()._trigger(at=retry_at)
+
+    def _cc_apply_wave(self, wave):
+        """Apply callbacks of different shipments together: [(event, picking)].
+
+        :return: whether they were applied (False: nothing changed, apply them one by one)
+        """
+        try:
+            with self.env.cr.savepoint():
+                changed = self.env["stock.picking"]._cc_apply_carrier_statuses(
+                    {picking: event.status for event, picking in wave}, channel="webhook")
+                paid_out = {event.id for event, picking in wave if event._cc_record_payout(picking)}
+        except Exception as error:  # applied again one by one, each failure on its own event
+            _logger.info("Courier callbacks applied one by one: %s", error)
+            return False
+        for event, picking in wave:
+            event.write({"state": "done" if picking in changed or event.id in paid_out else "ignored",
+                         "picking_id": picking.id, "error": False, "next_attempt_at": False})
+        return True
+
+    def _cc_apply(self, picking):
+        """Apply one callback to its shipment; a failure is kept on the event.
+
+        :return: when to retry it, if it failed and is to be retried
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                changed = picking._cc_apply_carrier_status(self.status, channel="webhook")
+                changed = self._cc_record_payout(picking) or changed
+            self.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False,
+                        "next_attempt_at": False})
+            return None
+        except Exception as error:  # kept on the event, for a person to see, and retried
+            attempts = self.attempt_count + 1
+            _logger.warning("Courier event %s not applied (attempt %s of %s): %s", self.id, attempts,
+                            MAX_ATTEMPTS, error)
+            values = {"state": "error", "picking_id": picking.id, "error": str(error),
+                      "attempt_count": attempts, "next_attempt_at": False}
+            if attempts < MAX_ATTEMPTS:
+                values["next_attempt_at"] = fields.Datetime.now() + timedelta(minutes=BACKOFF_MINUTES[attempts - 1])
+            self.write(values)
+            if attempts == MAX_ATTEMPTS:
+                self._cc_log_given_up()
+            return values["next_attempt_at"]
 
     def _cc_record_payout(self, picking):
         """A GHN callback with a CODTransferDate says that the courier paid out the cash of the

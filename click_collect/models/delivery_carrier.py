@@ -615,15 +615,31 @@ class DeliveryCarrier(models.Model):
             except CourierError as error:
                 _logger.warning("Polling %s failed, to be retried: %s", carrier.name, error)
                 errors.update({picking: str(error) for picking in shipments if picking not in statuses})
-            for picking, status in statuses.items():
-                try:
-                    with self.env.cr.savepoint():
-                        if picking._cc_apply_carrier_status(status, channel="cron"):
-                            changed |= picking
-                except Exception as error:  # one shipment that cannot move stops none; next run retries
-                    _logger.warning("Status %s of %s not applied: %s", status, picking.carrier_tracking_ref, error)
-                    errors[picking] = str(error)
+            changed |= self._cc_apply_polled(statuses, errors)
             self._cc_record_tracking_errors(shipments, errors)
+        return changed
+
+    @api.model
+    def _cc_apply_polled(self, statuses, errors):
+        """Apply polled statuses ({picking: status}) all together; when that fails, one shipment
+        at a time, so that one shipment that cannot move stops none (the next run retries it;
+        its error is added to ``errors``).
+
+        :return: the pickings whose tracking changed
+        """
+        Picking = self.env["stock.picking"]
+        try:
+            with self.env.cr.savepoint():
+                return Picking._cc_apply_carrier_statuses(statuses, channel="cron")
+        except Exception as error:  # replayed shipment by shipment below
+            if len(statuses) == 1:
+                picking, status = next(iter(statuses.items()))
+                _logger.warning("Status %s of %s not applied: %s", status, picking.carrier_tracking_ref, error)
+                errors[picking] = str(error)
+                return Picking
+        changed = Picking
+        for picking, status in statuses.items():
+            changed |= self._cc_apply_polled({picking: status}, errors)
         return changed
 
     @api.model

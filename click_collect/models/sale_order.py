@@ -260,7 +260,7 @@ class SaleOrder(models.Model):
 
         :param str target: the flow state to reach
         :param str channel: where the request comes from (const.CHANNELS)
-        :param str note: a free text kept on the timeline
+        :param note: a free text kept on the timeline, or {order id: text}
         :param store: the store acting (stock.warehouse), by default the order's store
         :param pos_config: the point of sale acting (pos.config), if any
         :param bool check_group: check that the user's group may ask for this transition
@@ -293,7 +293,7 @@ class SaleOrder(models.Model):
                 "store_id": (store or order.cc_store_id).id,
                 "pos_config_id": pos_config.id if pos_config else False,
                 "channel": channel,
-                "note": note or False,
+                "note": (note.get(order.id) if isinstance(note, dict) else note) or False,
             }
             for order in self
         ]).sudo(False)
@@ -955,13 +955,22 @@ class SaleOrder(models.Model):
 
     def _cc_follow_carrier(self, target, channel="webhook", note=None):
         """Move ship-from-store orders to what the courier reports, through the table:
-        delivered becomes awaiting COD when cash is to be remitted; returned passes by failed."""
+        delivered becomes awaiting COD when cash is to be remitted; returned passes by failed.
+        Orders on the same path move together, one transition per step.
+
+        :param note: a text for the timeline, or {order id: text}
+        """
+        paths = {}
         for order in self.filtered(lambda o: o.cc_fulfilment == "ship"):
             goal = target
             if goal == "delivered" and order.cc_payment_method == "cod" and order.cc_payment_state != "paid":
                 goal = "awaiting_cod"
-            for step in order._cc_path_to(goal):
-                order._cc_transition(step, channel=channel, note=note)
+            path = tuple(order._cc_path_to(goal))
+            if path:
+                paths[path] = paths.get(path, self.browse()) | order
+        for path, orders in paths.items():
+            for step in path:
+                orders._cc_transition(step, channel=channel, note=note)
 
     def _cc_path_to(self, goal):
         """The shortest way from the order's state to ``goal`` in the table (empty when the

@@ -112,30 +112,46 @@ class StockPicking(models.Model):
         :return: True when the tracking changed
         """
         self.ensure_one()
-        table = self.carrier_id._cc_status_table()
-        if not status or status not in table:
-            if status:
-                _logger.info("%s: unknown status %r of %s", self.carrier_id.name, status, self.carrier_tracking_ref)
-            return False
-        if self.cc_tracking_manual:
-            _logger.info("%s: %s set by hand, carrier status %s not applied", self.name,
-                         self.carrier_tracking_ref, status)
-            return False
-        tracking_state, target = table[status]
-        if status == self.cc_carrier_status:
-            return False
-        self.write({
-            "cc_carrier_status": status,
-            "cc_delivery_state": tracking_state,
-            "cc_carrier_status_date": fields.Datetime.now(),
-        })
-        order = self.sale_id
-        if target and order.cc_fulfilment == "ship":
-            note = self.env._("%(carrier)s: %(status)s (%(ref)s)", carrier=self.carrier_id.name, status=status,
-                     ref=self.carrier_tracking_ref)
-            # sudo: the courier (webhook, polling job) moves the order, not a user.
-            order.sudo()._cc_follow_carrier(target, channel=channel, note=note)
-        return True
+        return bool(self._cc_apply_carrier_statuses({self: status}, channel=channel))
+
+    def _cc_apply_carrier_statuses(self, statuses, channel="webhook"):
+        """What the courier says of several shipments ({picking: status}): shipments with the
+        same status are written together and their orders move together, one transition per
+        step for all of them.
+
+        :return: the pickings whose tracking changed
+        """
+        groups = {}
+        for picking, status in statuses.items():
+            table = picking.carrier_id._cc_status_table()
+            if not status or status not in table:
+                if status:
+                    _logger.info("%s: unknown status %r of %s", picking.carrier_id.name, status,
+                                 picking.carrier_tracking_ref)
+                continue
+            if picking.cc_tracking_manual:
+                _logger.info("%s: %s set by hand, carrier status %s not applied", picking.name,
+                             picking.carrier_tracking_ref, status)
+                continue
+            if status == picking.cc_carrier_status:
+                continue
+            key = (picking.carrier_id, status)
+            groups[key] = groups.get(key, self.browse()) | picking
+        changed = self.browse()
+        now = fields.Datetime.now()
+        for (carrier, status), pickings in groups.items():
+            tracking_state, target = carrier._cc_status_table()[status]
+            pickings.write({"cc_carrier_status": status, "cc_delivery_state": tracking_state,
+                            "cc_carrier_status_date": now})
+            changed |= pickings
+            orders = pickings.sale_id.filtered(lambda o: o.cc_fulfilment == "ship")
+            if target and orders:
+                notes = {picking.sale_id.id: self.env._("%(carrier)s: %(status)s (%(ref)s)", carrier=carrier.name,
+                                                        status=status, ref=picking.carrier_tracking_ref)
+                         for picking in pickings}
+                # sudo: the courier (webhook, polling job) moves the orders, not a user.
+                orders.sudo()._cc_follow_carrier(target, channel=channel, note=notes)
+        return changed
 
     def action_cc_resume_tracking(self):
         """Let the courier's updates move the shipment again."""

@@ -1,5 +1,6 @@
 import json
 import time
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
@@ -7,6 +8,11 @@ from odoo.tests import HttpCase, tagged
 from .common import ClickCollectCommon
 from .couriers.dhl_server import FakeDhl
 from .couriers.ghn_server import FakeGhn, sign
+
+# Polling delivered COD shipments: at most these queries in all, and per further shipment
+# (about 120 per shipment when each moved on its own).
+POLL_QUERIES = {2: 240, 6: 340}
+POLL_QUERIES_PER_SHIPMENT = 35
 
 
 @tagged("post_install", "-at_install")
@@ -180,6 +186,36 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.assertEqual((replay.status_code, replay.json()), (200, {"status": "duplicate"}))
         self.assertEqual(self.env["click_collect.courier.event"].search_count([]), events)
 
+    def test_callbacks_received_together_move_together(self):
+        """Callbacks of several shipments waiting together are applied in waves, each shipment's
+        in the order they came; one shipment that cannot move stops none."""
+        orders = self.env["sale.order"].concat(*[self._preparing("cod") for _ in range(3)])
+        (code_a, code_b, code_c) = [self._ship(order, self.ghn).carrier_tracking_ref for order in orders]
+        for code, status in ((code_a, "delivering"), (code_b, "delivering"), (code_a, "delivered"),
+                             (code_c, "delivered"), (code_b, "delivered")):
+            self.assertEqual(self._webhook(self.ghn_server.webhook_payload(code, status)).status_code, 200)
+        Order = self.registry["sale.order"]
+        original = Order._cc_follow_carrier
+
+        def follow(records, target, **kwargs):
+            if orders[1] in records and target == "delivered":
+                raise ValueError("the order is locked by another transaction")
+            return original(records, target, **kwargs)
+
+        with patch.object(Order, "_cc_follow_carrier", follow):
+            self._process()
+        events = self.env["click_collect.courier.event"].search([("tracking_ref", "in", [code_a, code_b, code_c])],
+                                                                order="id")
+        self.assertEqual([(e.tracking_ref, e.status, e.state) for e in events], [
+            (code_a, "delivering", "done"), (code_b, "delivering", "done"), (code_a, "delivered", "done"),
+            (code_c, "delivered", "done"), (code_b, "delivered", "error"),
+        ])
+        self.assertEqual(orders.mapped("cc_state"), ["awaiting_cod", "shipped", "awaiting_cod"])
+        self.assertIn("locked", events[-1].error)
+        timeline = orders[0].cc_event_ids.sorted("id")[-1]
+        self.assertEqual((timeline.to_state, timeline.channel), ("awaiting_cod", "webhook"))
+        self.assertIn(code_a, timeline.note)
+
     def test_webhook_refusals_change_nothing(self):
         order = self._preparing("cod")
         code = self._ship(order, self.ghn).carrier_tracking_ref
@@ -245,6 +281,31 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.assertFalse(Carrier._cc_poll(ghn_picking | dhl_picking), "polling again changes nothing")
         self.assertFalse(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & ghn_picking,
                          "a delivered shipment is no longer polled")
+
+    def test_polling_moves_delivered_cod_shipments_together(self):
+        """Delivered COD shipments move together: invoiced, owed by the courier, on their
+        timelines; each further shipment costs far fewer queries than the first."""
+        queries = {}
+        for size in (2, 6):
+            orders = self.env["sale.order"].concat(*[self._preparing("cod") for _ in range(size)])
+            pickings = self.env["stock.picking"].concat(*[self._ship(order, self.ghn) for order in orders])
+            for picking in pickings:
+                self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with self.assertQueryCount(POLL_QUERIES[size]):
+                changed = self.env["delivery.carrier"]._cc_poll(pickings)
+            queries[size] = self.env.cr.sql_log_count - before
+            self.assertEqual(changed, pickings)
+            self.assertEqual(set(orders.mapped("cc_state")), {"awaiting_cod"})
+            self.assertTrue(all(order.cc_cod_move_id.state == "posted" for order in orders))
+            for order, picking in zip(orders, pickings, strict=True):
+                event = order.cc_event_ids.sorted("id")[-1]
+                self.assertEqual((event.to_state, event.channel), ("awaiting_cod", "cron"))
+                self.assertIn(picking.carrier_tracking_ref, event.note, "each timeline names its own shipment")
+        per_shipment = (queries[6] - queries[2]) / 4
+        self.assertLess(per_shipment, POLL_QUERIES_PER_SHIPMENT, queries)
 
     def test_dhl_polling_failed_then_returned(self):
         order = self._preparing("online")

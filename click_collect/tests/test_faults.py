@@ -95,15 +95,16 @@ class TestCourierFaults(ClickCollectCommon, HttpCase):
         (order_1, picking_1), (order_2, picking_2) = self._shipped(self.ghn), self._shipped(self.ghn)
         for picking in picking_1 | picking_2:
             self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
-        Picking = self.registry["stock.picking"]
-        original = Picking._cc_apply_carrier_status
+        Order = self.registry["sale.order"]
+        original = Order._cc_follow_carrier
 
-        def apply(picking, status, channel="webhook"):
-            if picking == picking_1:
+        def follow(orders, target, **kwargs):
+            if order_1 in orders:
                 raise ValueError("the order is locked by another transaction")
-            return original(picking, status, channel=channel)
+            return original(orders, target, **kwargs)
 
-        with patch.object(Picking, "_cc_apply_carrier_status", apply):
+        # the two move together; that fails, so each is tried on its own
+        with patch.object(Order, "_cc_follow_carrier", follow):
             changed = self.env["delivery.carrier"]._cc_poll(picking_1 | picking_2)
         self.assertEqual(changed, picking_2)
         self.assertEqual((order_1.cc_state, order_2.cc_state), ("shipped", "delivered"))
