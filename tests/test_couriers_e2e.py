@@ -57,11 +57,15 @@ def test_cash_on_delivery_paid_out_by_the_courier(client, odoo_server, ghn_serve
     nothing = manager.call("delivery.carrier", "action_cc_fetch_remittances", [carrier])
     assert nothing["tag"] == "display_notification", "GHN has paid out nothing yet"
     ghn_server.pay_out_cod(code, "2026-11-20T09:44:09Z")
-    action = manager.call("delivery.carrier", "action_cc_fetch_remittances", [carrier])
-    statements = manager.call("click_collect.cod.statement", "search_read", action["domain"],
+    # the scheduled job reads it (run now, as the scheduler runs it)
+    cron = admin.call("ir.model.data", "check_object_reference", "click_collect", "ir_cron_fetch_cod_remittances")[1]
+    admin.call("ir.cron", "method_direct_trigger", [cron])
+    statements = manager.call("click_collect.cod.statement", "search_read", [("carrier_id", "=", carrier)],
                               ["name", "state", "amount_total"])
     assert [(s["name"], s["state"]) for s in statements] == [("GHN e2e cod 2026-11-20", "done")]
     assert admin.call("sale.order", "read", [order], ["cc_state"])[0]["cc_state"] == "done"
+    again = manager.call("delivery.carrier", "action_cc_fetch_remittances", [carrier])
+    assert again["tag"] == "display_notification", "read once"
     store_user = client("cc_store")
     with pytest.raises(RpcError):
         store_user.call("delivery.carrier", "action_cc_fetch_remittances", [carrier])

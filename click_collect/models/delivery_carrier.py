@@ -412,20 +412,27 @@ class DeliveryCarrier(models.Model):
         """Scheduled job: ask the couriers that report their remittances which shipments awaiting
         their cash they have paid out, and reconcile them, in batches."""
         carriers = self.search([("delivery_type", "=", "cc_ghn"), ("allow_cash_on_delivery", "=", True)])
-        Picking = self.env["stock.picking"]
         for carrier in carriers:
-            domain = carrier._cc_awaiting_cod_shipments_domain()
-            remaining = Picking.search_count(domain)
-            last_id = 0
-            while True:
-                batch = Picking.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
-                if not batch:
-                    break
-                last_id = batch[-1].id
-                if not carrier._cc_fetch_remittances(batch):
-                    break  # the courier cannot be reached: the next run asks again
-                remaining -= len(batch)
-                self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0))
+            # None: the courier cannot be reached, the next run asks again
+            self._cc_shipments_in_batches(carrier._cc_awaiting_cod_shipments_domain(), batch_size,
+                                          lambda batch, c=carrier: c._cc_fetch_remittances(batch) is not None)
+
+    @api.model
+    def _cc_shipments_in_batches(self, domain, batch_size, process):
+        """Run ``process`` on the shipments of ``domain``, a batch at a time, committed after
+        each (with the job's progress); stop when it returns False."""
+        Picking = self.env["stock.picking"]
+        remaining = Picking.search_count(domain)
+        last_id = 0
+        while True:
+            batch = Picking.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
+            if not batch:
+                break
+            last_id = batch[-1].id
+            if process(batch) is False:
+                break
+            remaining -= len(batch)
+            self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0))
 
     def _cc_awaiting_cod_shipments_domain(self):
         self.ensure_one()
@@ -573,18 +580,7 @@ class DeliveryCarrier(models.Model):
     @api.model
     def _cc_cron_poll_shipments(self, batch_size=200):
         """Fetch the status of every open shipment of the connected carriers, in batches."""
-        Picking = self.env["stock.picking"]
-        domain = self._cc_open_shipments_domain()
-        remaining = Picking.search_count(domain)
-        last_id = 0
-        while True:
-            batch = Picking.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
-            if not batch:
-                break
-            last_id = batch[-1].id
-            self._cc_poll(batch)
-            remaining -= len(batch)
-            self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0))
+        self._cc_shipments_in_batches(self._cc_open_shipments_domain(), batch_size, self._cc_poll)
 
     @api.model
     def _cc_poll(self, pickings):

@@ -5,6 +5,9 @@ from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.click_collect import const
 
+from .couriers.dhl_server import FakeDhl
+from .couriers.ghn_server import FakeGhn
+
 
 class ClickCollectCommon(TransactionCase):
     """Stores, products with stock, users of every group and helpers to build web orders.
@@ -118,3 +121,27 @@ class ClickCollectCommon(TransactionCase):
 
     def _state_label(self, state):
         return dict(const.STATES)[state]
+
+
+def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
+    """Start the GHN and DHL test servers for a test class (stopped after it) and make a courier
+    for each: ``cls.ghn_server``, ``cls.dhl_server``, ``cls.ghn`` ("GHN <prefix>"), ``cls.dhl``
+    ("DHL <prefix>"). ``ghn`` and ``dhl`` add to or change the couriers' values."""
+    cls.ghn_server = FakeGhn().start()
+    cls.addClassCleanup(cls.ghn_server.stop)
+    cls.dhl_server = FakeDhl().start()
+    cls.addClassCleanup(cls.dhl_server.stop)
+    product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
+    cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
+        {
+            "name": f"GHN {prefix}", "delivery_type": "cc_ghn", "product_id": product.id,
+            "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+            "cc_timeout": timeout, "cc_retries": retries, **(ghn or {}),
+        },
+        {
+            "name": f"DHL {prefix}", "delivery_type": "cc_dhl", "product_id": product.id,
+            "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
+            "cc_dhl_account": "950000000", "cc_timeout": timeout, "cc_retries": retries, **(dhl or {}),
+        },
+    ])
+    return product

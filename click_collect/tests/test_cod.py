@@ -5,8 +5,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import ClickCollectCommon
-from .couriers.ghn_server import FakeGhn
+from .common import ClickCollectCommon, start_couriers
 
 # At most this many queries to reconcile a remittance, whatever its number of lines.
 RECONCILE_QUERIES = 175
@@ -19,14 +18,8 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ghn_server = FakeGhn().start()
-        cls.addClassCleanup(cls.ghn_server.stop)
-        fee_product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
-        cls.ghn = cls.env["delivery.carrier"].create({
-            "name": "GHN cod", "delivery_type": "cc_ghn", "product_id": fee_product.id,
-            "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
-            "cc_timeout": 2.0, "cc_retries": 0, "allow_cash_on_delivery": True, "cc_webhook_secret": "tok",
-        })
+        fee_product = start_couriers(cls, "cod", retries=0, ghn={"allow_cash_on_delivery": True,
+                                                                  "cc_webhook_secret": "tok"})
         cls.bike = cls.env["delivery.carrier"].create({
             "name": "Bike Couriers", "delivery_type": "fixed", "product_id": fee_product.id,
             "allow_cash_on_delivery": True, "cc_cod_csv_delimiter": ";",
@@ -65,12 +58,16 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
         action = wizard.action_import()
         return env["click_collect.cod.statement"].browse(action["res_id"])
 
-    def test_full_path_from_the_courier_webhook(self):
+    def _shipped_by_ghn(self):
+        """A COD order of 80.00 shipped with GHN: (order, its shipment)."""
         order = self._order("ship", method="cod")
         order._cc_transition("accepted")
         order._cc_transition("preparing")
         self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.ghn.id}).action_ship()
-        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        return order, order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+
+    def test_full_path_from_the_courier_webhook(self):
+        order, picking = self._shipped_by_ghn()
         self.assertEqual(picking.cc_cod_amount, 80.0, "the cash to collect is on the shipment")
         body = self.ghn_server.webhook_payload(picking.carrier_tracking_ref, "delivered")
         response = self.url_open(f"/click_collect/courier/{self.ghn.id}/webhook", data=json.dumps(body).encode(),
@@ -100,11 +97,7 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
 
     def _delivered_by_ghn(self):
         """A COD order of 80.00 shipped with GHN, delivered (polled): awaiting its cash."""
-        order = self._order("ship", method="cod")
-        order._cc_transition("accepted")
-        order._cc_transition("preparing")
-        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.ghn.id}).action_ship()
-        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        order, picking = self._shipped_by_ghn()
         self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
         self.env["delivery.carrier"]._cc_poll(picking)
         self.assertEqual(order.cc_state, "awaiting_cod")

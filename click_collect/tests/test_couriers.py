@@ -5,9 +5,8 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import ClickCollectCommon
-from .couriers.dhl_server import FakeDhl
-from .couriers.ghn_server import FakeGhn, sign
+from .common import ClickCollectCommon, start_couriers
+from .couriers.ghn_server import sign
 
 # Polling delivered COD shipments: at most these queries in all, and per further shipment
 # (about 120 per shipment when each moved on its own).
@@ -22,24 +21,9 @@ class TestCouriers(ClickCollectCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ghn_server = FakeGhn().start()
-        cls.addClassCleanup(cls.ghn_server.stop)
-        cls.dhl_server = FakeDhl().start()
-        cls.addClassCleanup(cls.dhl_server.stop)
-        product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
-        cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
-            {
-                "name": "GHN test", "delivery_type": "cc_ghn", "product_id": product.id,
-                "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
-                "cc_timeout": 2.0, "cc_retries": 1, "allow_cash_on_delivery": True,
-                "cc_webhook_secret": "whsec-123", "cc_webhook_hmac_secret": "hmac-456",
-            },
-            {
-                "name": "DHL test", "delivery_type": "cc_dhl", "product_id": product.id,
-                "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
-                "cc_dhl_account": "950000000", "cc_timeout": 2.0, "cc_retries": 1, "cc_dhl_label_format": "ZPL",
-            },
-        ])
+        start_couriers(cls, "test", ghn={"allow_cash_on_delivery": True, "cc_webhook_secret": "whsec-123",
+                                         "cc_webhook_hmac_secret": "hmac-456"},
+                       dhl={"cc_dhl_label_format": "ZPL"})
         cls.product_1.weight = 0.8
         cls.customer.write({"street2": "Ward 10", "state_id": False})
 

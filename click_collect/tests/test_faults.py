@@ -15,9 +15,7 @@ from odoo.addons.click_collect.models import click_collect_courier_event as cour
 from odoo.addons.click_collect.models import click_collect_notification as notification_model
 from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
 
-from .common import ClickCollectCommon
-from .couriers.dhl_server import FakeDhl
-from .couriers.ghn_server import FakeGhn
+from .common import ClickCollectCommon, start_couriers
 
 
 def _notes(order):
@@ -30,23 +28,7 @@ class TestCourierFaults(ClickCollectCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ghn_server = FakeGhn().start()
-        cls.addClassCleanup(cls.ghn_server.stop)
-        cls.dhl_server = FakeDhl().start()
-        cls.addClassCleanup(cls.dhl_server.stop)
-        product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
-        cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
-            {
-                "name": "GHN faults", "delivery_type": "cc_ghn", "product_id": product.id,
-                "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
-                "cc_timeout": 1.0, "cc_retries": 0, "cc_webhook_secret": "whsec-123",
-            },
-            {
-                "name": "DHL faults", "delivery_type": "cc_dhl", "product_id": product.id,
-                "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
-                "cc_dhl_account": "950000000", "cc_timeout": 1.0, "cc_retries": 0,
-            },
-        ])
+        start_couriers(cls, "faults", timeout=1.0, retries=0, ghn={"cc_webhook_secret": "whsec-123"})
 
     def _shipped(self, carrier):
         order = self._order("ship", method="transfer")
