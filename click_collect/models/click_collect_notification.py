@@ -40,6 +40,7 @@ def mail_failure_is_temporary(failure_type, failure_reason):
 
 
 RESULTS = [
+    ("queued", "Queued"),
     ("sent", "Sent"),
     ("off", "Switched off"),
     ("no_address", "No address"),
@@ -68,8 +69,14 @@ class ClickCollectNotification(models.Model):
         [("pending", "To Send"), ("done", "Done"), ("failed", "Failed")],
         default="pending", required=True, readonly=True, index=True,
     )
-    email_result = fields.Selection(RESULTS, string="Email", readonly=True)
-    sms_result = fields.Selection(RESULTS, string="SMS", readonly=True)
+    email_result = fields.Selection(
+        RESULTS, string="Email", readonly=True,
+        help="Queued: in Odoo's mail queue. Sent: the mail server took it.",
+    )
+    sms_result = fields.Selection(
+        RESULTS, string="SMS", readonly=True,
+        help="Sent: handed to Odoo's SMS service, whose answer shows on the SMS in the chatter.",
+    )
     error = fields.Text(readonly=True)
     message_ids = fields.Many2many(
         "mail.message", string="Messages", readonly=True,
@@ -158,6 +165,7 @@ class ClickCollectNotification(models.Model):
             values = {"sent_date": fields.Datetime.now()}
             values["email_result"], messages = notification._cc_send_channel(
                 email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), errors, messages,
+                posted="queued",  # sent when the mail server takes it (_cc_mail_outcome)
             )
             values["sms_result"], messages = notification._cc_send_channel(
                 sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), errors, messages,
@@ -176,9 +184,10 @@ class ClickCollectNotification(models.Model):
                 cron.sudo()._trigger()
         return notifications
 
-    def _cc_send_channel(self, switched_on, address, post, errors, messages):
+    def _cc_send_channel(self, switched_on, address, post, errors, messages, *, posted="sent"):
         """Post one message (email or SMS) unless switched off or without address.
 
+        :param str posted: the result of a message posted
         :return: (result, messages posted so far)
         """
         if not switched_on:
@@ -192,7 +201,7 @@ class ClickCollectNotification(models.Model):
             _logger.warning("Customer message of %s failed", self.order_id.name, exc_info=True)
             errors.append(str(error.args[0] if isinstance(error, UserError) else error))
             return "failed", messages
-        return "sent", messages
+        return posted, messages
 
     # ------------------------------------------------------------------ the mail server's answer
 
@@ -204,7 +213,10 @@ class ClickCollectNotification(models.Model):
         if not messages:
             return
         # sudo: the outcome of sending is recorded whoever (or whichever job) sent the mail
-        for notification in self.sudo().search([("message_ids", "in", messages.ids)]):
+        notifications = self.sudo().search([("message_ids", "in", messages.ids)])
+        if not failure_type:
+            notifications.filtered(lambda n: n.email_result == "queued").email_result = "sent"
+        for notification in notifications:
             if failure_type:
                 # a mail server that cannot be reached leaves its reason on the mails only
                 reason = failure_reason or next(iter(filter(None, mails.filtered(

@@ -171,7 +171,7 @@ class TestMailServerRefusals(ClickCollectCommon):
         order.cc_notification_ids.filtered(lambda n: n.state == "pending")._cc_send()
         notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
-        self.assertEqual((notification.state, notification.email_result, len(mail)), ("done", "sent", 1))
+        self.assertEqual((notification.state, notification.email_result, len(mail)), ("done", "queued", 1))
         return order, notification, mail
 
     @staticmethod
