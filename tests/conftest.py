@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from sms_service import SmsService
 from smtp_server import SmtpServer
 from urllib3.util.retry import Retry
 
@@ -41,7 +42,16 @@ def smtp_server():
 
 
 @pytest.fixture(scope="session")
-def odoo_server(smtp_server):
+def sms_service():
+    """The SMS service of the end-to-end server: Odoo's ``sms`` module sends to it, on
+    127.0.0.1, instead of Odoo's IAP (tests/sms_service.py)."""
+    service = SmsService()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(smtp_server, sms_service):
     if not (CONF and ODOO_BIN and PYTHON):
         pytest.fail("end-to-end tests run through ./run test (CC_CONF, CC_ODOO_BIN, CC_PYTHON not set)")
     log_path = os.path.join(CC_HOME, "log", "e2e-server.log")
@@ -73,6 +83,7 @@ def odoo_server(smtp_server):
             proc.kill()
             pytest.fail(f"the Odoo server did not answer in time; see {log_path}")
         time.sleep(0.5)
+    OdooClient(url, "admin", "admin").call("ir.config_parameter", "set_param", "sms.endpoint", sms_service.url)
     yield url
     proc.terminate()  # the prefork server stops its workers
     try:

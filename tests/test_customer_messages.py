@@ -6,7 +6,7 @@ import time
 import requests
 
 
-def test_ready_message_sent_after_commit_and_its_link(client, odoo_server):
+def test_ready_message_sent_after_commit_and_its_link(client, odoo_server, sms_service):
     admin = client("admin", "admin")
     # a new order of the demo customer and products, so that the demo orders stay as they are
     customer = admin.call("res.partner", "search", [("email", "=", "noah.claes@example.com")], limit=1)
@@ -20,17 +20,20 @@ def test_ready_message_sent_after_commit_and_its_link(client, odoo_server):
     for target in ("accepted", "preparing", "ready"):
         admin.call("sale.order", "action_cc_transition", [order_id], context={"cc_target": target})
     # the RPC answered once its transaction committed; the message was posted right after, and
-    # Odoo's mail queue hands the email to the mail server
+    # Odoo's mail and SMS queues hand the email to the mail server and the SMS to the SMS service
     deadline = time.time() + 60
     while True:
         notifications = admin.call("click_collect.notification", "search_read", [
             ("order_id", "=", order_id), ("step", "=", "ready"),
         ], ["state", "email_result", "sms_result", "message_ids"])
-        if notifications[0]["email_result"] == "sent" or time.time() > deadline:
+        if (notifications[0]["email_result"], notifications[0]["sms_result"]) == ("sent", "sent") \
+                or time.time() > deadline:
             break
         time.sleep(1)
     assert [(n["state"], n["email_result"], n["sms_result"]) for n in notifications] == [("done", "sent", "sent")]
     order = admin.call("sale.order", "read", [order_id], ["name", "cc_pickup_code", "access_token"])[0]
+    sms = sms_service.messages_about(order["name"])
+    assert len([m for m in sms if order["cc_pickup_code"] in m["content"]]) == 1, "the ready SMS, once"
     messages = admin.call("mail.message", "read", notifications[0]["message_ids"], ["body", "message_type"])
     email = next(m for m in messages if m["message_type"] == "comment")
     assert order["cc_pickup_code"] in email["body"]

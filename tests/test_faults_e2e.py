@@ -1,5 +1,5 @@
-"""Faults over real connections: the mail server refuses the customer emails, the web shop's
-webhook endpoint is down. The flow goes on, the failure shows on the order, the retry delivers
+"""Faults over real connections: the mail server refuses the customer emails, the SMS service
+fails, the web shop's webhook endpoint is down. The flow goes on, the failure shows on the order, the retry delivers
 each message exactly once."""
 
 import time
@@ -95,6 +95,49 @@ def test_mail_server_refuses_then_accepts(client, smtp_server, refusal):
     _run_cron(admin, retry_cron)
     _run_cron(admin, _cron(admin, "mail.ir_cron_mail_scheduler_action"))
     assert len(smtp_server.received(header)) == expected
+
+
+def _sms_results(admin, order_id):
+    return admin.call("click_collect.notification", "search_read", [
+        ("order_id", "=", order_id), ("sms_result", "!=", "off"),
+    ], ["step", "state", "sms_result", "error", "sms_retry_count"], order="id")
+
+
+def test_sms_service_down_then_back(client, sms_service):
+    admin = client("admin", "admin")
+    retry_cron = _cron(admin, "click_collect.ir_cron_retry_customer_emails")
+    sms_service.fail()
+    failures = sms_service.failures
+    try:
+        order_id = _ready_order(admin)
+        # Odoo's SMS job (triggered as the messages are posted) finds the service down
+        assert _wait(lambda: {n["sms_result"] for n in _sms_results(admin, order_id)} == {"failed"}, timeout=90), \
+            _sms_results(admin, order_id)
+    finally:
+        sms_service.recover()
+    order = admin.call("sale.order", "read", [order_id], ["name", "cc_state"])[0]
+    assert order["cc_state"] == "ready", "the flow went on"
+    assert sms_service.failures > failures
+    results = _sms_results(admin, order_id)
+    assert {n["step"] for n in results} >= {"accepted", "ready"}
+    for notification in results:
+        assert notification["state"] == "failed", notification
+        assert "sent again automatically" in notification["error"]
+    assert not sms_service.messages_about(order["name"])
+
+    # the service is back: the scheduled job queues them again; Odoo's SMS job sends them
+    _run_cron(admin, retry_cron)
+    assert _wait(lambda: all(n["sms_result"] == "sent" for n in _sms_results(admin, order_id)), timeout=90), \
+        _sms_results(admin, order_id)
+    for notification in _sms_results(admin, order_id):
+        assert notification["sms_retry_count"] >= 1
+        assert "SMS" not in (notification["error"] or "")
+    expected = len(results)
+    assert len(sms_service.messages_about(order["name"])) == expected, "each SMS once"
+    # nothing more goes out when the jobs run again
+    _run_cron(admin, retry_cron)
+    _run_cron(admin, _cron(admin, "sms.ir_cron_sms_scheduler_action"))
+    assert len(sms_service.messages_about(order["name"])) == expected
 
 
 def test_web_shop_endpoint_down_then_back(client, web_shop):

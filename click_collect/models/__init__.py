@@ -22,6 +22,7 @@ from . import (
     res_users,
     sale_order,
     sale_order_line,
+    sms_sms,
     stock_picking,
     stock_warehouse,
 )

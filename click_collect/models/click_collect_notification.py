@@ -1,5 +1,6 @@
 import logging
 import re
+from collections import defaultdict
 from functools import partial
 
 from markupsafe import Markup
@@ -19,6 +20,11 @@ STEP_TEMPLATES = {
 # A customer email the mail server refused for a reason that may pass (a 4xx answer, no
 # connection) is queued again by the scheduled job, at most EMAIL_RETRIES times.
 EMAIL_RETRIES = 5
+# An SMS the SMS service did not take because it could not be reached or failed (Odoo's
+# failure type "sms_server") is queued again by the same job, at most SMS_RETRIES times; an SMS it
+# refused (no credit, wrong number, unregistered account) waits for a person.
+SMS_RETRIES = 5
+TEMPORARY_SMS_FAILURES = {"sms_server"}
 # mail.mail failure types that no retry cures
 PERMANENT_MAIL_FAILURES = {
     "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_spam",
@@ -75,7 +81,7 @@ class ClickCollectNotification(models.Model):
     )
     sms_result = fields.Selection(
         RESULTS, string="SMS", readonly=True,
-        help="Sent: handed to Odoo's SMS service, whose answer shows on the SMS in the chatter.",
+        help="Queued: in Odoo's SMS queue. Sent: the SMS service took it.",
     )
     error = fields.Text(readonly=True)
     message_ids = fields.Many2many(
@@ -86,6 +92,12 @@ class ClickCollectNotification(models.Model):
     email_retry_count = fields.Integer(
         string="Email Retries", readonly=True,
         help="How many times the email was queued again after the mail server refused it.",
+    )
+    email_error = fields.Text(readonly=True)
+    sms_error = fields.Text(string="SMS Error", readonly=True)
+    sms_retry_count = fields.Integer(
+        string="SMS Retries", readonly=True,
+        help="How many times the SMS was queued again after the SMS service failed.",
     )
 
     # ------------------------------------------------------------------ queue
@@ -151,7 +163,9 @@ class ClickCollectNotification(models.Model):
         """Render and post the email and the SMS of each pending notification.
 
         Each message is posted in its own savepoint: a template that fails to render or a
-        missing address is recorded here and logged on the order, never raised.
+        missing address is recorded here and logged on the order, never raised. A message
+        posted is *queued*: the answers of the mail server and of the SMS service come later
+        (``_cc_mail_outcome``, ``_cc_sms_outcome``).
         """
         # sudo: customer messages are sent on behalf of the company, whoever moved the order;
         # templates, recipients and switches all come from configuration.
@@ -161,47 +175,83 @@ class ClickCollectNotification(models.Model):
             order = notification.order_id
             email_on, sms_on = order._cc_notification_switches(notification.step)
             mail_xmlid, sms_xmlid = STEP_TEMPLATES[notification.step]
-            errors, messages = [], self.env["mail.message"]
-            values = {"sent_date": fields.Datetime.now()}
-            values["email_result"], messages = notification._cc_send_channel(
-                email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), errors, messages,
-                posted="queued",  # sent when the mail server takes it (_cc_mail_outcome)
+            messages = self.env["mail.message"]
+            email_result, email_error, messages = notification._cc_send_channel(
+                email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), messages,
             )
-            values["sms_result"], messages = notification._cc_send_channel(
-                sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), errors, messages,
+            sms_result, sms_error, messages = notification._cc_send_channel(
+                sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), messages,
             )
-            values["message_ids"] = [fields.Command.set(messages.ids)]
-            send_sms = send_sms or values["sms_result"] == "sent"
-            values["state"] = "failed" if errors else "done"
-            values["error"] = "\n".join(errors) or False
-            notification.write(values)
+            send_sms = send_sms or sms_result == "queued"
+            notification.write({
+                "sent_date": fields.Datetime.now(),
+                "message_ids": [fields.Command.set(messages.ids)],
+                **self._cc_channel_values(email_result, email_error, sms_result, sms_error),
+            })
+            errors = [error for error in (email_error, sms_error) if error]
             if errors:
                 notification._cc_log_failure(errors)
         if send_sms:
-            # the SMS are queued; ask Odoo's SMS job to send them now
-            cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger()
+            self._cc_trigger_sms_queue()
         return notifications
 
-    def _cc_send_channel(self, switched_on, address, post, errors, messages, *, posted="sent"):
+    def _cc_send_channel(self, switched_on, address, post, messages):
         """Post one message (email or SMS) unless switched off or without address.
 
-        :param str posted: the result of a message posted
-        :return: (result, messages posted so far)
+        :return: (result, error or False, messages posted so far)
         """
         if not switched_on:
-            return "off", messages
+            return "off", False, messages
         if not address:
-            return "no_address", messages
+            return "no_address", False, messages
         try:
             with self.env.cr.savepoint():
                 messages |= post()
         except Exception as error:  # a message must never stop the flow
             _logger.warning("Customer message of %s failed", self.order_id.name, exc_info=True)
-            errors.append(str(error.args[0] if isinstance(error, UserError) else error))
-            return "failed", messages
-        return posted, messages
+            return "failed", str(error.args[0] if isinstance(error, UserError) else error), messages
+        return "queued", False, messages
+
+    @api.model
+    def _cc_channel_values(self, email_result, email_error, sms_result, sms_error):
+        """The values of a message whose email and SMS ended so: it failed while one failed."""
+        errors = [error for error in (email_error, sms_error) if error]
+        return {
+            "email_result": email_result, "email_error": email_error or False,
+            "sms_result": sms_result, "sms_error": sms_error or False,
+            "state": "failed" if "failed" in (email_result, sms_result) else "done",
+            "error": "\n".join(errors) or False,
+        }
+
+    def _cc_set_channel(self, channel, result, error=False):
+        """Record the answer about the ``channel`` ("email" or "sms") of these messages; the
+        messages left alike are written together."""
+        groups = defaultdict(list)
+        for notification in self:
+            answers = {
+                "email": (notification.email_result, notification.email_error),
+                "sms": (notification.sms_result, notification.sms_error),
+                channel: (result, error),
+            }
+            values = self._cc_channel_values(*answers["email"], *answers["sms"])
+            groups[tuple(values.items())].append(notification.id)
+        for values, ids in groups.items():
+            self.browse(ids).write(dict(values))
+
+    def _cc_channel_sent(self, channel):
+        """The mail server or the SMS service took the ``channel`` message of these; those that
+        had failed say in their order's chatter that a later attempt went through."""
+        taken = self.filtered(lambda n: n[f"{channel}_result"] in ("queued", "failed"))
+        again = taken.filtered(lambda n: n[f"{channel}_result"] == "failed")
+        taken._cc_set_channel(channel, "sent")
+        if not again:
+            return
+        steps = dict(self._fields["step"]._description_selection(self.env))
+        if channel == "email":
+            text = self.env._("The email \"%(step)s\" was delivered on a later attempt.")
+        else:
+            text = self.env._("The SMS \"%(step)s\" was sent on a later attempt.")
+        self._cc_log_on_orders([(n.order_id, text % {"step": steps[n.step]}) for n in again])
 
     # ------------------------------------------------------------------ the mail server's answer
 
@@ -215,15 +265,13 @@ class ClickCollectNotification(models.Model):
         # sudo: the outcome of sending is recorded whoever (or whichever job) sent the mail
         notifications = self.sudo().search([("message_ids", "in", messages.ids)])
         if not failure_type:
-            notifications.filtered(lambda n: n.email_result == "queued").email_result = "sent"
+            notifications._cc_channel_sent("email")
+            return
         for notification in notifications:
-            if failure_type:
-                # a mail server that cannot be reached leaves its reason on the mails only
-                reason = failure_reason or next(iter(filter(None, mails.filtered(
-                    lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
-                notification._cc_email_failed(failure_type, reason)
-            elif notification.email_result == "failed":  # sent again (by the job, or by hand)
-                notification._cc_email_delivered()
+            # a mail server that cannot be reached leaves its reason on the mails only
+            reason = failure_reason or next(iter(filter(None, mails.filtered(
+                lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
+            notification._cc_email_failed(failure_type, reason)
 
     def _cc_email_failed(self, failure_type, failure_reason):
         self.ensure_one()
@@ -246,24 +294,77 @@ class ClickCollectNotification(models.Model):
                 reason=reason,
             )
         first = self.email_result != "failed"
-        self.write({"email_result": "failed", "state": "failed", "error": error})
+        self._cc_set_channel("email", "failed", error)
         if first or not retried:
             self._cc_log_failure([error])
 
-    def _cc_email_delivered(self):
-        self.ensure_one()
-        sms_failed = self.sms_result == "failed"
-        self.write({"email_result": "sent", "state": "failed" if sms_failed else "done",
-                    "error": self.error if sms_failed else False})
-        step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]
-        self.order_id._message_log(body=self.env._(
-            "The email \"%(step)s\" was delivered on a later attempt.", step=step_label,
-        ))
+    # ------------------------------------------------------------------ the SMS service's answer
 
     @api.model
-    def _cron_retry_emails(self):
-        """Scheduled job: queue again the customer emails the mail server refused for a reason
-        that may pass, each at most EMAIL_RETRIES times; Odoo's mail queue sends them."""
+    def _cc_sms_outcome(self, sms, results):
+        """The SMS service took or refused these sms.sms (called by sms.sms as it sends, with the
+        service's ``results``: uuid, state, failure_reason): the customer messages they carry
+        say so."""
+        messages = sms.mail_message_id.filtered(lambda m: m.model == "sale.order")
+        if not messages:
+            return
+        # sudo: the outcome of sending is recorded whoever (or whichever job) sent the SMS
+        notifications = self.sudo().search([("message_ids", "in", messages.ids)])
+        failed = sms.filtered(lambda s: s.state == "error")
+        taken = sms.filtered(lambda s: s.state in ("process", "pending", "sent"))
+        notifications.filtered(lambda n: n.message_ids & taken.mail_message_id)._cc_channel_sent("sms")
+        reasons = {result.get("uuid"): result.get("failure_reason") for result in results or ()}
+        for (failure_type, failure_reason), group in failed.grouped(
+                lambda s: (s.failure_type, reasons.get(s.uuid))).items():
+            notifications.filtered(lambda n, g=group: n.message_ids & g.mail_message_id)._cc_sms_failed(
+                failure_type, failure_reason,
+            )
+
+    def _cc_sms_failed(self, failure_type, failure_reason):
+        if not self:
+            return
+        labels = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
+        reason = (failure_reason or labels.get(failure_type) or failure_type or "").strip()[:500]
+        temporary = failure_type in TEMPORARY_SMS_FAILURES
+        by_error, logged = defaultdict(list), {}
+        for notification in self:
+            retried = temporary and notification.sms_retry_count < SMS_RETRIES
+            if retried:
+                error = self.env._(
+                    "SMS: the SMS service did not take it (%(reason)s). It is sent again automatically "
+                    "(%(count)s of %(max)s retries done).",
+                    reason=reason, count=notification.sms_retry_count, max=SMS_RETRIES,
+                )
+            elif notification.sms_retry_count:
+                error = self.env._(
+                    "SMS: the SMS service did not take it (%(reason)s). Given up after %(count)s retries.",
+                    reason=reason, count=notification.sms_retry_count,
+                )
+            else:
+                error = self.env._(
+                    "SMS: the SMS service did not take it (%(reason)s). It is not sent again automatically.",
+                    reason=reason,
+                )
+            by_error[error].append(notification.id)
+            if notification.sms_result != "failed" or not retried:
+                logged[notification] = error
+        for error, ids in by_error.items():
+            self.browse(ids)._cc_set_channel("sms", "failed", error)
+        if logged:
+            self._cc_log_failures({n: [error] for n, error in logged.items()})
+
+    # ------------------------------------------------------------------ retries
+
+    @api.model
+    def _cron_retry_messages(self):
+        """Scheduled job: queue again the customer emails the mail server refused, and the SMS
+        the SMS service did not take, for a reason that may pass, each at most EMAIL_RETRIES
+        (SMS_RETRIES) times; Odoo's mail and SMS queues send them."""
+        self._cc_retry_emails()
+        self._cc_retry_sms()
+
+    @api.model
+    def _cc_retry_emails(self):
         notifications = self.search([
             ("email_result", "=", "failed"), ("email_retry_count", "<", EMAIL_RETRIES),
             ("message_ids", "!=", False),
@@ -276,18 +377,65 @@ class ClickCollectNotification(models.Model):
         ]).filtered(lambda m: mail_failure_is_temporary(m.failure_type, m.failure_reason))
         if not mails:
             return
-        for notification in notifications.filtered(lambda n: n.message_ids & mails.mail_message_id):
-            notification.email_retry_count += 1
+        notifications.filtered(lambda n: n.message_ids & mails.mail_message_id)._cc_count_retry("email")
         mails.mark_outgoing()
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
+    @api.model
+    def _cc_retry_sms(self):
+        notifications = self.search([
+            ("sms_result", "=", "failed"), ("sms_retry_count", "<", SMS_RETRIES), ("message_ids", "!=", False),
+        ])
+        if not notifications:
+            return
+        # sudo: the job re-queues the SMS of the customer messages, which only it reads
+        sms = self.env["sms.sms"].sudo().search([
+            ("mail_message_id", "in", notifications.message_ids.ids), ("state", "=", "error"),
+            ("failure_type", "in", list(TEMPORARY_SMS_FAILURES)), ("to_delete", "=", False),
+        ])
+        if not sms:
+            return
+        notifications.filtered(lambda n: n.message_ids & sms.mail_message_id)._cc_count_retry("sms")
+        sms.action_set_outgoing()
+        self._cc_trigger_sms_queue()
+
+    def _cc_count_retry(self, channel):
+        field = f"{channel}_retry_count"
+        for count, group in self.grouped(lambda n: n[field]).items():
+            group.write({field: count + 1})
+
+    @api.model
+    def _cc_trigger_sms_queue(self):
+        """Ask Odoo's SMS job to send the queued SMS now."""
+        cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
     def _cc_log_failure(self, errors):
-        step_label = dict(self._fields["step"]._description_selection(self.env))[self.step]
-        body = Markup("%s<br/>%s") % (
-            self.env._("The customer message \"%(step)s\" could not be sent:", step=step_label),
-            Markup("<br/>").join(errors),
+        self.ensure_one()
+        self._cc_log_failures({self: errors})
+
+    @api.model
+    def _cc_log_failures(self, errors_by_notification):
+        """Say in each order's chatter which of its customer messages could not be sent, why."""
+        steps = dict(self._fields["step"]._description_selection(self.env))
+        self._cc_log_on_orders([
+            (notification.order_id, Markup("%s<br/>%s") % (
+                self.env._("The customer message \"%(step)s\" could not be sent:", step=steps[notification.step]),
+                Markup("<br/>").join(errors),
+            ))
+            for notification, errors in errors_by_notification.items()
+        ])
+
+    @api.model
+    def _cc_log_on_orders(self, order_bodies):
+        """Log notes on orders, one per order (an order's bodies joined), in one batch."""
+        bodies = defaultdict(list)
+        for order, body in order_bodies:
+            bodies[order.id].append(Markup("%s") % body)
+        self.env["sale.order"].browse(list(bodies))._message_log_batch(
+            {order_id: Markup("<br/>").join(parts) for order_id, parts in bodies.items()},
         )
-        self.order_id._message_log(body=body)
 
 
 class ClickCollectNotificationSetting(models.Model):

@@ -1,9 +1,11 @@
 from contextlib import closing, contextmanager
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.click_collect import const
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 from .couriers.dhl_server import FakeDhl
 from .couriers.ghn_server import FakeGhn
@@ -118,6 +120,19 @@ class ClickCollectCommon(TransactionCase):
         with closing(self.env.cr.savepoint()):
             yield
         self.env.invalidate_all()
+
+    @staticmethod
+    def _sms_service_answers(sms, state, failure_reason=None):
+        """Odoo's SMS job sends ``sms`` and the SMS service answers ``state`` (its word: success,
+        wrong_number_format, insufficient_credit...) for each. In Odoo's tests the SMS service
+        (IAP) is never reached, which Odoo records as a server error; its answers are given at
+        its entry point. tests/test_faults_e2e.py has a real SMS service over HTTP."""
+        def send_sms_batch(_api, messages, delivery_reports_url=False):
+            return [{"uuid": number["uuid"], "state": state, "failure_reason": failure_reason}
+                    for message in messages for number in message["numbers"]]
+
+        with patch.object(SmsApi, "_send_sms_batch", send_sms_batch):
+            sms.send()
 
     def _state_label(self, state):
         return dict(const.STATES)[state]

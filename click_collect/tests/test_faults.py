@@ -1,5 +1,5 @@
 """Faults: a courier that fails, a callback that cannot be applied, a mail server that refuses,
-a web shop that does not answer. The flow goes on, nothing is lost, each failure shows on the
+an SMS service that fails, a web shop that does not answer. The flow goes on, nothing is lost, each failure shows on the
 record a person looks at, and is retried."""
 
 import json
@@ -190,14 +190,14 @@ class TestMailServerRefusals(ClickCollectCommon):
         order, notification, mail = self._ready_email()
         Notification = self.env["click_collect.notification"]
         self._refused(mail, "SMTPRecipientsRefused: {'customer@example.com': (451, b'4.7.1 Try again later')}")
-        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "sent"}])
+        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "queued"}])
         self.assertIn("451", notification.error)
         self.assertIn("sent again automatically", notification.error)
         self.assertEqual(order.cc_state, "ready", "the flow goes on")
         self.assertTrue(any("could not be sent" in body and "451" in body for body in _notes(order)))
-        Notification._cron_retry_emails()
+        Notification._cron_retry_messages()
         self.assertEqual((mail.state, notification.email_retry_count), ("outgoing", 1), "queued again")
-        Notification._cron_retry_emails()
+        Notification._cron_retry_messages()
         self.assertEqual(notification.email_retry_count, 1, "an email waiting in the queue is not counted twice")
         self._delivered(mail)
         self.assertRecordValues(notification, [{"state": "done", "email_result": "sent", "error": False}])
@@ -208,11 +208,11 @@ class TestMailServerRefusals(ClickCollectCommon):
         Notification = self.env["click_collect.notification"]
         for _retry in range(notification_model.EMAIL_RETRIES):
             self._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
-            Notification._cron_retry_emails()
+            Notification._cron_retry_messages()
             self.assertEqual(mail.state, "outgoing")
         self._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
         self.assertEqual(notification.email_retry_count, notification_model.EMAIL_RETRIES)
-        Notification._cron_retry_emails()
+        Notification._cron_retry_messages()
         self.assertEqual(mail.state, "exception", "given up")
         self.assertIn("Given up after", notification.error)
         given_up = [body for body in _notes(order) if "Given up after" in body]
@@ -221,7 +221,7 @@ class TestMailServerRefusals(ClickCollectCommon):
     def test_permanent_refusal_is_not_retried(self):
         _order, notification, mail = self._ready_email()
         self._refused(mail, "SMTPRecipientsRefused: {'customer@example.com': (550, b'5.1.1 No such user')}")
-        self.env["click_collect.notification"]._cron_retry_emails()
+        self.env["click_collect.notification"]._cron_retry_messages()
         self.assertEqual((mail.state, notification.email_retry_count), ("exception", 0))
         self.assertIn("not sent again automatically", notification.error)
 
@@ -238,8 +238,110 @@ class TestMailServerRefusals(ClickCollectCommon):
             "email_to": "someone@example.com", "subject": "Not a customer message", "body_html": "<p>x</p>",
         })
         self._refused(partner_mail, "(451, b'later')")
-        self.env["click_collect.notification"]._cron_retry_emails()
+        self.env["click_collect.notification"]._cron_retry_messages()
         self.assertEqual(partner_mail.state, "exception", "only the customer messages of web orders are retried")
+
+
+@tagged("post_install", "-at_install")
+class TestSmsServiceFailures(ClickCollectCommon):
+    """What Odoo's SMS queue does with an SMS the SMS service did not take (state error, never
+    retried by Odoo) shows on the order's customer message, and the SMS is queued again while
+    the failure may pass. Odoo's tests never reach the SMS service: Odoo records that as the
+    service's server error, the failure that may pass. The real HTTP exchange is in
+    tests/test_faults_e2e.py."""
+
+    def _ready_sms(self, order=None):
+        order = order or self._order()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        order.cc_notification_ids.filtered(lambda n: n.state == "pending")._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        self.assertEqual((notification.sms_result, len(sms), sms.state), ("queued", 1, "outgoing"))
+        return order, notification, sms
+
+    def test_service_down_shows_and_is_retried_until_sent(self):
+        order, notification, sms = self._ready_sms()
+        Notification = self.env["click_collect.notification"]
+        sms.send()  # Odoo's SMS job: the service cannot be reached
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+        self.assertRecordValues(notification, [{"state": "failed", "sms_result": "failed", "email_result": "queued"}])
+        self.assertIn("sent again automatically", notification.error)
+        self.assertEqual(order.cc_state, "ready", "the flow goes on")
+        self.assertTrue(any("could not be sent" in body and "SMS" in body for body in _notes(order)))
+        Notification._cron_retry_messages()
+        self.assertEqual((sms.state, notification.sms_retry_count), ("outgoing", 1), "queued again")
+        Notification._cron_retry_messages()
+        self.assertEqual(notification.sms_retry_count, 1, "an SMS waiting in the queue is not counted twice")
+        self._sms_service_answers(sms, "success")
+        self.assertRecordValues(notification, [{"state": "done", "sms_result": "sent", "error": False}])
+        self.assertTrue(any("sent on a later attempt" in body for body in _notes(order)))
+
+    def test_service_down_is_retried_a_bounded_number_of_times(self):
+        order, notification, sms = self._ready_sms()
+        Notification = self.env["click_collect.notification"]
+        for _retry in range(notification_model.SMS_RETRIES):
+            sms.send()
+            Notification._cron_retry_messages()
+            self.assertEqual(sms.state, "outgoing")
+        sms.send()
+        self.assertEqual(notification.sms_retry_count, notification_model.SMS_RETRIES)
+        Notification._cron_retry_messages()
+        self.assertEqual(sms.state, "error", "given up")
+        self.assertIn("Given up after", notification.error)
+        given_up = [body for body in _notes(order) if "Given up after" in body]
+        self.assertEqual(len(given_up), 1, "said once on the order")
+
+    def test_refusal_is_not_retried(self):
+        order, notification, sms = self._ready_sms()
+        self._sms_service_answers(sms, "wrong_number_format")
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_format"))
+        self.env["click_collect.notification"]._cron_retry_messages()
+        self.assertEqual((sms.state, notification.sms_retry_count), ("error", 0))
+        self.assertRecordValues(notification, [{"state": "failed", "sms_result": "failed"}])
+        self.assertIn("Wrong Number Format", notification.error)
+        self.assertIn("not sent again automatically", notification.error)
+        self.assertEqual(order.cc_state, "ready")
+
+    def test_email_and_sms_failures_are_kept_apart(self):
+        order, notification, sms = self._ready_sms()
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        TestMailServerRefusals._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
+        sms.send()
+        self.assertEqual(notification.error.count("sent again automatically"), 2, notification.error)
+        self.assertIn("Email:", notification.error)
+        self.assertIn("SMS:", notification.error)
+        TestMailServerRefusals._delivered(mail)
+        self.assertRecordValues(notification, [{"state": "failed", "email_result": "sent", "sms_result": "failed"}])
+        self.assertNotIn("Email:", notification.error)
+        self.assertIn("SMS:", notification.error)
+        self.env["click_collect.notification"]._cron_retry_messages()
+        self._sms_service_answers(sms, "success")
+        self.assertRecordValues(notification, [{"state": "done", "error": False}])
+        self.assertEqual(order.cc_state, "ready")
+
+    def test_answers_of_a_batch_are_recorded_in_bounded_queries(self):
+        orders = self.env["sale.order"].concat(*(self._order() for _i in range(8)))
+        for order in orders:
+            self._ready_sms(order)
+        messages = orders.cc_notification_ids.message_ids
+        all_sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", messages.ids)])
+        self.assertEqual(len(all_sms), 16, "accepted and ready of eight orders")
+        all_sms.flush_recordset()
+        self.env.invalidate_all()
+        # 31 queries for 16 SMS as for 8: Odoo's sending, then the messages of a batch recorded
+        # together and one note per order
+        with self.assertQueryCount(33):
+            all_sms.send()  # one answer (the service down) for sixteen SMS
+        notifications = orders.cc_notification_ids.filtered("message_ids")
+        self.assertEqual(set(notifications.mapped("sms_result")), {"failed"})
+
+    def test_other_sms_are_left_alone(self):
+        sms = self.env["sms.sms"].sudo().create({"number": "+32470000001", "body": "Not a customer message"})
+        sms.send()
+        self.assertEqual(sms.state, "error")
+        self.env["click_collect.notification"]._cron_retry_messages()
+        self.assertEqual(sms.state, "error", "only the customer messages of web orders are retried")
 
 
 @tagged("post_install", "-at_install")

@@ -47,7 +47,7 @@ class TestCustomerMessages(ClickCollectCommon):
 
     def _assert_sent(self, order, step, *, email=(), sms=(), subject=None):
         notification, mail, text = self._sent(order, step)
-        self.assertRecordValues(notification, [{"state": "done", "email_result": "queued", "sms_result": "sent"}])
+        self.assertRecordValues(notification, [{"state": "done", "email_result": "queued", "sms_result": "queued"}])
         self.assertEqual(len(mail), 1, "one email")
         self.assertEqual(mail.recipient_ids, order.partner_id)
         self.assertEqual(len(text), 1, "one SMS")
@@ -65,6 +65,8 @@ class TestCustomerMessages(ClickCollectCommon):
         mail.write({"state": "sent", "auto_delete": False})  # kept for the checks that follow
         mail._postprocess_sent_message(success_pids=mail.recipient_ids.ids, success_emails=[])
         self.assertEqual(notification.email_result, "sent")
+        self._sms_service_answers(text, "success")
+        self.assertEqual((notification.sms_result, notification.state), ("sent", "done"))
         return notification, mail, text
 
     # ------------------------------------------------------------------ steps
@@ -196,7 +198,7 @@ class TestCustomerMessages(ClickCollectCommon):
         order.cc_web_shop_id = self.web_shop
         self._move(order, "accepted")
         notification, mail, text = self._sent(order, "accepted")
-        self.assertRecordValues(notification, [{"email_result": "off", "sms_result": "sent", "state": "done"}])
+        self.assertRecordValues(notification, [{"email_result": "off", "sms_result": "queued", "state": "done"}])
         self.assertFalse(mail)
         self.assertEqual(len(text), 1)
         self._move(order, "preparing", "ready")
@@ -226,7 +228,7 @@ class TestCustomerMessages(ClickCollectCommon):
         self._move(order, "accepted")
         self.assertEqual(order.cc_state, "accepted", "the flow moved on")
         notification, mail, text = self._sent(order, "accepted")
-        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "sent"}])
+        self.assertRecordValues(notification, [{"state": "failed", "email_result": "failed", "sms_result": "queued"}])
         self.assertIn("no_such_field", notification.error)
         self.assertFalse(mail)
         self.assertEqual(len(text), 1, "the SMS still goes")
