@@ -274,29 +274,41 @@ class ClickCollectNotification(models.Model):
             notification._cc_email_failed(failure_type, reason)
 
     def _cc_email_failed(self, failure_type, failure_reason):
-        self.ensure_one()
         reason = (failure_reason or failure_type or "").strip()[:500]
-        retried = mail_failure_is_temporary(failure_type, failure_reason) and self.email_retry_count < EMAIL_RETRIES
-        if retried:
-            error = self.env._(
-                "Email: the mail server refused it (%(reason)s). It is sent again automatically "
-                "(%(count)s of %(max)s retries done).",
-                reason=reason, count=self.email_retry_count, max=EMAIL_RETRIES,
-            )
-        elif self.email_retry_count:
-            error = self.env._(
-                "Email: the mail server refused it (%(reason)s). Given up after %(count)s retries.",
-                reason=reason, count=self.email_retry_count,
-            )
+        self._cc_channel_failed("email", reason, mail_failure_is_temporary(failure_type, failure_reason))
+
+    def _cc_channel_failed(self, channel, reason, temporary):
+        """The mail server refused (``channel`` "email"), or the SMS service did not take
+        ("sms"), the message of these: each says why and whether it is sent again; the order's
+        chatter hears of the first failure, and of giving up."""
+        if not self:
+            return
+        if channel == "email":
+            what, retries = self.env._("Email: the mail server refused it"), EMAIL_RETRIES
         else:
-            error = self.env._(
-                "Email: the mail server refused it (%(reason)s). It is not sent again automatically.",
-                reason=reason,
-            )
-        first = self.email_result != "failed"
-        self._cc_set_channel("email", "failed", error)
-        if first or not retried:
-            self._cc_log_failure([error])
+            what, retries = self.env._("SMS: the SMS service did not take it"), SMS_RETRIES
+        by_error, logged = defaultdict(list), {}
+        for notification in self:
+            count = notification[f"{channel}_retry_count"]
+            retried = temporary and count < retries
+            if retried:
+                error = self.env._(
+                    "%(what)s (%(reason)s). It is sent again automatically (%(count)s of %(max)s retries done).",
+                    what=what, reason=reason, count=count, max=retries,
+                )
+            elif count:
+                error = self.env._("%(what)s (%(reason)s). Given up after %(count)s retries.",
+                                   what=what, reason=reason, count=count)
+            else:
+                error = self.env._("%(what)s (%(reason)s). It is not sent again automatically.",
+                                   what=what, reason=reason)
+            by_error[error].append(notification.id)
+            if notification[f"{channel}_result"] != "failed" or not retried:
+                logged[notification] = [error]
+        for error, ids in by_error.items():
+            self.browse(ids)._cc_set_channel(channel, "failed", error)
+        if logged:
+            self._cc_log_failures(logged)
 
     # ------------------------------------------------------------------ the SMS service's answer
 
@@ -321,37 +333,9 @@ class ClickCollectNotification(models.Model):
             )
 
     def _cc_sms_failed(self, failure_type, failure_reason):
-        if not self:
-            return
         labels = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
         reason = (failure_reason or labels.get(failure_type) or failure_type or "").strip()[:500]
-        temporary = failure_type in TEMPORARY_SMS_FAILURES
-        by_error, logged = defaultdict(list), {}
-        for notification in self:
-            retried = temporary and notification.sms_retry_count < SMS_RETRIES
-            if retried:
-                error = self.env._(
-                    "SMS: the SMS service did not take it (%(reason)s). It is sent again automatically "
-                    "(%(count)s of %(max)s retries done).",
-                    reason=reason, count=notification.sms_retry_count, max=SMS_RETRIES,
-                )
-            elif notification.sms_retry_count:
-                error = self.env._(
-                    "SMS: the SMS service did not take it (%(reason)s). Given up after %(count)s retries.",
-                    reason=reason, count=notification.sms_retry_count,
-                )
-            else:
-                error = self.env._(
-                    "SMS: the SMS service did not take it (%(reason)s). It is not sent again automatically.",
-                    reason=reason,
-                )
-            by_error[error].append(notification.id)
-            if notification.sms_result != "failed" or not retried:
-                logged[notification] = error
-        for error, ids in by_error.items():
-            self.browse(ids)._cc_set_channel("sms", "failed", error)
-        if logged:
-            self._cc_log_failures({n: [error] for n, error in logged.items()})
+        self._cc_channel_failed("sms", reason, failure_type in TEMPORARY_SMS_FAILURES)
 
     # ------------------------------------------------------------------ retries
 
