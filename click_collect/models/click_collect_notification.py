@@ -267,11 +267,12 @@ class ClickCollectNotification(models.Model):
         if not failure_type:
             notifications._cc_channel_sent("email")
             return
-        for notification in notifications:
-            # a mail server that cannot be reached leaves its reason on the mails only
-            reason = failure_reason or next(iter(filter(None, mails.filtered(
-                lambda m, n=notification: m.mail_message_id in n.message_ids).mapped("failure_reason"))), None)
-            notification._cc_email_failed(failure_type, reason)
+        # a mail server that cannot be reached leaves its reason on the mails only
+        reasons = {mail.mail_message_id.id: mail.failure_reason for mail in mails if mail.failure_reason}
+        by_reason = notifications.grouped(lambda n: failure_reason or next(
+            (reasons[message_id] for message_id in n.message_ids.ids if message_id in reasons), None))
+        for reason, group in by_reason.items():
+            group._cc_email_failed(failure_type, reason)
 
     def _cc_email_failed(self, failure_type, failure_reason):
         reason = (failure_reason or failure_type or "").strip()[:500]
