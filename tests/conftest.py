@@ -188,6 +188,34 @@ def new_ship_order(admin, method="transfer"):
     return order
 
 
+def cron_id(admin, xmlid):
+    """The id of a scheduled job, by its XML id."""
+    module, name = xmlid.split(".")
+    return admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
+                      ["res_id"])[0]["res_id"]
+
+
+def run_cron(admin, cron, timeout=60):
+    """Run a scheduled job now, as its "Run Manually" button does (waiting while the cron worker
+    runs it)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return admin.call("ir.cron", "method_direct_trigger", [cron])
+        except RpcError as error:
+            if "already executing" not in str(error) or time.time() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def wait_until(predicate, timeout=60):
+    """Call ``predicate`` until it returns something true (returned) or the time is up."""
+    deadline = time.time() + timeout
+    while not (result := predicate()) and time.time() < deadline:
+        time.sleep(0.5)
+    return result
+
+
 def wait_for_state(admin, order_id, state, timeout=90):
     """Wait until the order is in ``state`` (moved by a job of the server); return its state."""
     deadline = time.time() + timeout

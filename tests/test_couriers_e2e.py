@@ -3,7 +3,7 @@ calls the running Odoo back with signed status callbacks; Odoo's job applies the
 
 import pytest
 
-from conftest import RpcError, ghn_carrier, new_ship_order, wait_for_state
+from conftest import RpcError, cron_id, ghn_carrier, new_ship_order, run_cron, wait_for_state
 
 
 def test_ship_then_courier_callbacks(client, odoo_server, ghn_server):
@@ -58,8 +58,7 @@ def test_cash_on_delivery_paid_out_by_the_courier(client, odoo_server, ghn_serve
     assert nothing["tag"] == "display_notification", "GHN has paid out nothing yet"
     ghn_server.pay_out_cod(code, "2026-11-20T09:44:09Z")
     # the scheduled job reads it (run now, as the scheduler runs it)
-    cron = admin.call("ir.model.data", "check_object_reference", "click_collect", "ir_cron_fetch_cod_remittances")[1]
-    admin.call("ir.cron", "method_direct_trigger", [cron])
+    run_cron(admin, cron_id(admin, "click_collect.ir_cron_fetch_cod_remittances"))
     statements = manager.call("click_collect.cod.statement", "search_read", [("carrier_id", "=", carrier)],
                               ["name", "state", "amount_total"])
     assert [(s["name"], s["state"]) for s in statements] == [("GHN e2e cod 2026-11-20", "done")]

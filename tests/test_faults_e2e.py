@@ -1,38 +1,12 @@
 """Faults over real connections: the mail server refuses the customer emails, the SMS service
-fails, the web shop's webhook endpoint is down. The flow goes on, the failure shows on the order, the retry delivers
-each message exactly once."""
+fails, the web shop's webhook endpoint is down. The flow goes on, the failure shows on the
+order, the retry delivers each message exactly once."""
 
 import time
 
 import pytest
 
-from conftest import RpcError
-
-
-def _cron(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
-                      ["res_id"])[0]["res_id"]
-
-
-def _run_cron(admin, cron_id, timeout=60):
-    """Run a scheduled job now, as its "Run Manually" button does (waiting while the cron worker
-    runs it)."""
-    deadline = time.time() + timeout
-    while True:
-        try:
-            return admin.call("ir.cron", "method_direct_trigger", [cron_id])
-        except RpcError as error:
-            if "already executing" not in str(error) or time.time() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-def _wait(predicate, timeout=60):
-    deadline = time.time() + timeout
-    while not (result := predicate()) and time.time() < deadline:
-        time.sleep(0.5)
-    return result
+from conftest import cron_id, run_cron, wait_until
 
 
 def _ready_order(admin):
@@ -58,11 +32,15 @@ def _emails(admin, order_id):
 @pytest.mark.parametrize("refusal", ["greeting", "rcpt"])
 def test_mail_server_refuses_then_accepts(client, smtp_server, refusal):
     admin = client("admin", "admin")
-    retry_cron = _cron(admin, "click_collect.ir_cron_retry_customer_emails")
+    retry_cron = cron_id(admin, "click_collect.ir_cron_retry_customer_emails")
     smtp_server.refuse(refusal)
     refusals = smtp_server.refusals
     try:
         order_id = _ready_order(admin)
+        # each email is tried as soon as its message is posted after the commit (or, when a
+        # scheduled job posted it, by the mail queue that job runs)
+        assert wait_until(lambda: _emails(admin, order_id) and all(
+            n["email_result"] == "failed" for n in _emails(admin, order_id))), _emails(admin, order_id)
     finally:
         smtp_server.accept()
     header = f"X-Odoo-Objects: sale.order-{order_id}"
@@ -83,17 +61,17 @@ def test_mail_server_refuses_then_accepts(client, smtp_server, refusal):
     assert not smtp_server.received(header)
 
     # the mail server is back: the scheduled job queues them again; the mail queue sends them
-    _run_cron(admin, retry_cron)
+    run_cron(admin, retry_cron)
     expected = len(emails)
-    assert _wait(lambda: len(smtp_server.received(header)) >= expected), "the retried emails arrive"
-    assert _wait(lambda: all(n["email_result"] == "sent" for n in _emails(admin, order_id)))
+    assert wait_until(lambda: len(smtp_server.received(header)) >= expected), "the retried emails arrive"
+    assert wait_until(lambda: all(n["email_result"] == "sent" for n in _emails(admin, order_id)))
     for notification in _emails(admin, order_id):
         # at least one retry (the cron worker may have run the job too while the server refused)
         assert (notification["state"], notification["error"]) == ("done", False)
         assert notification["email_retry_count"] >= 1
     # nothing more goes out: one email per message, also when the jobs run again
-    _run_cron(admin, retry_cron)
-    _run_cron(admin, _cron(admin, "mail.ir_cron_mail_scheduler_action"))
+    run_cron(admin, retry_cron)
+    run_cron(admin, cron_id(admin, "mail.ir_cron_mail_scheduler_action"))
     assert len(smtp_server.received(header)) == expected
 
 
@@ -105,13 +83,13 @@ def _sms_results(admin, order_id):
 
 def test_sms_service_down_then_back(client, sms_service):
     admin = client("admin", "admin")
-    retry_cron = _cron(admin, "click_collect.ir_cron_retry_customer_emails")
+    retry_cron = cron_id(admin, "click_collect.ir_cron_retry_customer_emails")
     sms_service.fail()
     failures = sms_service.failures
     try:
         order_id = _ready_order(admin)
         # Odoo's SMS job (triggered as the messages are posted) finds the service down
-        assert _wait(lambda: {n["sms_result"] for n in _sms_results(admin, order_id)} == {"failed"}, timeout=90), \
+        assert wait_until(lambda: {n["sms_result"] for n in _sms_results(admin, order_id)} == {"failed"}, timeout=90), \
             _sms_results(admin, order_id)
     finally:
         sms_service.recover()
@@ -126,8 +104,8 @@ def test_sms_service_down_then_back(client, sms_service):
     assert not sms_service.messages_about(order["name"])
 
     # the service is back: the scheduled job queues them again; Odoo's SMS job sends them
-    _run_cron(admin, retry_cron)
-    assert _wait(lambda: all(n["sms_result"] == "sent" for n in _sms_results(admin, order_id)), timeout=90), \
+    run_cron(admin, retry_cron)
+    assert wait_until(lambda: all(n["sms_result"] == "sent" for n in _sms_results(admin, order_id)), timeout=90), \
         _sms_results(admin, order_id)
     for notification in _sms_results(admin, order_id):
         assert notification["sms_retry_count"] >= 1
@@ -135,8 +113,8 @@ def test_sms_service_down_then_back(client, sms_service):
     expected = len(results)
     assert len(sms_service.messages_about(order["name"])) == expected, "each SMS once"
     # nothing more goes out when the jobs run again
-    _run_cron(admin, retry_cron)
-    _run_cron(admin, _cron(admin, "sms.ir_cron_sms_scheduler_action"))
+    run_cron(admin, retry_cron)
+    run_cron(admin, cron_id(admin, "sms.ir_cron_sms_scheduler_action"))
     assert len(sms_service.messages_about(order["name"])) == expected
 
 
@@ -153,7 +131,7 @@ def test_web_shop_endpoint_down_then_back(client, web_shop):
         })
         assert created.status_code == 201, created.text
         order_no = created.json()["order_no"]
-        deliveries = _wait(lambda: [d for d in admin.call(
+        deliveries = wait_until(lambda: [d for d in admin.call(
             "click_collect.webhook.delivery", "search_read", [("order_id.name", "=", order_no)],
             ["state", "attempt_count", "last_error", "next_attempt_at"],
         ) if d["attempt_count"]])

@@ -3,8 +3,8 @@
 For ``CC_LOAD_SECONDS`` seconds (60 by default), 20 web-shop clients create orders over the API
 and follow them, a store moves the orders on in the web client and ships some through the GHN
 test courier, and the courier posts its signed status callbacks. Afterwards: every order a client
-was told about exists exactly once, every change is on its order's timeline, and no request got
-a 5xx.
+was told about exists exactly once, every change is on its order's timeline, every customer
+message was taken by the mail server and the SMS service, and no request got a 5xx.
 """
 
 import logging
@@ -16,7 +16,7 @@ import uuid
 
 import requests
 
-from conftest import RpcError, WebShopApi, ghn_carrier, wait_for_state
+from conftest import RpcError, WebShopApi, cron_id, ghn_carrier, run_cron, wait_for_state, wait_until
 
 _logger = logging.getLogger(__name__)
 CLIENTS = 20
@@ -233,3 +233,18 @@ def test_twenty_web_shops_a_store_and_a_courier_for_a_minute(web_shop, client, o
         assert states == expected, (order_no, timeline.get(order_id))
     for order_no in load.delivered:
         assert timeline[by_name[order_no]][-1] == ("delivered", "webhook")
+
+    # every customer message of these orders was posted once and answered: the mail server and
+    # the SMS service took each one, including the answers that came while another job was
+    # changing the same message (recorded by the retry job)
+    retry_job = cron_id(admin, "click_collect.ir_cron_retry_customer_emails")
+
+    def unanswered():
+        run_cron(admin, retry_job)
+        messages = admin.call("click_collect.notification", "search_read",
+                              [("order_id", "in", list(by_name.values()))],
+                              ["order_id", "step", "state", "email_result", "sms_result"])
+        return [m for m in messages
+                if m["state"] == "pending" or {m["email_result"], m["sms_result"]} & {"queued", "failed"}]
+
+    assert wait_until(lambda: not unanswered(), timeout=180), unanswered()[:5]

@@ -1,12 +1,14 @@
 import logging
 import re
 from collections import defaultdict
+from datetime import timedelta
 from functools import partial
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import const
 
@@ -25,6 +27,10 @@ EMAIL_RETRIES = 5
 # refused (no credit, wrong number, unregistered account) waits for a person.
 SMS_RETRIES = 5
 TEMPORARY_SMS_FAILURES = {"sms_server"}
+# statuses of a recipient's mail.notification: the message was taken (SMS: "process" and
+# "pending" are the SMS service's), or refused as it was sent
+ANSWERS_TAKEN = ("process", "pending", "sent")
+ANSWERS_FAILED = ("exception",)
 # mail.mail failure types that no retry cures
 PERMANENT_MAIL_FAILURES = {
     "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_spam",
@@ -165,52 +171,73 @@ class ClickCollectNotification(models.Model):
         Each message is posted in its own savepoint: a template that fails to render or a
         missing address is recorded here and logged on the order, never raised. A message
         posted is *queued*: the answers of the mail server and of the SMS service come later
-        (``_cc_mail_outcome``, ``_cc_sms_outcome``).
+        (``_cc_mail_outcome``, ``_cc_sms_outcome``). A notification that meets a concurrent
+        update (of the order or the customer) stays pending for the job, which runs again soon.
         """
         # sudo: customer messages are sent on behalf of the company, whoever moved the order;
         # templates, recipients and switches all come from configuration.
         notifications = self.sudo()._cc_lock_pending()
-        send_sms = False
+        queued, left_pending = set(), False
         for notification in notifications:
-            order = notification.order_id
-            email_on, sms_on = order._cc_notification_switches(notification.step)
-            mail_xmlid, sms_xmlid = STEP_TEMPLATES[notification.step]
-            messages = self.env["mail.message"]
-            email_result, email_error, messages = notification._cc_send_channel(
-                email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), messages,
-            )
-            sms_result, sms_error, messages = notification._cc_send_channel(
-                sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), messages,
-            )
-            send_sms = send_sms or sms_result == "queued"
-            notification.write({
-                "sent_date": fields.Datetime.now(),
-                "message_ids": [fields.Command.set(messages.ids)],
-                **self._cc_channel_values(email_result, email_error, sms_result, sms_error),
-            })
-            errors = [error for error in (email_error, sms_error) if error]
-            if errors:
-                notification._cc_log_failure(errors)
-        if send_sms:
-            self._cc_trigger_sms_queue()
+            try:
+                with self.env.cr.savepoint():
+                    queued |= notification._cc_send_one()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                _logger.info("Customer message %s met a concurrent update: left to the job", notification.id)
+                left_pending = True
+        if "sms" in queued:
+            self._cc_trigger_queue("sms")
+        if "email" in queued:
+            # After a request, Odoo sends a posted email right after the commit; in a scheduled
+            # job (a server action: mail_notify_force_send=False) it leaves it to the mail
+            # queue, whose job runs hourly. The mail queue runs now from a job, and in a minute
+            # after a request for any email that did not go.
+            from_job = self.env.context.get("mail_notify_force_send") is False
+            self._cc_trigger_queue("email", delay=None if from_job else timedelta(minutes=1))
+        if left_pending:
+            self.env.ref("click_collect.ir_cron_send_customer_messages").sudo()._trigger(
+                fields.Datetime.now() + timedelta(minutes=1))
         return notifications
 
-    def _cc_send_channel(self, switched_on, address, post, messages):
+    def _cc_send_one(self):
+        """Post the email and the SMS of this notification; return the channels queued."""
+        self.ensure_one()
+        order = self.order_id
+        email_on, sms_on = order._cc_notification_switches(self.step)
+        mail_xmlid, sms_xmlid = STEP_TEMPLATES[self.step]
+        email_result, email_error, email = self._cc_send_channel(
+            email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid))
+        sms_result, sms_error, sms = self._cc_send_channel(
+            sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid))
+        self.write({
+            "sent_date": fields.Datetime.now(),
+            "message_ids": [fields.Command.set((email | sms).ids)],
+            **self._cc_channel_values(email_result, email_error, sms_result, sms_error),
+        })
+        errors = [error for error in (email_error, sms_error) if error]
+        if errors:
+            self._cc_log_failure(errors)
+        return {channel for channel, result in (("email", email_result), ("sms", sms_result)) if result == "queued"}
+
+    def _cc_send_channel(self, switched_on, address, post):
         """Post one message (email or SMS) unless switched off or without address.
 
-        :return: (result, error or False, messages posted so far)
+        :return: (result, error or False, the message posted)
         """
+        nothing = self.env["mail.message"]
         if not switched_on:
-            return "off", False, messages
+            return "off", False, nothing
         if not address:
-            return "no_address", False, messages
+            return "no_address", False, nothing
         try:
             with self.env.cr.savepoint():
-                messages |= post()
+                message = post()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # not the message's fault: sent again by the job
         except Exception as error:  # a message must never stop the flow
             _logger.warning("Customer message of %s failed", self.order_id.name, exc_info=True)
-            return "failed", str(error.args[0] if isinstance(error, UserError) else error), messages
-        return "queued", False, messages
+            return "failed", str(error.args[0] if isinstance(error, UserError) else error), nothing
+        return "queued", False, message
 
     @api.model
     def _cc_channel_values(self, email_result, email_error, sms_result, sms_error):
@@ -342,11 +369,63 @@ class ClickCollectNotification(models.Model):
 
     @api.model
     def _cron_retry_messages(self):
-        """Scheduled job: queue again the customer emails the mail server refused, and the SMS
-        the SMS service did not take, for a reason that may pass, each at most EMAIL_RETRIES
-        (SMS_RETRIES) times; Odoo's mail and SMS queues send them."""
+        """Scheduled job: record the answers not recorded when they came, then queue again the
+        customer emails the mail server refused, and the SMS the SMS service did not take, for
+        a reason that may pass, each at most EMAIL_RETRIES (SMS_RETRIES) times; Odoo's mail and
+        SMS queues send them."""
+        self._cc_sync_outcomes()
         self._cc_retry_emails()
         self._cc_retry_sms()
+
+    @api.model
+    def _cc_trigger_retry_job(self):
+        """Run the retry job in a minute: an answer could not be recorded as it came."""
+        self.env.ref("click_collect.ir_cron_retry_customer_emails").sudo()._trigger(
+            fields.Datetime.now() + timedelta(minutes=1))
+
+    @api.model
+    def _cc_sync_outcomes(self):
+        """The answers of the mail server and of the SMS service are recorded as they come
+        (``_cc_mail_outcome``, ``_cc_sms_outcome``), except when the customer message was being
+        changed at that moment by another job (one answers for the email, the other for the
+        SMS of the same message). Odoo keeps each answer on the message's notification of the
+        customer (mail.notification): the messages still queued, or failed, take it from there."""
+        notifications = self.search([
+            ("message_ids", "!=", False), "|",
+            ("email_result", "in", ("queued", "failed")), ("sms_result", "in", ("queued", "failed")),
+        ])
+        if not notifications:
+            return
+        # sudo: the delivery statuses Odoo keeps for the recipients of the customer messages
+        answers = self.env["mail.notification"].sudo().search([
+            ("mail_message_id", "in", notifications.message_ids.ids),
+            ("notification_type", "in", ("email", "sms")),
+            ("notification_status", "in", (*ANSWERS_TAKEN, *ANSWERS_FAILED)),
+        ])
+        answer_of = {(a.mail_message_id.id, a.notification_type, a.res_partner_id.id): a for a in answers}
+        for channel in ("email", "sms"):
+            taken, failed = self.browse(), defaultdict(self.browse)
+            for notification in notifications:
+                result = notification[f"{channel}_result"]
+                customer = notification.order_id.partner_id.id
+                answer = next(filter(None, (
+                    answer_of.get((message_id, channel, customer)) for message_id in notification.message_ids.ids
+                )), None)
+                if not answer or result not in ("queued", "failed"):
+                    continue
+                if answer.notification_status in ANSWERS_TAKEN:
+                    taken |= notification
+                elif result == "queued":
+                    failed[answer.failure_type, answer.failure_reason] |= notification
+            taken._cc_channel_sent(channel)
+            for (failure_type, failure_reason), group in failed.items():
+                group._cc_channel_refused(channel, failure_type, failure_reason)
+
+    def _cc_channel_refused(self, channel, failure_type, failure_reason):
+        if channel == "email":
+            self._cc_email_failed(failure_type, failure_reason)
+        else:
+            self._cc_sms_failed(failure_type, failure_reason)
 
     @api.model
     def _cc_retry_emails(self):
@@ -364,7 +443,7 @@ class ClickCollectNotification(models.Model):
             return
         notifications.filtered(lambda n: n.message_ids & mails.mail_message_id)._cc_count_retry("email")
         mails.mark_outgoing()
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        self._cc_trigger_queue("email")
 
     @api.model
     def _cc_retry_sms(self):
@@ -382,7 +461,7 @@ class ClickCollectNotification(models.Model):
             return
         notifications.filtered(lambda n: n.message_ids & sms.mail_message_id)._cc_count_retry("sms")
         sms.action_set_outgoing()
-        self._cc_trigger_sms_queue()
+        self._cc_trigger_queue("sms")
 
     def _cc_count_retry(self, channel):
         field = f"{channel}_retry_count"
@@ -390,11 +469,12 @@ class ClickCollectNotification(models.Model):
             group.write({field: count + 1})
 
     @api.model
-    def _cc_trigger_sms_queue(self):
-        """Ask Odoo's SMS job to send the queued SMS now."""
-        cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+    def _cc_trigger_queue(self, channel, delay=None):
+        """Ask Odoo's mail or SMS queue job to run (now, or after ``delay``)."""
+        xmlid = "mail.ir_cron_mail_scheduler_action" if channel == "email" else "sms.ir_cron_sms_scheduler_action"
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
         if cron:
-            cron.sudo()._trigger()
+            cron.sudo()._trigger(fields.Datetime.now() + delay if delay else None)
 
     def _cc_log_failure(self, errors):
         self.ensure_one()

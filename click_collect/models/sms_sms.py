@@ -1,6 +1,7 @@
 import logging
 
 from odoo import models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
@@ -14,6 +15,10 @@ class SmsSms(models.Model):
         try:
             with self.env.cr.savepoint():
                 self.env["click_collect.notification"]._cc_sms_outcome(self, results)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # the customer message is being changed by another job: the retry job records it
+            _logger.info("Customer messages of SMS %s: outcome left to the retry job", self.ids)
+            self.env["click_collect.notification"]._cc_trigger_retry_job()
         except Exception:  # recording the outcome must never stop Odoo's SMS queue
             _logger.exception("Customer messages of SMS %s: outcome not recorded", self.ids)
         return super()._handle_call_result_hook(results)

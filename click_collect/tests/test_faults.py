@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
@@ -342,6 +343,81 @@ class TestSmsServiceFailures(ClickCollectCommon):
         self.assertEqual(sms.state, "error")
         self.env["click_collect.notification"]._cron_retry_messages()
         self.assertEqual(sms.state, "error", "only the customer messages of web orders are retried")
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentCustomerMessages(ClickCollectCommon):
+    """The mail queue and the SMS queue answer for the two halves of one customer message, in
+    two jobs at once; the flow and the customer change orders while messages are posted. What
+    meets a concurrent update (PostgreSQL's serialization failure) is never lost: the jobs pick
+    it up."""
+
+    @staticmethod
+    def _concurrent_update(*_args, **_kwargs):
+        raise SerializationFailure("could not serialize access due to concurrent update")
+
+    def _ready(self):
+        order = self._order()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        return order
+
+    def _triggered(self, xmlid):
+        return self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", self.env.ref(xmlid).id)])
+
+    def test_a_message_posted_during_a_concurrent_update_stays_for_the_job(self):
+        first, second = self._ready(), self._ready()
+        pending = (first | second).cc_notification_ids.filtered(lambda n: n.state == "pending")
+        post_sms = type(self.env["sale.order"])._cc_post_sms
+
+        def post_sms_but_first(order, template_xmlid):
+            if order == first:
+                self._concurrent_update()
+            return post_sms(order, template_xmlid)
+
+        triggers = self._triggered("click_collect.ir_cron_send_customer_messages")
+        with patch.object(type(self.env["sale.order"]), "_cc_post_sms", post_sms_but_first):
+            pending._cc_send()
+        first_messages = first.cc_notification_ids
+        self.assertEqual(set(first_messages.mapped("state")), {"pending"}, "left for the job, not failed")
+        self.assertFalse(first_messages.message_ids, "no half-sent message")
+        self.assertFalse([body for body in _notes(first) if "could not be sent" in body])
+        self.assertEqual(set(second.cc_notification_ids.mapped("state")), {"done"}, "the others are sent")
+        self.assertEqual(self._triggered("click_collect.ir_cron_send_customer_messages"), triggers + 1,
+                         "the job runs again soon")
+        self.env["click_collect.notification"]._cron_send_pending()
+        sent = {"state": "done", "email_result": "queued", "sms_result": "queued"}
+        self.assertRecordValues(first_messages, [sent, sent])
+        self.assertEqual(len(first_messages.message_ids), 4, "an email and an SMS per step, once")
+
+    def test_an_sms_answer_missed_is_recorded_by_the_job(self):
+        order = self._ready()
+        order.cc_notification_ids._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        triggers = self._triggered("click_collect.ir_cron_retry_customer_emails")
+        with patch.object(type(self.env["click_collect.notification"]), "_cc_sms_outcome", self._concurrent_update):
+            self._sms_service_answers(sms, "success")
+        self.assertEqual(notification.sms_result, "queued", "the answer could not be recorded as it came")
+        self.assertEqual(self._triggered("click_collect.ir_cron_retry_customer_emails"), triggers + 1)
+        self.env["click_collect.notification"]._cron_retry_messages()
+        self.assertRecordValues(notification, [{"sms_result": "sent", "state": "done"}])
+
+    def test_an_email_refusal_missed_is_recorded_and_retried_by_the_job(self):
+        order = self._ready()
+        order.cc_notification_ids._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        with patch.object(type(self.env["click_collect.notification"]), "_cc_mail_outcome", self._concurrent_update):
+            TestMailServerRefusals._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
+        self.assertEqual(notification.email_result, "queued")
+        self.env["click_collect.notification"]._cron_retry_messages()
+        self.assertRecordValues(notification, [{"email_result": "failed", "state": "failed", "email_retry_count": 1}])
+        self.assertIn("Connection refused", notification.error)
+        self.assertEqual(mail.state, "outgoing", "and queued again")
+        self.assertTrue(any("could not be sent" in body for body in _notes(order)))
+        TestMailServerRefusals._delivered(mail)
+        self.assertRecordValues(notification, [{"email_result": "sent", "state": "done"}])
 
 
 @tagged("post_install", "-at_install")

@@ -248,6 +248,30 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertEqual(order.cc_notification_ids.state, "done")
         self.assertGreater(self.env["mail.mail"].sudo().search_count([]), mails_before)
 
+    def test_emails_of_the_job_do_not_wait_for_the_hourly_mail_queue(self):
+        """Odoo's scheduled jobs (server actions) leave the emails they post to the mail queue,
+        whose own job runs hourly: the customer messages' job has it run at once."""
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+
+        def queue_triggers():
+            return Trigger.search([("cron_id", "=", mail_queue.id)])
+
+        order = self._move(self._order(), "accepted")
+        before = queue_triggers()
+        self.env.ref("click_collect.ir_cron_send_customer_messages").ir_actions_server_id.sudo().run()
+        notification = order.cc_notification_ids
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        self.assertEqual((notification.email_result, mail.state), ("queued", "outgoing"), "left to the mail queue")
+        triggered = queue_triggers() - before
+        self.assertTrue(triggered, "the mail queue runs")
+        self.assertLessEqual(max(triggered.mapped("call_at")), fields.Datetime.now(), "at once")
+        # after a request, Odoo sends the email after the commit; the queue runs later for any left
+        second = self._move(self._order(), "accepted")
+        before = queue_triggers()
+        second.cc_notification_ids._cc_send()
+        self.assertGreater(min((queue_triggers() - before).mapped("call_at")), fields.Datetime.now())
+
     def test_resend_ready_message(self):
         order = self._move(self._order(), "accepted", "preparing", "ready")
         self._sent(order, "ready")
