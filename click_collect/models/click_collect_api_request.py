@@ -70,4 +70,5 @@ class ClickCollectApiRequest(models.Model):
     @api.autovacuum
     def _gc_old_requests(self):
         limit = fields.Datetime.now() - timedelta(days=self.KEEP_DAYS)
+        # sudo: the old answers of every web shop, whoever runs the vacuum
         self.sudo().search([("create_date", "<", limit)]).unlink()

@@ -173,6 +173,8 @@ class ClickCollectCodStatement(models.Model):
         (credit | owed).reconcile()
 
         # the orders are paid: one registered transaction each, booked by the payment above
+        # (sudo: payment providers and transactions are the system's; the reconciler's right on
+        # the statement was checked by the action)
         Tx = self.env["payment.transaction"].sudo()
         provider = self.env["payment.provider"].sudo().search(
             [("code", "=", "custom"), ("custom_mode", "=", "cash_on_delivery"),

@@ -11,6 +11,7 @@ class ClickCollectDemo(models.AbstractModel):
     _name = "click_collect.demo"
     _description = "Click & Collect Demo Data"
 
+    # sudo in this model: demo data builds stock, payments and settings as the system would
     @api.model
     def _populate(self):
         ref = self.env.ref

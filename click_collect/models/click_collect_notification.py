@@ -195,6 +195,7 @@ class ClickCollectNotification(models.Model):
             from_job = self.env.context.get("mail_notify_force_send") is False
             self._cc_trigger_queue("email", delay=None if from_job else timedelta(minutes=1))
         if left_pending:
+            # sudo: scheduled jobs are technical records; any user's change may plan a run
             self.env.ref("click_collect.ir_cron_send_customer_messages").sudo()._trigger(
                 fields.Datetime.now() + timedelta(minutes=1))
         return notifications
@@ -380,6 +381,7 @@ class ClickCollectNotification(models.Model):
     @api.model
     def _cc_trigger_retry_job(self):
         """Run the retry job in a minute: an answer could not be recorded as it came."""
+        # sudo: scheduled jobs are technical records; the SMS or mail hook may run as anyone
         self.env.ref("click_collect.ir_cron_retry_customer_emails").sudo()._trigger(
             fields.Datetime.now() + timedelta(minutes=1))
 
@@ -474,6 +476,7 @@ class ClickCollectNotification(models.Model):
         xmlid = "mail.ir_cron_mail_scheduler_action" if channel == "email" else "sms.ir_cron_sms_scheduler_action"
         cron = self.env.ref(xmlid, raise_if_not_found=False)
         if cron:
+            # sudo: Odoo's own queue jobs, planned for whoever queued a message
             cron.sudo()._trigger(fields.Datetime.now() + delay if delay else None)
 
     def _cc_log_failure(self, errors):

@@ -152,6 +152,7 @@ class ClickCollectWebhookDelivery(models.Model):
         if not self:
             return
         # the web shop's URL and secret of now: a replay reaches the endpoint it has now
+        # (sudo: the secret is readable by administrators only; it signs, it is never shown)
         shops = {shop.id: (shop.webhook_url, shop.webhook_secret) for shop in self.web_shop_id.sudo()}
         session = requests.Session()
         next_attempt = None

@@ -339,6 +339,8 @@ class DeliveryCarrier(models.Model):
         return fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S GMT+00:00")
 
     def cc_dhl_rate_shipment(self, order):
+        # sudo (here and in cc_dhl_send_shipping): the account number is readable by
+        # administrators only; it goes to DHL, never to the user
         warehouse = order.warehouse_id.partner_id or order.company_id.partner_id
         request = {
             "DropOffType": "REGULAR_PICKUP", "ShipTimestamp": self._cc_dhl_timestamp(),

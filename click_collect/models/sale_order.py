@@ -336,6 +336,7 @@ class SaleOrder(models.Model):
                 allowed[const.TRANSITION_TABLE[key]] |= order
         for (guards, group), orders in allowed.items():
             if check_group and not self.env.su and not self.env.user.has_group(group):
+                # sudo: the name of the group the user lacks, for the message only
                 group_name = self.env.ref(group).sudo().full_name
                 errors.extend(self.env._(
                     "%(order)s cannot become %(target)s: only %(group)s may do that.",
@@ -1043,6 +1044,7 @@ class SaleOrder(models.Model):
     def _cc_provider_payment_method(self, provider):
         """The payment method of a provider, also when the provider is not enabled (a wire
         transfer provider only used for payments registered by hand)."""
+        # sudo: payment methods of a disabled provider are the system's; only the id is used
         return provider.payment_method_ids[:1] or self.env["payment.method"].sudo().with_context(
             active_test=False,
         ).search([("code", "in", list(provider._get_default_payment_method_codes()))], limit=1)
@@ -1224,6 +1226,8 @@ class SaleOrder(models.Model):
         shop's reference, for which Odoo posts an account.payment in the bank journal.
         """
         self.ensure_one()
+        # sudo: payment providers and transactions are the system's; this is the web shop's
+        # payment of the order its API user has just created
         provider = self.env.ref("click_collect.payment_provider_web_shop").sudo()
         journal = self._cc_default_payment_journal("online")
         if not journal:
@@ -1402,7 +1406,7 @@ class SaleOrder(models.Model):
         if not orders:
             return
         # once per stay at the counter: no reminder queued since the order became ready (the
-        # "ready" message queued by that transition)
+        # "ready" message queued by that transition); sudo: the job reads every store's messages
         queued = self.env["click_collect.notification"].sudo().search([
             ("order_id", "in", orders.ids), ("step", "in", ("ready", "reminder")),
         ], order="id")
@@ -1416,6 +1420,7 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.cc_payment_method == "transfer" and o.cc_payment_state == "paid")
         if not orders:
             return
+        # sudo: whoever registers the payment, the customer is told once (messages of every user)
         told = self.env["click_collect.notification"].sudo().search([
             ("order_id", "in", orders.ids), ("step", "=", "payment"),
         ]).order_id
