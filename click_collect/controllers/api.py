@@ -1,7 +1,9 @@
 import json
+from functools import partial
 
 from odoo import http
 from odoo.http import request
+from odoo.service.model import retrying
 
 from ..tools import api_contract
 from ..tools.api_contract import API_PREFIX, ApiError
@@ -30,7 +32,7 @@ class ClickCollectApiController(http.Controller):
         shop = Api._web_shop()
         if method == "GET":
             return self._answer(Api._list_orders(shop, request.httprequest.args))
-        return self._create_order(shop, self._payload(required=True))
+        return self._retrying(self._create_order, shop, self._payload(required=True))
 
     @http.route(f"{API_PREFIX}/orders/<string:order_no>", type="http", auth="bearer", csrf=False,
                 readonly=True)
@@ -44,14 +46,14 @@ class ClickCollectApiController(http.Controller):
     def cc_api_cancel(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
-        order = Api._cancel_order(Api._web_shop(), order_no, self._payload())
+        order = self._retrying(Api._cancel_order, Api._web_shop(), order_no, self._payload())
         return self._answer(order._cc_api_describe()[0])
 
     @http.route(f"{API_PREFIX}/orders/<string:order_no>/payments", type="http", auth="bearer", csrf=False)
     def cc_api_payments(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
-        order = Api._register_payment(Api._web_shop(), order_no, self._payload(required=True))
+        order = self._retrying(Api._register_payment, Api._web_shop(), order_no, self._payload(required=True))
         return self._answer(order._cc_api_describe()[0], status=201)
 
     @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True)
@@ -112,6 +114,15 @@ class ClickCollectApiController(http.Controller):
         if idempotent:
             idempotent._store_answer(201, body, order)
         return self._answer(body, status=201, headers=[("Location", f"{API_PREFIX}/orders/{order.name}")])
+
+    @staticmethod
+    def _retrying(func, *args):
+        """Run a change of the API in a round of Odoo's own retries on concurrency errors, inside
+        the round Odoo gives every request. When many orders of one product reach one store at
+        once, each reservation updates the same stock row, and a request whose transaction began
+        before another's commit must start again: the five tries of the request alone are not
+        always enough. Every try starts from nothing (the transaction is rolled back)."""
+        return retrying(partial(func, *args), request.env)
 
     def _answer(self, body, status=200, headers=None, cache="no-store"):
         return request.make_json_response(body, headers=[("Cache-Control", cache), *(headers or [])], status=status)

@@ -3,13 +3,15 @@ import logging
 from werkzeug.exceptions import HTTPException
 
 from odoo import models
-from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
+from odoo.exceptions import AccessDenied, AccessError, ConcurrencyError, MissingError, UserError
 from odoo.http import SessionExpiredException, request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..tools import api_contract
 from ..tools.api_contract import ApiError
 
 _logger = logging.getLogger(__name__)
+BUSY_RETRY_AFTER = 5  # seconds
 
 
 class IrHttp(models.AbstractModel):
@@ -27,18 +29,24 @@ class IrHttp(models.AbstractModel):
     def _cc_api_error(cls, exception):
         if isinstance(exception, ApiError):
             return exception
+        error = None
         if isinstance(exception, (AccessDenied, SessionExpiredException)):
-            return ApiError("unauthorized")
-        if isinstance(exception, HTTPException):
+            error = ApiError("unauthorized")
+        elif isinstance(exception, HTTPException):
             code = {
                 400: "malformed_json", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
             }.get(exception.code)
-            if code:
-                return ApiError(code)
-        if isinstance(exception, (AccessError, MissingError)):
-            return ApiError("not_found")
-        if isinstance(exception, UserError):
-            return ApiError("refused", str(exception.args[0]) if exception.args else None)
+            error = code and ApiError(code)
+        elif isinstance(exception, (AccessError, MissingError)):
+            error = ApiError("not_found")
+        elif isinstance(exception, (ConcurrencyError, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)):
+            # every try met a concurrent change: a passing state, worth sending again
+            _logger.warning("Web-shop API: %s met concurrent changes at every try", request.httprequest.path)
+            error = ApiError("busy")
+        elif isinstance(exception, UserError):
+            error = ApiError("refused", str(exception.args[0]) if exception.args else None)
+        if error:
+            return error
         _logger.error("Web-shop API: unexpected error on %s", request.httprequest.path, exc_info=exception)
         return ApiError("internal_error")
 
@@ -46,6 +54,8 @@ class IrHttp(models.AbstractModel):
     def _cc_api_error_response(cls, exception):
         error = cls._cc_api_error(exception)
         headers = [("Cache-Control", "no-store")]
+        if error.code == "busy":
+            headers.append(("Retry-After", str(BUSY_RETRY_AFTER)))
         if error.status == 401:
             headers.append(("WWW-Authenticate", 'Bearer realm="click_collect"'))
         return request.make_json_response(error.to_dict(), headers=headers, status=error.status)

@@ -1,7 +1,12 @@
+import random
+from contextlib import contextmanager
 from unittest.mock import patch
 
+from odoo.exceptions import ConcurrencyError
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import mute_logger, new_test_user, tagged
 
+from odoo.addons.click_collect.models.click_collect_api import ClickCollectApi
 from odoo.addons.click_collect.models.sale_order import SaleOrder
 from odoo.addons.click_collect.tools.api_contract import STATUS_CODES
 
@@ -184,6 +189,50 @@ class TestApiCreate(ClickCollectApiCommon):
                 payment={"method": "online", "paid": True, "reference": "PSP-1"}))
         self.assertApiError(response, 500, "internal_error")
         self.assertEqual(self._counts(), before)
+
+    @contextmanager
+    def _concurrent_changes(self, times):
+        """``click_collect.api._create_order`` meets a concurrent change ``times`` times, then
+        runs; Odoo's waits between tries are cut to nothing. Yields the list of the calls."""
+        real = ClickCollectApi._create_order
+        calls = []
+
+        def create_order(api, shop, payload):
+            calls.append(payload["external_ref"])
+            if len(calls) <= times:
+                raise ConcurrencyError("the stock row was reserved by another order meanwhile")
+            return real(api, shop, payload)
+
+        with patch.object(ClickCollectApi, "_create_order", create_order), \
+                patch.object(random, "uniform", return_value=0), \
+                mute_logger("odoo.service.model", "odoo.addons.click_collect.models.ir_http", "odoo.http"):
+            yield calls
+
+    def test_create_outlasts_more_concurrent_changes_than_one_round_of_retries(self):
+        """A flash sale: more conflicts in a row than the request's own five tries; the order
+        is still created, once."""
+        before = self._counts()
+        with self._concurrent_changes(MAX_TRIES_ON_CONCURRENCY_FAILURE + 1) as calls:
+            response = self._call("POST", "/orders", self._order_body(), headers={"Idempotency-Key": "FLASH-1"})
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(len(calls), MAX_TRIES_ON_CONCURRENCY_FAILURE + 2)
+        after = self._counts()
+        self.assertEqual(after["sale.order"], before["sale.order"] + 1)
+        self.assertEqual(after["click_collect.api.request"], before["click_collect.api.request"] + 1)
+        self.assertEqual(self._db_order(response.json()["order_no"]).cc_external_ref, "WEB-1")
+
+    def test_create_that_never_gets_through_is_busy_and_changes_nothing(self):
+        before = self._counts()
+        with self._concurrent_changes(10**6) as calls:
+            response = self._call("POST", "/orders", self._order_body(), headers={"Idempotency-Key": "FLASH-2"})
+        self.assertApiError(response, 503, "busy")
+        self.assertEqual(response.headers["Retry-After"], "5")
+        # a round of retries for the change, inside each try of the request
+        self.assertEqual(len(calls), MAX_TRIES_ON_CONCURRENCY_FAILURE ** 2)
+        self.assertEqual(self._counts(), before)
+        # sent again once the rush is over: created, and the key was not spent by the failures
+        self.assertEqual(self._call("POST", "/orders", self._order_body(),
+                                    headers={"Idempotency-Key": "FLASH-2"}).status_code, 201)
 
     def test_duplicate_external_ref(self):
         self._create()

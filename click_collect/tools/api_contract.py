@@ -70,6 +70,8 @@ ERRORS = {
     "invalid_amount": (422, "A payment amount is not a positive number."),
     "refused": (422, "Odoo refused the request; the message says why."),
     "internal_error": (500, "The server failed; the request changed nothing."),
+    "busy": (503, "Other requests kept changing the same goods or order; the request changed nothing: "
+                  "send it again after Retry-After seconds (with the same Idempotency-Key)."),
 }
 
 

@@ -249,6 +249,12 @@ COMMON_ERRORS = {
     "403": _error("The key's user is the technical user of no active web shop (`no_web_shop`)."),
     "405": _error("Wrong HTTP method (`method_not_allowed`)."),
 }
+# the answer of a change that kept meeting concurrent changes of the same goods or order
+BUSY = {
+    **_error("`busy`: other requests kept changing the same goods or order; nothing was changed. "
+             "Send the request again after `Retry-After` seconds, with the same `Idempotency-Key`."),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+}
 ORDER_NO = {
     "name": "order_no", "in": "path", "required": True,
     "schema": {"type": "string"}, "description": "Odoo's order number, as in `order_no`.",
@@ -293,6 +299,7 @@ PATHS = {
                 "409": _error("`idempotency_conflict` or `duplicate_external_ref`."),
                 "422": _error("`unknown_variant`, `ambiguous_ean`, `unknown_store`, `unknown_country`, "
                               "`invalid_quantity`, `invalid_payment_method`, `refused`."),
+                "503": BUSY,
             },
         ),
         "get": _operation(
@@ -338,6 +345,7 @@ PATHS = {
                 "400": _error("Malformed JSON or a field of the wrong type."),
                 "404": _error("`order_not_found`."),
                 "409": _error("`invalid_transition`: the flow does not allow cancelling it now."),
+                "503": BUSY,
             },
         ),
     },
@@ -354,6 +362,7 @@ PATHS = {
                 "404": _error("`order_not_found`."),
                 "409": _error("`order_closed`: the order is cancelled or finished."),
                 "422": _error("`invalid_amount` or `invalid_payment_method`."),
+                "503": BUSY,
             },
         ),
     },
