@@ -1,11 +1,16 @@
 import json
+import random
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user
+from odoo.exceptions import ConcurrencyError
+from odoo.tests import HttpCase, mute_logger, new_test_user
 
+from odoo.addons.click_collect.models.click_collect_api import ClickCollectApi
 from odoo.addons.click_collect.tools.api_contract import API_PREFIX
 
 from .common import ClickCollectCommon
@@ -132,6 +137,24 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
         order = self._order(fulfilment, **kwargs)
         order.write({"cc_web_shop_id": (shop or self.shop).id, "cc_external_ref": f"PY-{order.id}"})
         return order
+
+    @contextmanager
+    def _concurrent_changes(self, method, times):
+        """``click_collect.api.<method>`` meets a concurrent change ``times`` times, then runs;
+        Odoo's waits between tries are cut to nothing. Yields the list of the calls."""
+        real = getattr(ClickCollectApi, method)
+        calls = []
+
+        def change(api, *args):
+            calls.append(args)
+            if len(calls) <= times:
+                raise ConcurrencyError("a row it writes was changed by another request meanwhile")
+            return real(api, *args)
+
+        with patch.object(ClickCollectApi, method, change), \
+                patch.object(random, "uniform", return_value=0), \
+                mute_logger("odoo.service.model", "odoo.addons.click_collect.models.ir_http", "odoo.http"):
+            yield calls
 
     def _counts(self):
         return {

@@ -1,12 +1,8 @@
-import random
-from contextlib import contextmanager
 from unittest.mock import patch
 
-from odoo.exceptions import ConcurrencyError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import mute_logger, new_test_user, tagged
 
-from odoo.addons.click_collect.models.click_collect_api import ClickCollectApi
 from odoo.addons.click_collect.models.sale_order import SaleOrder
 from odoo.addons.click_collect.tools.api_contract import STATUS_CODES
 
@@ -190,29 +186,11 @@ class TestApiCreate(ClickCollectApiCommon):
         self.assertApiError(response, 500, "internal_error")
         self.assertEqual(self._counts(), before)
 
-    @contextmanager
-    def _concurrent_changes(self, times):
-        """``click_collect.api._create_order`` meets a concurrent change ``times`` times, then
-        runs; Odoo's waits between tries are cut to nothing. Yields the list of the calls."""
-        real = ClickCollectApi._create_order
-        calls = []
-
-        def create_order(api, shop, payload):
-            calls.append(payload["external_ref"])
-            if len(calls) <= times:
-                raise ConcurrencyError("the stock row was reserved by another order meanwhile")
-            return real(api, shop, payload)
-
-        with patch.object(ClickCollectApi, "_create_order", create_order), \
-                patch.object(random, "uniform", return_value=0), \
-                mute_logger("odoo.service.model", "odoo.addons.click_collect.models.ir_http", "odoo.http"):
-            yield calls
-
     def test_create_outlasts_more_concurrent_changes_than_one_round_of_retries(self):
         """A flash sale: more conflicts in a row than the request's own five tries; the order
         is still created, once."""
         before = self._counts()
-        with self._concurrent_changes(MAX_TRIES_ON_CONCURRENCY_FAILURE + 1) as calls:
+        with self._concurrent_changes("_create_order", MAX_TRIES_ON_CONCURRENCY_FAILURE + 1) as calls:
             response = self._call("POST", "/orders", self._order_body(), headers={"Idempotency-Key": "FLASH-1"})
         self.assertEqual(response.status_code, 201, response.text)
         self.assertEqual(len(calls), MAX_TRIES_ON_CONCURRENCY_FAILURE + 2)
@@ -223,7 +201,7 @@ class TestApiCreate(ClickCollectApiCommon):
 
     def test_create_that_never_gets_through_is_busy_and_changes_nothing(self):
         before = self._counts()
-        with self._concurrent_changes(10**6) as calls:
+        with self._concurrent_changes("_create_order", 10**6) as calls:
             response = self._call("POST", "/orders", self._order_body(), headers={"Idempotency-Key": "FLASH-2"})
         self.assertApiError(response, 503, "busy")
         self.assertEqual(response.headers["Retry-After"], "5")
@@ -325,6 +303,21 @@ class TestApiFollow(ClickCollectApiCommon):
         self.assertEqual((event.channel, event.user_id, event.note),
                          ("api", self.shop_user, "Customer changed their mind"))
         self.assertApiError(self._call("POST", f"/orders/{order.name}/cancel"), 409, "invalid_transition")
+
+    def test_cancel_and_payment_outlast_more_concurrent_changes_than_one_round_of_retries(self):
+        order = self._shop_order("pickup", method="transfer")
+        with self._concurrent_changes("_register_payment", MAX_TRIES_ON_CONCURRENCY_FAILURE + 1) as calls:
+            response = self._call("POST", f"/orders/{order.name}/payments", {"amount": order.amount_total,
+                                                                             "reference": "BANK-7"})
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(len(calls), MAX_TRIES_ON_CONCURRENCY_FAILURE + 2)
+        self.assertEqual(len(order.transaction_ids), 1, "paid once, whatever the tries")
+        with self._concurrent_changes("_cancel_order", MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            response = self._call("POST", f"/orders/{order.name}/cancel")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual((order.state, order.cc_state), ("cancel", "cancelled"))
+        with self._concurrent_changes("_cancel_order", 10**6):
+            self.assertApiError(self._call("POST", f"/orders/{self._shop_order().name}/cancel"), 503, "busy")
 
     def test_cancel_refused_once_shipped(self):
         order = self._shop_order("ship", store=self.central, method="cod")
