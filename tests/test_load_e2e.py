@@ -236,7 +236,7 @@ def test_twenty_web_shops_a_store_and_a_courier_for_a_minute(web_shop, client, o
 
     # every customer message of these orders was posted once and answered: the mail server and
     # the SMS service took each one, including the answers that came while another job was
-    # changing the same message (recorded by the retry job)
+    # changing the same message (recorded by the answer job, and by the retry job)
     retry_job = cron_id(admin, "click_collect.ir_cron_retry_customer_emails")
 
     def unanswered():

@@ -379,11 +379,12 @@ class ClickCollectNotification(models.Model):
         self._cc_retry_sms()
 
     @api.model
-    def _cc_trigger_retry_job(self):
-        """Run the retry job in a minute: an answer could not be recorded as it came."""
+    def _cc_trigger_answer_job(self):
+        """An answer could not be recorded as it came: the answer job reads it as soon as this
+        transaction, which records it in Odoo's delivery status, is committed. (The other
+        answer, the one that won, is committed already: it made this one fail.)"""
         # sudo: scheduled jobs are technical records; the SMS or mail hook may run as anyone
-        self.env.ref("click_collect.ir_cron_retry_customer_emails").sudo()._trigger(
-            fields.Datetime.now() + timedelta(minutes=1))
+        self.env.ref("click_collect.ir_cron_record_message_answers").sudo()._trigger()
 
     @api.model
     def _cc_sync_outcomes(self):

@@ -16,9 +16,9 @@ class MailMail(models.Model):
             with self.env.cr.savepoint():
                 self.env["click_collect.notification"]._cc_mail_outcome(self, failure_type, failure_reason)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            # the customer message is being changed by another job: the retry job records it
-            _logger.info("Customer messages of mails %s: outcome left to the retry job", self.ids)
-            self.env["click_collect.notification"]._cc_trigger_retry_job()
+            # the customer message is being changed by another job: the answer job records it
+            _logger.info("Customer messages of mails %s: outcome left to the answer job", self.ids)
+            self.env["click_collect.notification"]._cc_trigger_answer_job()
         except Exception:  # recording the outcome must never stop Odoo's mail queue
             _logger.exception("Customer messages of mails %s: outcome not recorded", self.ids)
         return super()._postprocess_sent_message(

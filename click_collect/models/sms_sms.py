@@ -16,9 +16,9 @@ class SmsSms(models.Model):
             with self.env.cr.savepoint():
                 self.env["click_collect.notification"]._cc_sms_outcome(self, results)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            # the customer message is being changed by another job: the retry job records it
-            _logger.info("Customer messages of SMS %s: outcome left to the retry job", self.ids)
-            self.env["click_collect.notification"]._cc_trigger_retry_job()
+            # the customer message is being changed by another job: the answer job records it
+            _logger.info("Customer messages of SMS %s: outcome left to the answer job", self.ids)
+            self.env["click_collect.notification"]._cc_trigger_answer_job()
         except Exception:  # recording the outcome must never stop Odoo's SMS queue
             _logger.exception("Customer messages of SMS %s: outcome not recorded", self.ids)
         return super()._handle_call_result_hook(results)

@@ -362,8 +362,12 @@ class TestConcurrentCustomerMessages(ClickCollectCommon):
             order._cc_transition(target)
         return order
 
-    def _triggered(self, xmlid):
-        return self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", self.env.ref(xmlid).id)])
+    def _triggered(self, xmlid, by=None):
+        """The triggers of a job (due by ``by``, when given)."""
+        domain = [("cron_id", "=", self.env.ref(xmlid).id)]
+        if by:
+            domain.append(("call_at", "<=", by))
+        return self.env["ir.cron.trigger"].sudo().search_count(domain)
 
     def test_a_message_posted_during_a_concurrent_update_stays_for_the_job(self):
         first, second = self._ready(), self._ready()
@@ -395,12 +399,14 @@ class TestConcurrentCustomerMessages(ClickCollectCommon):
         order.cc_notification_ids._cc_send()
         notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
-        triggers = self._triggered("click_collect.ir_cron_retry_customer_emails")
+        answer_job = "click_collect.ir_cron_record_message_answers"
+        triggers = self._triggered(answer_job, by=fields.Datetime.now())
         with patch.object(type(self.env["click_collect.notification"]), "_cc_sms_outcome", self._concurrent_update):
             self._sms_service_answers(sms, "success")
         self.assertEqual(notification.sms_result, "queued", "the answer could not be recorded as it came")
-        self.assertEqual(self._triggered("click_collect.ir_cron_retry_customer_emails"), triggers + 1)
-        self.env["click_collect.notification"]._cron_retry_messages()
+        self.assertEqual(self._triggered(answer_job, by=fields.Datetime.now()), triggers + 1,
+                         "the answer job runs at once")
+        self.env.ref(answer_job).ir_actions_server_id.sudo().run()
         self.assertRecordValues(notification, [{"sms_result": "sent", "state": "done"}])
 
     def test_an_email_refusal_missed_is_recorded_and_retried_by_the_job(self):
@@ -408,9 +414,12 @@ class TestConcurrentCustomerMessages(ClickCollectCommon):
         order.cc_notification_ids._cc_send()
         notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        triggers = self._triggered("click_collect.ir_cron_record_message_answers", by=fields.Datetime.now())
         with patch.object(type(self.env["click_collect.notification"]), "_cc_mail_outcome", self._concurrent_update):
             TestMailServerRefusals._refused(mail, "[Errno 111] Connection refused", failure_type="mail_smtp")
         self.assertEqual(notification.email_result, "queued")
+        self.assertEqual(self._triggered("click_collect.ir_cron_record_message_answers", by=fields.Datetime.now()),
+                         triggers + 1)
         self.env["click_collect.notification"]._cron_retry_messages()
         self.assertRecordValues(notification, [{"email_result": "failed", "state": "failed", "email_retry_count": 1}])
         self.assertIn("Connection refused", notification.error)
