@@ -387,6 +387,17 @@ class ClickCollectNotification(models.Model):
         self.env.ref("click_collect.ir_cron_record_message_answers").sudo()._trigger()
 
     @api.model
+    def _cron_record_answers(self):
+        """Scheduled job: record the answers that could not be recorded as they came. When an
+        answer comes in while it runs, it runs again at once rather than fail and wait."""
+        try:
+            with self.env.cr.savepoint():
+                self._cc_sync_outcomes()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            _logger.info("Answers to customer messages met a concurrent update: recorded by the next run")
+            self._cc_trigger_answer_job()
+
+    @api.model
     def _cc_sync_outcomes(self):
         """The answers of the mail server and of the SMS service are recorded as they come
         (``_cc_mail_outcome``, ``_cc_sms_outcome``), except when the customer message was being

@@ -409,6 +409,23 @@ class TestConcurrentCustomerMessages(ClickCollectCommon):
         self.env.ref(answer_job).ir_actions_server_id.sudo().run()
         self.assertRecordValues(notification, [{"sms_result": "sent", "state": "done"}])
 
+    def test_the_answer_job_that_meets_a_concurrent_update_runs_again_at_once(self):
+        order = self._ready()
+        order.cc_notification_ids._cc_send()
+        notification = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", notification.message_ids.ids)])
+        Notification = type(self.env["click_collect.notification"])
+        with patch.object(Notification, "_cc_sms_outcome", self._concurrent_update):
+            self._sms_service_answers(sms, "success")
+        answer_job = "click_collect.ir_cron_record_message_answers"
+        triggers = self._triggered(answer_job, by=fields.Datetime.now())
+        with patch.object(Notification, "_cc_channel_sent", self._concurrent_update):
+            self.env.ref(answer_job).ir_actions_server_id.sudo().run()
+        self.assertEqual(notification.sms_result, "queued")
+        self.assertEqual(self._triggered(answer_job, by=fields.Datetime.now()), triggers + 1, "and runs again")
+        self.env.ref(answer_job).ir_actions_server_id.sudo().run()
+        self.assertEqual(notification.sms_result, "sent")
+
     def test_an_email_refusal_missed_is_recorded_and_retried_by_the_job(self):
         order = self._ready()
         order.cc_notification_ids._cc_send()
