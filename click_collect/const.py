@@ -43,6 +43,14 @@ FINAL_STATES = {"collected", "expired", "returned", "done", "cancelled"}
 # Who may ask for a transition, by the xml id of the group (a store user unless said otherwise).
 STORE_USER = "click_collect.group_store_user"
 STORE_MANAGER = "click_collect.group_store_manager"
+MANAGER = "click_collect.group_manager"
+
+# Who writes a web order's fields (sale.order._cc_check_flow_values): every ``cc_*`` field
+# changes only through the flow's actions, except these, which a web-order manager may set
+# while the order is not accepted yet (the store that serves it, how, and how it is paid).
+MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_method"})
+# Odoo's own fields of a web order that store staff may write (they act through the flow).
+CLERK_WRITABLE_FIELDS = frozenset()
 
 # The table: (fulfilment, from state, to state, guards, group).
 #   from state None: the order enters the flow.

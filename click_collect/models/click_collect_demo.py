@@ -143,11 +143,7 @@ class ClickCollectDemo(models.AbstractModel):
             if target == "collected" and order.cc_payment_state != "paid":
                 order._cc_register_payment(order.amount_total, f"TILL-{order.name}", method="pay_at_store")
             if target == "shipped":
-                order.write({
-                    "carrier_id": carrier.id,
-                    "cc_courier_name": carrier.name or "bpost",
-                    "cc_tracking_ref": f"TRK{order.id:08d}",
-                })
+                order._cc_set_shipment(carrier, carrier.name or "bpost", f"TRK{order.id:08d}")
             order._cc_transition(target, channel="backoffice")
 
     def _validate(self, pickings):

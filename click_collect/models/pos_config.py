@@ -178,9 +178,7 @@ class PosConfig(models.Model):
             result = order.action_cc_hand_over(pickup_code, self.id)
             return {**result, "order": order._cc_pos_describe(details=True)[0]}
         if action == "ship":
-            if not (courier or "").strip() or not (tracking_ref or "").strip():
-                raise UserError(self.env._("Shipping needs the courier and the tracking number."))
-            order.write({"cc_courier_name": courier.strip(), "cc_tracking_ref": tracking_ref.strip()})
+            order._cc_set_shipment(self.env["delivery.carrier"], courier, tracking_ref)
         if action == "ready" and order.cc_state == "in_transit":
             # the goods in transit are at the counter: receiving them makes the order ready
             order.with_context(cc_channel="pos")._cc_receive_at_store()

@@ -1,4 +1,5 @@
 import logging
+import secrets
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -20,13 +21,13 @@ class SaleOrder(models.Model):
     _cc_name_index = models.Index("(name)")
 
     cc_fulfilment = fields.Selection(
-        const.FULFILMENTS, string="Fulfilment", index="btree_not_null", tracking=True,
+        const.FULFILMENTS, string="Fulfilment", index="btree_not_null", tracking=True, copy=False,
         help="Click & Collect: the customer picks the order up in a store.\n"
              "Ship from store: a store ships the order to the customer.\n"
              "Orders without a fulfilment are not web orders.",
     )
     cc_store_id = fields.Many2one(
-        "stock.warehouse", string="Store", index="btree_not_null", tracking=True,
+        "stock.warehouse", string="Store", index="btree_not_null", tracking=True, copy=False,
         check_company=True, domain="[('cc_is_store', '=', True)]",
         help="The store that hands the order over (Click & Collect) or ships it.",
     )
@@ -37,7 +38,10 @@ class SaleOrder(models.Model):
              "It only changes through the flow's buttons, scans, POS, API and couriers.",
     )
     cc_state_date = fields.Datetime(string="In This State Since", readonly=True, copy=False)
-    cc_event_ids = fields.One2many("click_collect.event", "order_id", string="Timeline", readonly=True)
+    cc_event_ids = fields.One2many(
+        "click_collect.event", "order_id", string="Timeline", readonly=True,
+        groups="click_collect.group_store_user,click_collect.group_web_shop_api",
+    )
     cc_web_shop_id = fields.Many2one(
         "click_collect.web.shop", string="Web Shop", index="btree_not_null", copy=False,
         check_company=True,
@@ -186,19 +190,95 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._cc_check_flow_values(vals_list)
         orders = super().create(vals_list)
         orders._cc_enter_flow()
         return orders
 
     def write(self, vals):
-        if "cc_state" in vals and not self.env.context.get("cc_door"):
-            raise UserError(self.env._("The flow state of a web order only changes through its flow actions."))
+        self._cc_check_flow_values([vals])
         if vals.get("cc_fulfilment") is False and any(self.mapped("cc_state")):
             raise UserError(self.env._("A web order in the flow keeps its fulfilment: cancel it instead."))
         res = super().write(vals)
         if vals.get("cc_fulfilment"):
             self._cc_enter_flow()
+            self._cc_ensure_pickup_code()
         return res
+
+    # ------------------------------------------------------------------ who writes what
+
+    def _cc_check_flow_values(self, vals_list):
+        """Refuse the values that only the flow's actions may set, whoever asks and whatever the
+        context (every public method is reachable over RPC with any context).
+
+        - The flow's fields (every ``cc_*`` field) change through the flow's actions, which
+          check the user, the table and the guards and then write as superuser. A web-order
+          manager may still set the fulfilment, the store and the payment method of an order
+          that is not accepted yet (const.MANAGER_FLOW_FIELDS).
+        - On web orders, store staff (const.STORE_USER without const.MANAGER nor Sales
+          administrator rights) write none of Odoo's own fields of the order either: the
+          order is the web shop's; they act on it through the flow (const.CLERK_WRITABLE_FIELDS
+          lists the exceptions).
+
+        :param self: the orders written (empty for a creation)
+        :raise UserError: naming the field and the action to use instead
+        """
+        if self.env.su:
+            return
+        names = {name for vals in vals_list for name in vals}
+        if not self:  # a creation also takes the context's defaults
+            names |= {key[8:] for key in self.env.context if key.startswith("default_")}
+        flow = sorted(name for name in names if name.startswith("cc_") and name in self._fields)
+        if flow:
+            user = self.env.user
+            manager_may = user.has_group(const.MANAGER) and not any(
+                state not in (False, "new") for state in self.mapped("cc_state"))
+            for name in flow:
+                if not (manager_may and name in const.MANAGER_FLOW_FIELDS):
+                    raise UserError(self._cc_flow_field_refusal(name))
+        if self and self.env.user._cc_is_clerk() and any(self.mapped("cc_fulfilment")):
+            others = sorted(names - set(flow) - const.CLERK_WRITABLE_FIELDS)
+            if others:
+                field = self._fields.get(others[0])
+                raise UserError(self.env._(
+                    "%(field)s of a web order is not changed by store staff: the order is the web "
+                    "shop's. Use the order's actions (accept, prepare, hand over, ship, register a "
+                    "payment) or ask a web-order manager.",
+                    field=field.get_description(self.env)["string"] if field else others[0],
+                ))
+
+    def _cc_flow_field_refusal(self, name):
+        """The message refusing a direct change of the flow's field ``name``: what it is and
+        which action changes it."""
+        _ = self.env._
+        flow_actions = _("use the order's actions (Accept, Start Preparing, Ready for Pickup, "
+                         "Hand Over, Ship, Cancel), its scan screens or the point of sale")
+        manager_before_accept = _("a web-order manager sets it before the order is accepted")
+        payment = _("use Register Payment, or take the payment at the counter")
+        actions = {
+            "cc_state": flow_actions,
+            "cc_state_date": flow_actions,
+            "cc_fulfilment": manager_before_accept,
+            "cc_store_id": manager_before_accept,
+            "cc_payment_method": _("%(who)s; money received is recorded with Register Payment",
+                                   who=manager_before_accept),
+            "cc_amount_paid": payment,
+            "cc_payment_state": payment,
+            "cc_web_shop_id": _("it is set by the web shop's API when the web shop sends the order"),
+            "cc_external_ref": _("it is set by the web shop's API when the web shop sends the order"),
+            "cc_courier_name": _("use Ship"),
+            "cc_tracking_ref": _("use Ship"),
+            "cc_event_ids": _("the timeline records what the flow's actions do"),
+            "cc_pickup_code": _("the customer receives it; nobody changes it"),
+            "cc_cod_move_id": _("use Collect COD, or import the courier's remittance"),
+            "cc_reminder_sent": _("the daily job sends the pickup reminders"),
+        }
+        field = self._fields[name]
+        return _(
+            "%(field)s of a web order only changes through the flow: %(action)s.",
+            field=field.get_description(self.env)["string"],
+            action=actions.get(name) or _("it is computed by the flow"),
+        )
 
     @api.depends("cc_store_id")
     def _compute_warehouse_id(self):
@@ -217,7 +297,9 @@ class SaleOrder(models.Model):
             and o.carrier_id.delivery_type == "in_store"
             and o.warehouse_id.cc_is_store
         ):
-            order.with_context(cc_channel="shop").write({
+            # sudo: the flow's fields are written by the flow only (see _cc_check_flow_values);
+            # the customer chose the store in the e-shop, whoever confirms the order.
+            order.sudo().with_context(cc_channel="shop").write({
                 "cc_fulfilment": "pickup",
                 "cc_store_id": order.warehouse_id.id,
             })
@@ -239,6 +321,9 @@ class SaleOrder(models.Model):
         """Customers of web orders hear about their payments from the flow's own messages."""
         self.filtered("cc_fulfilment")._cc_queue_payment_received()
         return super(SaleOrder, self.filtered(lambda o: not o.cc_fulfilment))._send_payment_succeeded_for_order_mail()
+
+    def _cc_after_new(self, **details):
+        self._cc_ensure_pickup_code()
 
     def _cc_enter_flow(self):
         newcomers = self.filtered(lambda o: o.cc_fulfilment and not o.cc_state)
@@ -280,7 +365,9 @@ class SaleOrder(models.Model):
         sources = {order.id: order.cc_state for order in self}
         # Write the state first: two sessions racing on one order conflict here, and the
         # loser's whole transaction (events, stock, messages) is rolled back.
-        self.with_context(cc_door=True).write({"cc_state": target, "cc_state_date": now})
+        # sudo: the door is the only writer of the flow state (nobody else may write it, see
+        # _cc_check_flow_values); the user's right to act was checked just above.
+        self.sudo().write({"cc_state": target, "cc_state_date": now})
         # sudo: the timeline is append-only for everyone; the user's right to act on the
         # orders was checked above (write access, group, guards).
         events = self.env["click_collect.event"].sudo().create([
@@ -913,7 +1000,8 @@ class SaleOrder(models.Model):
         ])
         if to_remind:
             to_remind._cc_notify_pickup_reminder()
-            to_remind.cc_reminder_sent = True
+            # sudo: a flow field, written by the job (see _cc_check_flow_values)
+            to_remind.sudo().cc_reminder_sent = True
             to_remind._cc_log_timeline_note(self.env._("Pickup reminder sent."), channel="cron")
         expired = self.search([("cc_state", "=", "ready"), ("cc_expiry_date", "<=", now)])
         if expired:
@@ -947,12 +1035,33 @@ class SaleOrder(models.Model):
                               order=self.name, count=len(pickings)))
         pickings.carrier_id = carrier
         pickings.send_to_shipper()
-        self.write({
-            "carrier_id": carrier.id,
-            "cc_courier_name": carrier.name,
-            "cc_tracking_ref": pickings.carrier_tracking_ref,
-        })
+        self._cc_set_shipment(carrier, carrier.name, pickings.carrier_tracking_ref)
         return self._cc_transition("shipped", channel=channel)
+
+    def _cc_set_shipment(self, carrier, courier_name, tracking_ref):
+        """Record the courier and the tracking number of an order about to be shipped.
+
+        :param carrier: the delivery.carrier, if any (a courier with or without a connector)
+        :param str courier_name: the courier's name, for a courier without a record
+        :param str tracking_ref: the courier's tracking number
+        """
+        self.ensure_one()
+        courier_name = (courier_name or "").strip() or carrier.name
+        tracking_ref = (tracking_ref or "").strip()
+        if not courier_name or not tracking_ref:
+            raise UserError(self.env._("Shipping needs the courier and the tracking number."))
+        if "shipped" not in self._cc_allowed_targets():
+            raise UserError(self.env._("%(order)s cannot be shipped now (it is %(state)s).", order=self.name,
+                              state=dict(self._fields["cc_state"]._description_selection(self.env))[self.cc_state]))
+        if not self.env.su:
+            self.check_access("write")
+        # sudo: the courier and the tracking number are flow fields (see _cc_check_flow_values),
+        # written by this action once it checked that the user may ship this order.
+        self.sudo().write({
+            "carrier_id": carrier.id or self.carrier_id.id,
+            "cc_courier_name": courier_name,
+            "cc_tracking_ref": tracking_ref,
+        })
 
     def _cc_follow_carrier(self, target, channel="webhook", note=None):
         """Move ship-from-store orders to what the courier reports, through the table:
@@ -1257,11 +1366,10 @@ class SaleOrder(models.Model):
     # values of the message templates and of the portal tracking page.
 
     cc_pickup_code = fields.Char(
-        string="Pickup Code", copy=False, readonly=True, groups="click_collect.group_manager",
-        compute="_compute_cc_pickup_code", store=True, precompute=True,
-        help="The short code the customer of a Click & Collect order gives at the counter. It is in "
-             "the \"ready for pickup\" message and on the tracking page; staff ask for it at "
-             "hand-over where the store requires it.",
+        string="Pickup Code", copy=False, readonly=True, groups=fields.NO_ACCESS, prefetch=False,
+        help="The short code the customer of a Click & Collect order gives at the counter. It is "
+             "in the customer's \"ready for pickup\" message and on the tracking page the customer "
+             "opens with its link; no user reads it (only the flow, as superuser, compares it).",
     )
     cc_pickup_deadline = fields.Date(
         string="Last Day at the Counter", compute="_compute_cc_pickup_deadline",
@@ -1273,17 +1381,15 @@ class SaleOrder(models.Model):
     )
     cc_notification_ids = fields.One2many(
         "click_collect.notification", "order_id", string="Customer Messages", readonly=True,
+        groups="click_collect.group_store_user",
     )
 
-    @api.depends("cc_fulfilment")
-    def _compute_cc_pickup_code(self):
-        import secrets
-
-        for order in self:
-            if order.cc_fulfilment != "pickup":
-                order.cc_pickup_code = False
-            elif not order.cc_pickup_code:
-                order.cc_pickup_code = f"{secrets.randbelow(10 ** 6):06d}"
+    def _cc_ensure_pickup_code(self):
+        """Give every Click & Collect order without one its pickup code: six random digits."""
+        # sudo: the code is for the customer only; no user reads nor writes it (NO_ACCESS),
+        # the flow sets it when the order enters the flow or becomes a Click & Collect order.
+        for order in self.sudo().filtered(lambda o: o.cc_fulfilment == "pickup" and not o.cc_pickup_code):
+            order.cc_pickup_code = f"{secrets.randbelow(10 ** 6):06d}"
 
     @api.depends("cc_expiry_date")
     def _compute_cc_pickup_deadline(self):

@@ -29,10 +29,6 @@ class ClickCollectShip(models.TransientModel):
             raise UserError(self.env._("Choose a courier or type its name."))
         if not (self.tracking_ref or "").strip():
             raise UserError(self.env._("Type the tracking number."))
-        self.order_id.write({
-            "carrier_id": self.carrier_id.id or self.order_id.carrier_id.id,
-            "cc_courier_name": (self.courier_name or "").strip() or self.carrier_id.name,
-            "cc_tracking_ref": self.tracking_ref.strip(),
-        })
+        self.order_id._cc_set_shipment(self.carrier_id, self.courier_name, self.tracking_ref)
         self.order_id._cc_transition("shipped", channel="backoffice")
         return {"type": "ir.actions.act_window_close"}
