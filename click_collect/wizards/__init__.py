@@ -1,3 +1,4 @@
+from . import click_collect_order_wizard  # noqa: I001 (the mixin of the screens below)
 from . import (
     click_collect_cod_import,
     click_collect_handover,

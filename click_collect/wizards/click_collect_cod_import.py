@@ -96,6 +96,7 @@ class ClickCollectCodCollect(models.TransientModel):
     """Collect the cash of one order by hand: a one-line remittance, reconciled at once."""
 
     _name = "click_collect.cod.collect"
+    _inherit = ["click_collect.order.wizard"]
     _description = "Collect Cash on Delivery"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)

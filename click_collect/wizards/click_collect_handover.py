@@ -11,6 +11,7 @@ class ClickCollectHandover(models.TransientModel):
     """
 
     _name = "click_collect.handover"
+    _inherit = ["click_collect.order.wizard"]
     _description = "Hand Over a Click & Collect Order"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
@@ -103,3 +104,25 @@ class ClickCollectHandoverLine(models.TransientModel):
     product_id = fields.Many2one(related="move_id.product_id")
     quantity_ready = fields.Float(related="move_id.quantity", string="Ready", digits="Product Unit")
     quantity = fields.Float(string="Handed Over", digits="Product Unit")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_moves()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "move_id" in vals:
+            self._check_moves()
+        return res
+
+    def _check_moves(self):
+        """The goods of a hand-over are those of its order's delivery, never another move."""
+        for wizard, lines in self.grouped("wizard_id").items():
+            foreign = lines.move_id - wizard.order_id._cc_store_deliveries().move_ids
+            if foreign:
+                raise UserError(self.env._(
+                    "%(products)s is not in the delivery of %(order)s.",
+                    products=", ".join(foreign.product_id.mapped("display_name")), order=wizard.order_id.name,
+                ))

@@ -8,6 +8,7 @@ class ClickCollectPaymentRegister(models.TransientModel):
     the store's counter, cash on delivery collected."""
 
     _name = "click_collect.payment.register"
+    _inherit = ["click_collect.order.wizard"]
     _description = "Register a Web Order Payment"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)

@@ -17,7 +17,7 @@ class ClickCollectScan(models.TransientModel):
     """
 
     _name = "click_collect.scan"
-    _inherit = ["barcodes.barcode_events_mixin"]
+    _inherit = ["barcodes.barcode_events_mixin", "click_collect.order.wizard"]
     _description = "Click & Collect Scan"
 
     mode = fields.Selection(

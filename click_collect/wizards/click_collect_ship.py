@@ -6,6 +6,7 @@ class ClickCollectShip(models.TransientModel):
     """Ship a web order: a courier (connector or just its name) and a tracking number."""
 
     _name = "click_collect.ship"
+    _inherit = ["click_collect.order.wizard"]
     _description = "Ship a Web Order"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
