@@ -39,20 +39,21 @@ class StockPicking(models.Model):
         """The flow of a Click & Collect order follows its goods: sent from the source
         warehouse, it is in transit; received at the store, it is ready for pickup."""
         res = super()._action_done()
-        orders = self.sale_id.filtered(
+        # sudo: whoever moved the goods (a source warehouse's staff, who may not read the order
+        # of another store) moves the order on; the timeline still names that person.
+        orders = self.sudo().sale_id.filtered(
             lambda o: o.cc_fulfilment == "pickup" and o.cc_state in ("preparing", "in_transit")
         )
         if orders:
-            # sudo: whoever moved the goods (a source warehouse's staff) moves the order on;
-            # the timeline still names that person.
-            orders.sudo()._cc_sync_with_stock(channel=self.env.context.get("cc_channel", "backoffice"))
+            orders._cc_sync_with_stock(channel=self.env.context.get("cc_channel", "backoffice"))
         return res
 
     def _send_confirmation_email(self):
         """The customers of web orders hear from the flow's own messages (collected, shipped),
         never from Odoo's "has been shipped" email and SMS of a validated delivery. Deliveries of
         other sales orders keep Odoo's behaviour."""
-        web = self.filtered(lambda p: p.sale_id.cc_fulfilment)
+        # sudo: the staff of a source warehouse may not read the web order its goods serve
+        web = self.filtered(lambda p: p.sudo().sale_id.cc_fulfilment)
         res = super(StockPicking, self - web)._send_confirmation_email()
         if web:
             # skip_sms: stock_sms's text; cc_skip_delivery_email: stock's email (see below).
