@@ -19,6 +19,17 @@ class ClickCollectDemo(models.AbstractModel):
         # The customer hears from the flow's own messages, not from Odoo's delivery SMS.
         company.sudo().stock_text_confirmation = False
         stores = {code: ref(f"click_collect.store_{code}") for code in ("brussels", "ghent", "central")}
+        # Each store books its counter's cash in its own till; the company's bank takes the rest.
+        bank = self.env["account.journal"].sudo().search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+        for store in stores.values():
+            store.sudo().write({
+                "cc_cash_journal_id": self.env["account.journal"].sudo().create({
+                    "name": f"Till {store.name}", "type": "cash", "code": f"T{store.code}"[:5],
+                    "company_id": company.id,
+                }).id,
+                "cc_bank_journal_id": bank.id,
+            })
         products = [ref(f"click_collect.product_{name}") for name in ("sneaker", "jacket", "backpack", "socks")]
         Quant = self.env["stock.quant"].sudo()
         for store in stores.values():

@@ -26,7 +26,22 @@ class StockWarehouse(models.Model):
         string="Ask for the Pickup Code",
         help="At hand-over, the staff types the customer's pickup code.",
     )
+    cc_cash_journal_id = fields.Many2one(
+        "account.journal", string="Till (Cash Journal)", check_company=True,
+        domain="[('type', '=', 'cash')]",
+        help="The store's cash register: money taken at its counter for web orders is booked here.",
+    )
+    cc_bank_journal_id = fields.Many2one(
+        "account.journal", string="Bank Journal", check_company=True,
+        domain="[('type', '=', 'bank')]",
+        help="Where card payments and bank transfers registered by the store's staff are booked.",
+    )
     cc_user_ids = fields.Many2many(
         "res.users", "click_collect_store_user_rel", "store_id", "user_id", string="Staff",
         help="The users who work for this store and see its web orders.",
     )
+
+    def _cc_payment_journals(self):
+        """The store's own journals: its till and its bank journal."""
+        self.ensure_one()
+        return self.cc_cash_journal_id | self.cc_bank_journal_id

@@ -77,8 +77,12 @@ class ClickCollectCommon(TransactionCase):
             "name": name, "street": f"{name} street 1", "city": "Brussels", "zip": "1000",
             "country_id": cls.env.ref("base.be").id,
         })
+        Journal = cls.env["account.journal"]
         return cls.env["stock.warehouse"].create({
             "name": name, "code": code, "partner_id": partner.id, "cc_is_store": True,
+            "cc_cash_journal_id": Journal.create({"name": f"Till {name}", "code": f"T{code}", "type": "cash"}).id,
+            "cc_bank_journal_id": Journal.search([("type", "=", "bank"), ("company_id", "=", cls.env.company.id)],
+                                                 limit=1).id,
         })
 
     @classmethod

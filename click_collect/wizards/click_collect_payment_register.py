@@ -22,10 +22,12 @@ class ClickCollectPaymentRegister(models.TransientModel):
     journal_id = fields.Many2one(
         "account.journal", string="Received In", required=True,
         compute="_compute_journal_id", store=True, readonly=False, precompute=True,
-        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        domain="[('id', 'in', allowed_journal_ids)]",
     )
+    allowed_journal_ids = fields.Many2many("account.journal", compute="_compute_allowed_journal_ids")
+    journal_type = fields.Selection(related="journal_id.type")
     company_id = fields.Many2one(related="order_id.company_id")
-    reference = fields.Char(required=True, help="Bank statement, receipt or slip reference.")
+    reference = fields.Char(help="Bank statement, receipt or slip reference (optional for cash).")
     date = fields.Date(required=True, default=fields.Date.context_today)
     user_id = fields.Many2one("res.users", string="Registered By", default=lambda self: self.env.user, readonly=True)
 
@@ -39,6 +41,17 @@ class ClickCollectPaymentRegister(models.TransientModel):
     def _compute_journal_id(self):
         for wizard in self:
             wizard.journal_id = wizard.order_id._cc_default_payment_journal(wizard.method)
+
+    @api.depends("order_id")
+    def _compute_allowed_journal_ids(self):
+        for wizard in self:
+            order = wizard.order_id
+            if order._cc_payment_journals_limited():
+                wizard.allowed_journal_ids = order.cc_store_id._cc_payment_journals()
+            else:
+                wizard.allowed_journal_ids = self.env["account.journal"].search([
+                    ("type", "in", ("bank", "cash")), ("company_id", "=", order.company_id.id),
+                ])
 
     @api.depends("order_id")
     def _compute_amount(self):
