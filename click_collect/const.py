@@ -61,7 +61,7 @@ TRANSITIONS = [
     ("pickup", None, "new", (), STORE_USER),
     ("pickup", "new", "accepted", ("confirmed", "payment_rule"), STORE_USER),
     ("pickup", "accepted", "preparing", ("confirmed",), STORE_USER),
-    ("pickup", "preparing", "in_transit", (), STORE_USER),
+    ("pickup", "preparing", "in_transit", ("goods_left",), STORE_USER),
     ("pickup", "preparing", "ready", ("goods_at_store",), STORE_USER),
     ("pickup", "in_transit", "ready", ("goods_at_store",), STORE_USER),
     ("pickup", "ready", "collected", ("paid", "pickup_code"), STORE_USER),

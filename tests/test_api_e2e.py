@@ -142,9 +142,12 @@ def test_web_shop_follows_its_orders_through_the_flow(web_shop, client):
     _move(store_user, admin, pickup["order_no"], "accepted", "preparing", "ready")
     _move(store_user, admin, transfer["order_no"], "accepted")
     # the web-order manager ships the online order
-    ship_id = _order_id(admin, ship["order_no"])
-    admin.call("sale.order", "write", [ship_id], {"cc_courier_name": "bpost", "cc_tracking_ref": f"TRK{run}"})
-    _move(client("cc_manager"), admin, ship["order_no"], "accepted", "preparing", "shipped")
+    manager = client("cc_manager")
+    _move(manager, admin, ship["order_no"], "accepted", "preparing")
+    wizard = manager.call("click_collect.ship", "create", {
+        "order_id": _order_id(admin, ship["order_no"]), "courier_name": "bpost", "tracking_ref": f"TRK{run}",
+    })
+    manager.call("click_collect.ship", "action_ship", [wizard])
 
     _follow(api, pickup, ship, transfer, run)
 

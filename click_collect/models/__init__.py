@@ -23,6 +23,7 @@ from . import (
     sale_order,
     sale_order_line,
     sms_sms,
+    stock_move,
     stock_picking,
     stock_warehouse,
 )

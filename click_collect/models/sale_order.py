@@ -52,7 +52,7 @@ class SaleOrder(models.Model):
     )
     cc_payment_method = fields.Selection(
         const.PAYMENT_METHODS, string="Web Payment",
-        compute="_compute_cc_payment_method", store=True, readonly=False, precompute=True,
+        compute="_compute_cc_payment_method", store=True, readonly=False, precompute=True, copy=False,
         help="Bank transfer, payment link and online orders are accepted only once paid; "
              "cash-on-delivery and pay-at-store orders may be accepted before payment.",
     )
@@ -225,9 +225,11 @@ class SaleOrder(models.Model):
         """
         if self.env.su:
             return
-        names = {name for vals in vals_list for name in vals}
-        if not self:  # a creation also takes the context's defaults
-            names |= {key[8:] for key in self.env.context if key.startswith("default_")}
+        if self:
+            names = {name for vals in vals_list for name in vals}
+        else:  # a creation: what it sets, and the defaults it takes from the context
+            names = {name for vals in vals_list for name, value in vals.items() if value}
+            names |= {key[8:] for key, value in self.env.context.items() if key.startswith("default_") and value}
         flow = sorted(name for name in names if name.startswith("cc_") and name in self._fields)
         if flow:
             user = self.env.user
@@ -560,6 +562,25 @@ class SaleOrder(models.Model):
                 )
         return reasons
 
+    def _cc_guard_goods_left(self):
+        """In transit means the goods left: a transfer from a source warehouse to the store is
+        done (whichever button, scan or job asks)."""
+        reasons = {}
+        # sudo: the goods leave another warehouse, which the store's staff do not see; only
+        # their state is read.
+        supply = self.sudo()._cc_supply_moves().filtered(lambda m: m.location_dest_id.usage == "transit")
+        for order in self:
+            sent = supply.filtered(lambda m, o=order: m.picking_id.sale_id.id == o.id)
+            if not sent:
+                reasons[order] = self.env._("no goods come to %(store)s from another warehouse.",
+                                            store=order.cc_store_id.name)
+            elif not sent.filtered(lambda m: m.state == "done"):
+                reasons[order] = self.env._(
+                    "the goods have not left yet: %(transfers)s must be validated by the warehouse "
+                    "that sends them.", transfers=", ".join(sent.picking_id.mapped("name")),
+                )
+        return reasons
+
     def _cc_guard_tracking(self):
         return {
             order: self.env._("it needs a courier and a tracking number.")
@@ -612,8 +633,10 @@ class SaleOrder(models.Model):
         if not keep_rest:
             context["picking_ids_not_to_backorder"] = pickings.ids
         # skip_sms: the customer hears from the flow's own messages, never from the
-        # "has been shipped" text of a delivery.
-        res = pickings.with_context(**context).button_validate()
+        # "has been shipped" text of a delivery. sudo: the door checked the hand-over or the
+        # shipment; with a turnover store the delivery leaves from that store's stock, which
+        # the store's staff do not manage.
+        res = pickings.sudo().with_context(**context).button_validate()
         if res is not True:
             raise UserError(self.env._("The deliveries %(pickings)s could not be validated.",
                               pickings=", ".join(pickings.mapped("name"))))
@@ -864,10 +887,12 @@ class SaleOrder(models.Model):
         Their arrival moves the orders on (ready when every line is there).
         :return: the validated receipts
         """
-        receipts = self._cc_supply_moves().filtered(
+        # sudo: whether the goods left the other warehouse is read there; the receipts found are
+        # the store's own, validated by its staff.
+        receipts = self.sudo()._cc_supply_moves().filtered(
             lambda m: m.location_id.usage == "transit" and m.state not in ("done", "cancel")
             and m.move_orig_ids and all(orig.state == "done" for orig in m.move_orig_ids)
-        ).picking_id
+        ).picking_id.sudo(False)
         if receipts:
             receipts.move_ids.filtered(lambda m: m.state not in ("done", "cancel")).picked = True
             receipts.with_context(skip_sms=True, skip_backorder=True).button_validate()
@@ -1159,12 +1184,36 @@ class SaleOrder(models.Model):
         ).search([("code", "in", list(provider._get_default_payment_method_codes()))], limit=1)
 
     def _cc_default_payment_journal(self, method):
-        """Cash at the counter goes to a cash journal, the rest to the bank."""
+        """Cash at the counter goes to the store's till, the rest to the store's bank journal.
+
+        A store without its own journal books in the company's first journal of that type,
+        except for store staff: they book only into their store's journals."""
+        store = self.cc_store_id
+        journal = store.cc_cash_journal_id if method == "pay_at_store" else store.cc_bank_journal_id
+        if journal or self._cc_payment_journals_limited():
+            return journal
         journal_type = "cash" if method == "pay_at_store" else "bank"
         Journal = self.env["account.journal"]
         company = ("company_id", "=", self.company_id.id)
         return (Journal.search([company, ("type", "=", journal_type)], limit=1)
                 or Journal.search([company, ("type", "in", ("bank", "cash"))], limit=1))
+
+    def _cc_payment_journals_limited(self):
+        """Whether the user books payments only into the journals of the order's store (store
+        staff), not into any bank or cash journal of the company."""
+        return not self.env.su and self.env.user._cc_is_clerk()
+
+    def _cc_check_payment_journal(self, journal):
+        """Refuse a journal the user may not book this order's payment into."""
+        self.ensure_one()
+        if journal.company_id != self.company_id or journal.type not in ("bank", "cash"):
+            raise UserError(self.env._("%(journal)s is not a bank or cash journal of %(company)s.",
+                                       journal=journal.name, company=self.company_id.name))
+        if self._cc_payment_journals_limited() and journal not in self.cc_store_id._cc_payment_journals():
+            raise UserError(self.env._(
+                "%(journal)s is not a journal of %(store)s: store staff book payments into their "
+                "store's till or bank journal only.", journal=journal.name, store=self.cc_store_id.name,
+            ))
 
     def _cc_register_payment(self, amount, reference, *, date=None, method=None, journal=None):
         """Record a payment received for this order as an Odoo payment transaction.
@@ -1189,8 +1238,6 @@ class SaleOrder(models.Model):
         self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE", self.id))
         if self.cc_fulfilment and self.cc_payment_state == "paid":
             raise UserError(self.env._("%(order)s is paid already.", order=self.name))
-        if not (reference or "").strip():
-            raise UserError(self.env._("A payment needs a reference (bank statement, receipt or slip number)."))
         mode = const.METHOD_CUSTOM_MODE.get(method)
         if not mode:
             raise UserError(self.env._(
@@ -1209,8 +1256,17 @@ class SaleOrder(models.Model):
                               mode=mode, company=self.company_id.name))
         journal = journal or self._cc_default_payment_journal(method)
         if not journal:
+            if self._cc_payment_journals_limited():
+                raise UserError(self.env._(
+                    "%(store)s has no journal for this payment: a web-order manager sets its till "
+                    "and its bank journal on the store.", store=self.cc_store_id.name,
+                ))
             raise UserError(self.env._("%(company)s has no bank or cash journal to book the payment in.",
                               company=self.company_id.name))
+        self._cc_check_payment_journal(journal)
+        reference = (reference or "").strip()
+        if not reference and journal.type != "cash":
+            raise UserError(self.env._("A payment needs a reference (bank statement, receipt or slip number)."))
         payment_method = self._cc_provider_payment_method(provider)
         if not payment_method:
             raise UserError(self.env._("The payment provider %(provider)s has no payment method.",
@@ -1220,7 +1276,7 @@ class SaleOrder(models.Model):
             "provider_id": provider.id,
             "payment_method_id": payment_method.id,
             "reference": Tx._compute_reference(provider.code, prefix=self.name),
-            "provider_reference": reference.strip(),
+            "provider_reference": reference or False,
             "amount": amount,
             "currency_id": self.currency_id.id,
             "partner_id": self.partner_id.id,
@@ -1233,9 +1289,9 @@ class SaleOrder(models.Model):
         tx._set_done()
         tx._post_process()
         self.message_post(body=self.env._(
-            "Payment of %(amount)s registered by %(user)s (reference %(reference)s, %(date)s).",
-            amount=self._cc_format_amount(amount), user=self.env.user.name,
-            reference=reference.strip(), date=fields.Date.to_string(tx.cc_payment_date),
+            "Payment of %(amount)s registered by %(user)s in %(journal)s (reference %(reference)s, %(date)s).",
+            amount=self._cc_format_amount(amount), user=self.env.user.name, journal=journal.name,
+            reference=reference or "-", date=fields.Date.to_string(tx.cc_payment_date),
         ), subtype_xmlid="mail.mt_note")
         return tx
 

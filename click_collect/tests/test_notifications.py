@@ -159,7 +159,7 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertNotIn("payment", counter.cc_notification_ids.mapped("step"), "only transfers")
 
     def test_silent_states(self):
-        order = self._move(self._order(), "accepted", "preparing", "in_transit")
+        order = self._move(self._order(), "accepted", "preparing")
         self.assertEqual(order.cc_notification_ids.mapped("step"), ["accepted"])
 
     # ------------------------------------------------------------------ language

@@ -1,7 +1,14 @@
+import threading
+from datetime import timedelta
+
+import requests
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
+from odoo.addons.click_collect.tools.api_contract import API_PREFIX
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import ClickCollectCommon
@@ -326,14 +333,47 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         for name in ("CCPOS-1", "CCPOS-2"):
             self._order(store=self.store_a).name = name
         self._order(store=self.store_b).name = "CCPOS-OTHER"
-        # a quotation of store A that enters the flow during the tour (as a web shop sends it)
-        live = self.env["sale.order"].create({
-            "partner_id": self.customer.id, "pricelist_id": self.pricelist.id,
-            "cc_store_id": self.store_a.id, "client_order_ref": "CC-LIVE", "name": "CCPOS-LIVE",
-            "order_line": [Command.create({"product_id": self.product_1.id, "product_uom_qty": 1})],
+        # The web shop of CCPOS-1 sends a new order for store A once it sees CCPOS-1 accepted
+        # (the tour accepts it): a real HTTP client of the API, beside the browser.
+        shop_user = new_test_user(self.env, "cc_test_pos_shop_api",
+                                  groups="base.group_user,click_collect.group_web_shop_api")
+        shop = self.env["click_collect.web.shop"].create({
+            "name": "POS Test Shop", "code": "POSTS", "user_id": shop_user.id,
+            "default_store_id": self.store_a.id, "pricelist_id": self.pricelist.id,
         })
-        self.start_pos_tour("click_collect_pos_badge", login=self.cashier.login, pos_config=self.pos_config)
-        self.assertEqual(live.cc_state, "new")
+        self.env["sale.order"].search([("name", "=", "CCPOS-1")]).sudo().cc_web_shop_id = shop
+        key = self.env["res.users.apikeys"].with_user(shop_user)._generate(
+            None, "test", fields.Datetime.now() + timedelta(days=1))
+        body = {
+            "external_ref": "CC-LIVE", "fulfilment": "pickup", "store": self.store_a.code,
+            "customer": {"name": "Live Customer", "email": "live@example.com"},
+            "payment": {"method": "pay_at_store", "paid": False},
+            "lines": [{"variant_id": self.product_1.id, "qty": 1}],
+        }
+        answers, stop = [], threading.Event()
+        thread = threading.Thread(target=self._web_shop_sends_when_accepted,
+                                  args=("CCPOS-1", body, key, answers, stop), daemon=True)
+        thread.start()
+        try:
+            self.start_pos_tour("click_collect_pos_badge", login=self.cashier.login, pos_config=self.pos_config)
+        finally:
+            stop.set()
+            thread.join(30)
+        self.assertEqual(answers, [201])
+        live = self.env["sale.order"].search([("cc_external_ref", "=", "CC-LIVE")])
+        self.assertRecordValues(live, [{"cc_state": "new", "cc_store_id": self.store_a.id}])
+
+    def _web_shop_sends_when_accepted(self, order_no, body, key, answers, stop):
+        """The web shop: polls its order ``order_no`` over the API and, once it is accepted,
+        sends a new order. Only the test's own requests reach the test server (its cookie)."""
+        url = f"{self.base_url()}{API_PREFIX}/orders"
+        headers = {"Authorization": f"Bearer {key}"}
+        while not stop.wait(0.2):
+            cookies = {TEST_CURSOR_COOKIE_NAME: self.http_request_key}
+            status = requests.get(f"{url}/{order_no}", headers=headers, cookies=cookies, timeout=30)
+            if status.ok and status.json()["status"] == "accepted":
+                answers.append(requests.post(url, json=body, headers=headers, cookies=cookies, timeout=60).status_code)
+                return
 
     def test_tour_accept_prepare_ready_hand_over(self):
         """The flow from the POS, with a refusal of the server in a dialog (an order another

@@ -39,9 +39,11 @@ class TestScanScreens(ClickCollectCommon):
         self.assertEqual(action["res_model"], "click_collect.scan")
         self.assertIn(order.name, action["context"]["default_done_message"])
 
-    def test_acceptance_scan_in_transit_to_ready(self):
+    def test_acceptance_scan_to_ready(self):
+        """Goods at the store: the acceptance scan makes the order ready (goods in transit:
+        test_stock.test_acceptance_scan_receives_the_goods)."""
         order = self._order(method="pay_at_store")
-        for target in ("accepted", "preparing", "in_transit"):
+        for target in ("accepted", "preparing"):
             order._cc_transition(target)
         scan = self._scan_form("acceptance", user=self.user_store_a)
         scan.code = order.name

@@ -108,6 +108,10 @@ class TestStockFlow(StockFlowCommon):
         order._cc_transition("preparing")
         with self.assertRaisesRegex(UserError, "not in Test Store A's stock"):
             order._cc_transition("ready")
+        # Attack: "Send to the Store" while the source's transfer is only ready: nothing left.
+        with self.assertRaisesRegex(UserError, "the goods have not left yet"):
+            order.with_user(self.user_store_a)._cc_transition("in_transit")
+        self.assertEqual(order.cc_state, "preparing")
         self._validate(supply)
         self.assertEqual(order.cc_state, "in_transit", "sent from the source: in transit")
         self.assertIn("Still on its way", order.cc_event_ids.sorted("id")[-1].note)

@@ -50,12 +50,12 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
                 trigger: ".o_cc_web_orders_button:not(.o_cc_blink) .o_cc_web_orders_badge:contains(2)",
             },
             {
-                content: "A web order of the store arrives (as the web shop would send it)",
+                content: "The cashier accepts CCPOS-1: its web shop sends a new order when it sees it accepted",
                 trigger: ".o_cc_web_orders_badge",
                 run: async () => {
                     const orm = posmodel.env.services.orm;
-                    const ids = await orm.search("sale.order", [["client_order_ref", "=", "CC-LIVE"]]);
-                    await orm.write("sale.order", ids, { cc_fulfilment: "pickup" });
+                    const [orderId] = await orm.search("sale.order", [["name", "=", "CCPOS-1"]]);
+                    await orm.call("pos.config", "cc_web_order_action", [posmodel.config.id, orderId, "accept"]);
                 },
             },
             {
@@ -67,13 +67,13 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
                 content: "Opened: the badge stops blinking",
                 trigger: ".o_cc_web_orders_button:not(.o_cc_blink)",
             },
-            { trigger: ".o_cc_web_order_row[data-order='CCPOS-LIVE']" },
+            { trigger: ".o_cc_web_order_row:contains(CC-LIVE)" },
             {
                 content: "The New tab lists it",
                 trigger: ".o_cc_tabs button[data-tab='new']",
                 run: "click",
             },
-            { trigger: ".o_cc_web_order_row[data-order='CCPOS-LIVE']" },
+            { trigger: ".o_cc_web_order_row:contains(CC-LIVE)" },
             {
                 content: "Not the other store's order",
                 trigger: ".o_cc_web_orders_screen:not(:has(.o_cc_web_order_row[data-order='CCPOS-OTHER']))",
