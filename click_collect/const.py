@@ -50,7 +50,7 @@ MANAGER = "click_collect.group_manager"
 # while the order is not accepted yet (the store that serves it, how, and how it is paid).
 MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_method"})
 # Odoo's own fields of a web order that store staff may write (they act through the flow).
-CLERK_WRITABLE_FIELDS = frozenset()
+CLERK_WRITABLE_FIELDS = frozenset({"message_main_attachment_id"})
 
 # The table: (fulfilment, from state, to state, guards, group).
 #   from state None: the order enters the flow.

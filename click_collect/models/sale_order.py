@@ -324,6 +324,16 @@ class SaleOrder(models.Model):
         self.filtered("cc_fulfilment")._cc_queue_payment_received()
         return super(SaleOrder, self.filtered(lambda o: not o.cc_fulfilment))._send_payment_succeeded_for_order_mail()
 
+    @api.model
+    def _cc_context_channel(self, default="backoffice", trusted=frozenset()):
+        """The channel the flow's own code names in the context (``cc_channel``), for paths
+        where it cannot pass it on (Odoo's creation, a picking's validation). A client sets any
+        context over RPC: it may claim a channel where a person acts; the ``trusted`` ones
+        (the API's, the e-shop's) count only in code running as superuser."""
+        channel = self.env.context.get("cc_channel")
+        allowed = const.PERSON_CHANNELS | (trusted if self.env.su else set())
+        return channel if channel in allowed else default
+
     def _cc_after_new(self, **details):
         self._cc_ensure_pickup_code()
 
@@ -332,7 +342,7 @@ class SaleOrder(models.Model):
         if newcomers:
             # Orders enter the flow whoever creates them (an e-shop visitor, the API user):
             # "new" has no guard, and the door records who did it.
-            channel = self.env.context.get("cc_channel", "backoffice")
+            channel = self._cc_context_channel(trusted={"api", "shop"})
             newcomers._cc_transition("new", channel=channel, check_group=False)
 
     # ------------------------------------------------------------------ the door

@@ -45,7 +45,7 @@ class StockPicking(models.Model):
             lambda o: o.cc_fulfilment == "pickup" and o.cc_state in ("preparing", "in_transit")
         )
         if orders:
-            orders._cc_sync_with_stock(channel=self.env.context.get("cc_channel", "backoffice"))
+            orders._cc_sync_with_stock(channel=self.sale_id._cc_context_channel())
         return res
 
     def _send_confirmation_email(self):

@@ -115,6 +115,15 @@ class TestDoorCannotBeBypassed(ClickCollectCommon):
         order = Order.create(vals)
         self.assertEqual(order.cc_state, "new", "a manager enters an order in the flow: it starts new")
 
+    def test_timeline_channel_is_not_taken_from_a_client(self):
+        """Attack: a user signs a step of the timeline as the web shop's API or a courier's
+        webhook by sending ``cc_channel`` in the context of an RPC call."""
+        vals = {"partner_id": self.customer.id, "cc_fulfilment": "pickup", "cc_store_id": self.store_a.id}
+        order = self.env["sale.order"].with_user(self.user_manager).with_context(cc_channel="api").create(vals)
+        self.assertEqual(order.cc_event_ids.channel, "backoffice")
+        scanned = self.env["sale.order"].with_user(self.user_manager).with_context(cc_channel="scan").create(vals)
+        self.assertEqual(scanned.cc_event_ids.channel, "scan", "a person's channel may be named")
+
     def test_salesperson_quotations_stay_plain_odoo(self):
         """Plain Odoo: a salesperson with Odoo's own Sales rights and no Click & Collect role
         creates, reads and confirms quotations as without the addon (the pickup code used to be

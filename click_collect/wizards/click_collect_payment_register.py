@@ -22,6 +22,7 @@ class ClickCollectPaymentRegister(models.TransientModel):
     journal_id = fields.Many2one(
         "account.journal", string="Received In", required=True,
         compute="_compute_journal_id", store=True, readonly=False, precompute=True,
+        compute_sudo=False,  # the journals the user may book into, not the superuser's
         domain="[('id', 'in', allowed_journal_ids)]",
     )
     allowed_journal_ids = fields.Many2many("account.journal", compute="_compute_allowed_journal_ids")
