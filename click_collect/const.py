@@ -47,7 +47,8 @@ MANAGER = "click_collect.group_manager"
 
 # Who writes a web order's fields (sale.order._cc_check_flow_values): every ``cc_*`` field
 # changes only through the flow's actions, except these, which a web-order manager may set
-# while the order is not accepted yet (the store that serves it, how, and how it is paid).
+# while the order is not accepted yet (how it is paid) or not confirmed (the store that serves
+# it and how: its stock is reserved there at confirmation).
 MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_method"})
 # Odoo's own fields of a web order that store staff may write (they act through the flow).
 CLERK_WRITABLE_FIELDS = frozenset({"message_main_attachment_id"})

@@ -232,11 +232,15 @@ class SaleOrder(models.Model):
             names |= {key[8:] for key, value in self.env.context.items() if key.startswith("default_") and value}
         flow = sorted(name for name in names if name.startswith("cc_") and name in self._fields)
         if flow:
-            user = self.env.user
-            manager_may = user.has_group(const.MANAGER) and not any(
-                state not in (False, "new") for state in self.mapped("cc_state"))
+            manager = self.env.user.has_group(const.MANAGER)
+            not_accepted = not any(state not in (False, "new") for state in self.mapped("cc_state"))
+            # the store and the fulfilment decide the order's stock: they change before it is
+            # confirmed (its goods are reserved at the store then)
+            not_confirmed = not any(state not in ("draft", "sent") for state in self.mapped("state"))
             for name in flow:
-                if not (manager_may and name in const.MANAGER_FLOW_FIELDS):
+                allowed = manager and name in const.MANAGER_FLOW_FIELDS and not_accepted and (
+                    name == "cc_payment_method" or not_confirmed)
+                if not allowed:
                     raise UserError(self._cc_flow_field_refusal(name))
         if self and self.env.user._cc_is_clerk() and any(self.mapped("cc_fulfilment")):
             others = sorted(names - set(flow) - const.CLERK_WRITABLE_FIELDS)
@@ -255,13 +259,14 @@ class SaleOrder(models.Model):
         _ = self.env._
         flow_actions = _("use the order's actions (Accept, Start Preparing, Ready for Pickup, "
                          "Hand Over, Ship, Cancel), its scan screens or the point of sale")
+        manager_before_confirm = _("a web-order manager sets it before the order is confirmed")
         manager_before_accept = _("a web-order manager sets it before the order is accepted")
         payment = _("use Register Payment, or take the payment at the counter")
         actions = {
             "cc_state": flow_actions,
             "cc_state_date": flow_actions,
-            "cc_fulfilment": manager_before_accept,
-            "cc_store_id": manager_before_accept,
+            "cc_fulfilment": manager_before_confirm,
+            "cc_store_id": manager_before_confirm,
             "cc_payment_method": _("%(who)s; money received is recorded with Register Payment",
                                    who=manager_before_accept),
             "cc_amount_paid": payment,

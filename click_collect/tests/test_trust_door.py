@@ -85,11 +85,18 @@ class TestDoorCannotBeBypassed(ClickCollectCommon):
         self.assertEqual(order.order_line[0].price_unit, 50.0)
 
     def test_manager_sets_store_and_payment_before_acceptance_only(self):
-        """A web-order manager moves a new order to another store or corrects its payment
-        method; once the order is accepted, nobody does."""
+        """A web-order manager moves a quotation to another store or corrects a new order's
+        payment method; a confirmed order keeps its store (its goods are reserved there), and
+        once the order is accepted nobody changes its payment method."""
+        quotation = self._order(method="pay_at_store", confirm=False)
+        quotation.with_user(self.user_manager).write({"cc_store_id": self.store_b.id})
+        quotation.action_confirm()
+        self.assertEqual(quotation.picking_ids.picking_type_id.warehouse_id, self.store_b)
         order = self._order(method="pay_at_store")
-        order.with_user(self.user_manager).write({"cc_store_id": self.store_b.id, "cc_payment_method": "transfer"})
-        self.assertRecordValues(order, [{"cc_store_id": self.store_b.id, "cc_payment_method": "transfer"}])
+        with self.assertRaisesRegex(UserError, "before the order is confirmed"):
+            order.with_user(self.user_manager).write({"cc_store_id": self.store_b.id})
+        order.with_user(self.user_manager).write({"cc_payment_method": "transfer"})
+        self.assertRecordValues(order, [{"cc_store_id": self.store_a.id, "cc_payment_method": "transfer"}])
         self._pay(order)
         order._cc_transition("accepted")
         with self.assertRaisesRegex(UserError, "only changes through the flow"):
