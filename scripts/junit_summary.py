@@ -62,8 +62,8 @@ def _own(report, pytest_rc):
 def _expected(path):
     expected = {}
     with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            line = line.strip()
+        for raw in lines:
+            line = raw.strip()
             if line and not line.startswith("#"):
                 outcome, name = line.split(None, 1)
                 expected[name] = outcome

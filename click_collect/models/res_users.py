@@ -20,13 +20,15 @@ class ResUsers(models.Model):
     def _cc_wide_rights(self):
         """{xml id of a group: what it lets a store user see or do beyond their stores}, a group
         that implies another one coming first."""
-        _ = self.env._
         return {
-            "sales_team.group_sale_salesman_all_leads": _("Sales (All Documents or Administrator): every store's web orders."),
-            "sales_team.group_sale_salesman": _("Sales (Own Documents): the web orders of every store that have no salesperson."),
-            "stock.group_stock_manager": _("Inventory Administrator: every store's transfers."),
-            "account.group_account_invoice": _("Accounting (Invoicing or more): every store's invoices and payments."),
-            "point_of_sale.group_pos_manager": _("Point of Sale Administrator: every store's points of sale."),
+            "sales_team.group_sale_salesman_all_leads": self.env._(
+                "Sales (All Documents or Administrator): every store's web orders."),
+            "sales_team.group_sale_salesman": self.env._(
+                "Sales (Own Documents): the web orders of every store that have no salesperson."),
+            "stock.group_stock_manager": self.env._("Inventory Administrator: every store's transfers."),
+            "account.group_account_invoice": self.env._(
+                "Accounting (Invoicing or more): every store's invoices and payments."),
+            "point_of_sale.group_pos_manager": self.env._("Point of Sale Administrator: every store's points of sale."),
         }
 
     @api.depends("group_ids")

@@ -5,7 +5,6 @@ from odoo.addons.click_collect import const
 
 from .common import ClickCollectCommon
 
-
 # Every change of state the flow allows, by fulfilment: (fulfilment, from, to).
 ALLOWED = {
     ("pickup", None, "new"),
