@@ -98,3 +98,25 @@ class TestStoresSeeTheirOwnStock(StockFlowCommon):
         self.assertIn(order.picking_ids, self.env["stock.picking"].with_user(user).search([]))
         with self.assertRaises(UserError):
             order.with_user(user)._cc_transition("accepted")
+
+    def test_store_user_cannot_print_another_stores_papers(self):
+        """Attack: a store user renders the pick list or the address label of another store's
+        order (customer, address, lines) by its id."""
+        order_b = self._order(store=self.store_b)
+        Report = self.env["ir.actions.report"].with_user(self.user_store_a)
+        for report in ("click_collect.report_cc_pick_list", "click_collect.report_cc_address_label"):
+            with self.subTest(report=report), self.assertRaises(AccessError):
+                Report._render_qweb_html(report, order_b.ids)
+        own = self._order(store=self.store_a)
+        html, _format = Report._render_qweb_html("click_collect.report_cc_pick_list", own.ids)
+        self.assertIn(own.name, html.decode())
+
+    def test_papers_not_in_plain_sales_print_menu(self):
+        """Plain Odoo: a salesperson without a store role sees no pick list nor label in the
+        print menu of quotations."""
+        salesperson = new_test_user(self.env, "cc_test_print_sales", groups="sales_team.group_sale_salesman")
+        bindings = self.env["ir.actions.actions"].with_user(salesperson).get_bindings("sale.order")
+        names = {action["name"] for action in bindings.get("report", [])}
+        self.assertFalse(names & {"Pick List", "Address Label"})
+        store_bindings = self.env["ir.actions.actions"].with_user(self.user_store_a).get_bindings("sale.order")
+        self.assertTrue({"Pick List", "Address Label"} <= {a["name"] for a in store_bindings.get("report", [])})
