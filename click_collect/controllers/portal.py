@@ -14,40 +14,53 @@ from ..tools.order_barcode import code128_png, qr_png
 class ClickCollectPortal(CustomerPortal):
     """The tracking page of a web order, its code images, and the public "track my order" form.
 
-    The page is reached by the customer's portal login or by the order's access token (the link
-    of every customer message); anything else answers 404 and shows nothing of the order.
+    The page shows the pickup code (and its QR code) to the customer alone: the visitor of the
+    link of the customer's messages (the order's tracking token), or the customer's own portal
+    login; never to an internal user. Odoo's access token (which staff read) and the visitor's
+    own access to the order open the page without the code. Anything else answers 404 and
+    shows nothing of the order.
     """
 
-    def _cc_tracked_order(self, order_id, access_token):
-        """The web order (sudo) when the visitor may see it, else raise NotFound."""
+    def _cc_tracked_order(self, order_id, token=None, access_token=None):
+        """``(the web order (sudo), whether the visitor is its customer, the query string that
+        opens its images)`` when the visitor may see the order, else raise NotFound."""
+        internal = request.env.user._is_internal()
+        # sudo: the visitor of a link has no login; the order opens only with its token
+        order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
+        if order_sudo and token and not internal and order_sudo._cc_check_tracking_token(token):
+            return order_sudo, True, f"?token={token}"
         try:
-            # checks the visitor's own access first, then the token with consteq
+            # checks the visitor's own access first, then Odoo's access token with consteq
             order_sudo = self._document_check_access("sale.order", order_id, access_token=access_token)
         except (AccessError, MissingError):
             raise NotFound() from None
         if not order_sudo.cc_fulfilment:
             raise NotFound()
-        return order_sudo
+        user = request.env.user
+        customer = not internal and user._is_portal() and user.partner_id == order_sudo.partner_id
+        return order_sudo, customer, f"?access_token={access_token}" if access_token else ""
 
     @http.route("/order/track/<int:order_id>", type="http", auth="public", website=True, sitemap=False)
-    def cc_tracking_page(self, order_id, access_token=None, **kw):
-        order_sudo = self._cc_tracked_order(order_id, access_token)
+    def cc_tracking_page(self, order_id, token=None, access_token=None, **kw):
+        order_sudo, customer, query = self._cc_tracked_order(order_id, token, access_token)
         return request.render("click_collect.portal_order_tracking_page", {
             "order": order_sudo,
-            "access_token": access_token,
+            "show_code": customer,
+            "image_query": query,
             "portal_url": order_sudo.get_portal_url(),
         })
 
     @http.route("/order/track/<int:order_id>/<string:kind>.png", type="http", auth="public", sitemap=False)
-    def cc_tracking_image(self, order_id, kind, access_token=None, **kw):
-        """The order's Code 128 barcode (``barcode``) or the QR code of its pickup code (``qr``)."""
+    def cc_tracking_image(self, order_id, kind, token=None, access_token=None, **kw):
+        """The order's Code 128 barcode (``barcode``: its number, for anyone who may see the
+        order) or its QR code (``qr``: its number and pickup code, for its customer only)."""
         if kind not in ("barcode", "qr"):
             raise NotFound()
-        order_sudo = self._cc_tracked_order(order_id, access_token)
+        order_sudo, customer, _query = self._cc_tracked_order(order_id, token, access_token)
         if kind == "barcode":
             image = code128_png(order_sudo.name)
-        elif order_sudo.cc_pickup_code:
-            image = qr_png(order_sudo.cc_pickup_code)
+        elif customer and order_sudo._cc_pickup_qr_content():
+            image = qr_png(order_sudo._cc_pickup_qr_content())
         else:
             raise NotFound()
         return request.make_response(image, headers=[

@@ -25,6 +25,11 @@ class TestCustomerMessages(ClickCollectCommon):
 
     # ------------------------------------------------------------------ helpers
 
+    @staticmethod
+    def _secrets(order):
+        """The order's pickup code and tracking token, read as the flow reads them."""
+        return order.sudo().cc_pickup_code, order.sudo().cc_tracking_token
+
     def _move(self, order, *targets):
         for target in targets:
             if target == "shipped":
@@ -53,8 +58,12 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertEqual(len(text), 1, "one SMS")
         self.assertEqual(text.partner_id, order.partner_id)
         self.assertEqual(text.state, "outgoing", "queued for Odoo's SMS job")
-        token_link = f"/order/track/{order.id}?access_token={order.access_token}"
-        self.assertIn(token_link, mail.body_html, "every email links to the tracking page")
+        code, token = self._secrets(order)
+        self.assertIn(f"/order/track/{order.id}?token={token}", mail.body_html,
+                      "every email links to the tracking page, with the tracking token")
+        for copy in notification.message_ids:
+            for secret in filter(None, (code, token)):
+                self.assertNotIn(secret, copy.body, "the chatter's copy keeps no secret")
         if subject:
             self.assertIn(subject, mail.subject)
         for value in email:
@@ -75,14 +84,14 @@ class TestCustomerMessages(ClickCollectCommon):
         order = self._move(self._order(), "accepted")
         self._assert_sent(order, "accepted", subject=f"your order {order.name} is accepted",
                           email=[order.name, "Test Store A", "ready for pickup"],
-                          sms=[order.name, "accepted", "Test Store A", f"/order/track/{order.id}?access_token="])
+                          sms=[order.name, "accepted", "Test Store A", f"/order/track/{order.id}?token="])
         ship = self._move(self._order("ship"), "accepted")
         self._assert_sent(ship, "accepted", email=["as soon as it is shipped"])
 
     def test_ready_for_pickup(self):
         order = self._move(self._order(), "accepted", "preparing", "ready")
-        token = order._portal_ensure_token()
-        code = order.cc_pickup_code
+        code, token = self._secrets(order)
+        access_token = order._portal_ensure_token()
         self.assertRegex(code, r"^\d{6}$")
         deadline = order.cc_pickup_deadline
         ready_day = fields.Date.context_today(order, order.cc_state_date)  # the deadline's time zone
@@ -90,8 +99,8 @@ class TestCustomerMessages(ClickCollectCommon):
         _notification, mail, _text = self._assert_sent(
             order, "ready", subject="is ready for pickup",
             email=["Test Store A", "Rue Neuve 12, 1000 Brussels", "Monday \u2013 Friday",
-                   "08:00\u201312:00, 13:00\u201317:00", code, f"/order/track/{order.id}/qr.png?access_token={token}",
-                   f"/order/track/{order.id}/barcode.png?access_token={token}",
+                   "08:00\u201312:00, 13:00\u201317:00", code, f"/order/track/{order.id}/qr.png?token={token}",
+                   f"/order/track/{order.id}/barcode.png?access_token={access_token}",
                    "Please pay"],
             sms=["ready for pickup", "Test Store A", "Rue Neuve 12, 1000 Brussels", f"Pickup code: {code}",
                  deadline.strftime("%m/%d/%Y")],
@@ -143,8 +152,9 @@ class TestCustomerMessages(ClickCollectCommon):
         not_ready = self._move(self._order(), "accepted")
         (order | not_ready)._cc_notify_pickup_reminder()
         self.assertFalse(not_ready.cc_notification_ids.filtered(lambda n: n.step == "reminder"))
+        code, _token = self._secrets(order)
         self._assert_sent(order, "reminder", subject="is waiting for you",
-                          email=[order.cc_pickup_code, "Rue Neuve 12"], sms=[order.cc_pickup_code])
+                          email=[code, "Rue Neuve 12"], sms=[code])
         order._cc_notify_pickup_reminder()
         self.assertEqual(len(order.cc_notification_ids.filtered(lambda n: n.step == "reminder")), 1,
                          "the expiry job may call again: one reminder per stay at the counter")
@@ -180,7 +190,7 @@ class TestCustomerMessages(ClickCollectCommon):
         _notification, mail, text = self._sent(order, "ready")
         self.assertEqual(mail.subject, f"Votre commande {order.name} est prête")
         self.assertIn(f"jusqu'au {order.cc_pickup_deadline.strftime('%d/%m/%Y')}", text.body)
-        self.assertIn(order.cc_pickup_code, text.body)
+        self.assertIn(self._secrets(order)[0], text.body)
         english = self._move(self._order(), "accepted", "preparing", "ready")
         _notification, mail, text = self._sent(english, "ready")
         self.assertIn("is ready for pickup", mail.subject)
@@ -279,11 +289,72 @@ class TestCustomerMessages(ClickCollectCommon):
         ready = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
         self.assertEqual(len(ready), 2)
         self.assertIn("Sent again by", ready.sorted("id")[-1].note)
-        self._assert_sent(order, "ready", email=[order.cc_pickup_code])
+        self._assert_sent(order, "ready", email=[self._secrets(order)[0]])
         with self.assertRaisesRegex(UserError, "Only orders ready for pickup"):
             self._move(self._order(), "accepted").action_cc_resend_ready_message()
         with self.assertRaises(AccessError):
             order.with_user(self.user_store_b).action_cc_resend_ready_message()
+
+    # ------------------------------------------------------------------ the code stays with the customer
+
+    def test_staff_read_no_pickup_code_in_the_chatter(self):
+        """Attack: a store user (or a web-order manager) reads the "ready for pickup" email and
+        SMS of an order in its chatter, or their rows in Odoo's mail and SMS queues, over RPC,
+        to learn the customer's pickup code or the token of the link that shows it."""
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        order._cc_notify_pickup_reminder()
+        code, token = self._secrets(order)
+        _notification, mail, text = self._sent(order, "ready")
+        self.assertIn(code, mail.body_html, "the customer's email has the code")
+        self.assertIn(code, text.body, "the customer's SMS has the code")
+        self.assertIn(token, mail.body_html)
+        for user in (self.user_store_a, self.user_manager):
+            messages = order.with_user(user).message_ids
+            self.assertTrue(messages)
+            for message in messages.read(["body", "subject", "preview"]):
+                for secret in (code, token):
+                    self.assertNotIn(secret, str(message), f"{user.login} reads no secret in the chatter")
+            copies = self.env["mail.message"].with_user(user).search([
+                ("model", "=", "sale.order"), ("res_id", "=", order.id), ("body", "ilike", "\u2022\u2022\u2022"),
+            ])
+            self.assertGreaterEqual(len(copies), 4, "ready and reminder, email and SMS: masked copies")
+            with self.assertRaises(AccessError):
+                self.env["mail.mail"].with_user(user).search([("mail_message_id", "in", copies.ids)])
+            with self.assertRaises(AccessError):
+                self.env["sms.sms"].with_user(user).search([("mail_message_id", "in", copies.ids)])
+
+    def test_follower_of_notes_gets_no_copy_of_the_code(self):
+        """Attack: a store user follows the order's internal notes (where the customer messages
+        are logged) to receive the "ready for pickup" message, with its code, by email or in
+        their inbox."""
+        order = self._order()
+        note = self.env.ref("mail.mt_note")
+        self.user_store_a.notification_type = "email"
+        order.with_user(self.user_store_a).message_subscribe(
+            partner_ids=self.user_store_a.partner_id.ids, subtype_ids=(note | self.env.ref("mail.mt_comment")).ids,
+        )
+        self.assertIn(note, order.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.user_store_a.partner_id).subtype_ids)
+        self._move(order, "accepted", "preparing", "ready")
+        notification, mail, _text = self._sent(order, "ready")
+        self.assertEqual(mail.recipient_ids, self.customer, "the customer alone")
+        self.assertFalse(self.env["mail.notification"].sudo().search([
+            ("mail_message_id", "in", notification.message_ids.ids),
+            ("res_partner_id", "=", self.user_store_a.partner_id.id),
+        ]), "no email, no inbox notification for the follower")
+
+    def test_links_rendered_by_staff_carry_no_tracking_token(self):
+        """Attack: a web-order manager renders a message's link (a template preview, a message
+        sent by hand) to get the tracking token that shows the code."""
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        _code, token = self._secrets(order)
+        for user in (self.user_store_a, self.user_manager):
+            url = order.with_user(user)._cc_tracking_url()
+            self.assertNotIn(token, url)
+            self.assertIn(f"/order/track/{order.id}?access_token=", url, "Odoo's token: the page without the code")
+            self.assertNotIn(token, order.with_user(user)._cc_code_image_url("qr"))
+            with self.assertRaises(AccessError):
+                order.with_user(user).read(["cc_tracking_token"])
 
     # ------------------------------------------------------------------ Odoo's own delivery messages
 

@@ -8,8 +8,10 @@ CODE = "246810"
 
 @tagged("post_install", "-at_install")
 class TestTrackingPage(ClickCollectCommon, HttpCase):
-    """The tracking page: by the order's access token or the customer's portal login, 404 and
-    nothing of the order otherwise; the public "track my order" form slows down wrong tries."""
+    """The tracking page: the pickup code for the customer alone (the tracking token of their
+    messages' link, or their portal login), the page without the code for Odoo's access token
+    and internal users, 404 and nothing of the order otherwise; the public "track my order"
+    form needs what only the customer has, shows no code, and slows down wrong tries."""
 
     @classmethod
     def setUpClass(cls):
@@ -24,9 +26,10 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         cls.shipped = cls._order("ship", method="pay_at_store")
         cls.shipped._cc_transition("accepted")
         cls.shipped._cc_transition("preparing")
-        cls.shipped.write({"carrier_id": cls.carrier.id, "cc_tracking_ref": "TRK-555"})
+        cls.shipped.sudo().write({"carrier_id": cls.carrier.id, "cc_tracking_ref": "TRK-555"})
         cls.shipped._cc_transition("shipped")
-        cls.token = cls.ready._portal_ensure_token()
+        cls.token = cls.ready.sudo().cc_tracking_token
+        cls.access_token = cls.ready._portal_ensure_token()
 
     def _get(self, url, **kw):
         return self.url_open(url, allow_redirects=False, **kw)
@@ -36,33 +39,71 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         for secret in (order.name, CODE, self.customer.name, "o_cc_tracking"):
             self.assertNotIn(secret, response.text)
 
+    def _assert_no_code(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.ready.name, response.text)
+        self.assertNotIn(CODE, response.text)
+        self.assertNotIn("o_cc_pickup_code", response.text)
+        self.assertNotIn(self.token, response.text)
+
+    # ------------------------------------------------------------------ the page
+
     def test_token_link_shows_the_tracking_page(self):
-        response = self._get(f"/order/track/{self.ready.id}?access_token={self.token}")
+        response = self._get(f"/order/track/{self.ready.id}?token={self.token}")
         self.assertEqual(response.status_code, 200)
         for value in (self.ready.name, "Test Store A", "Rue Neuve 12, 1000 Brussels", CODE, "Monday",
                       'data-state="ready" data-status="current"', 'data-state="collected" data-status="next"'):
             self.assertIn(value, response.text)
         self.assertEqual(response.text.count('data-status="done"'), 3, "new, accepted, preparing")
         for kind in ("qr", "barcode"):
-            image = self._get(f"/order/track/{self.ready.id}/{kind}.png?access_token={self.token}")
+            image = self._get(f"/order/track/{self.ready.id}/{kind}.png?token={self.token}")
             self.assertEqual(image.status_code, 200)
             self.assertEqual(image.headers["Content-Type"], "image/png")
 
+    def test_odoo_access_token_opens_the_page_without_the_code(self):
+        """Attack: a store user reads the order's Odoo access token (every user who reads an
+        order reads it, by Odoo's design) and opens the tracking page and its QR code with it,
+        logged out, to read the customer's pickup code."""
+        token = self.ready.with_user(self.user_store_a).read(["access_token"])[0]["access_token"]
+        self.assertEqual(token, self.access_token)
+        self._assert_no_code(self._get(f"/order/track/{self.ready.id}?access_token={token}"))
+        self.assertEqual(self._get(f"/order/track/{self.ready.id}/qr.png?access_token={token}").status_code, 404)
+        self.assertEqual(self._get(f"/order/track/{self.ready.id}/barcode.png?access_token={token}").status_code,
+                         200, "the order number's barcode is no secret")
+        # Odoo's own portal page of the order, opened by the same token
+        page = self._get(f"/my/orders/{self.ready.id}?access_token={token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_cc_tracking", page.text)
+        self.assertNotIn(CODE, page.text)
+
+    def test_internal_user_never_sees_the_code(self):
+        """Attack: an internal user opens the tracking page logged in (their own access to the
+        order), even with the customer's link, to read the code."""
+        for user in (self.user_store_a, self.user_manager):
+            self.authenticate(user.login, user.login)
+            for query in ("", f"?token={self.token}", f"?access_token={self.access_token}"):
+                self._assert_no_code(self._get(f"/order/track/{self.ready.id}{query}"))
+                self.assertEqual(self._get(f"/order/track/{self.ready.id}/qr.png{query}").status_code, 404)
+            page = self._get(f"/my/orders/{self.ready.id}")
+            self.assertNotIn(CODE, page.text)
+
     def test_ship_page_has_courier_and_tracking_link(self):
-        token = self.shipped._portal_ensure_token()
-        response = self._get(f"/order/track/{self.shipped.id}?access_token={token}")
+        token = self.shipped.sudo().cc_tracking_token
+        response = self._get(f"/order/track/{self.shipped.id}?token={token}")
         self.assertEqual(response.status_code, 200)
         for value in ("CC Test Courier", "TRK-555", "https://track.example.com/parcel?ref=TRK-555",
                       'data-state="shipped" data-status="current"'):
             self.assertIn(value, response.text.replace("&amp;", "&"))
 
     def test_wrong_or_missing_token_shows_nothing(self):
-        other_token = self.shipped._portal_ensure_token()
-        for query in ("", "?access_token=", "?access_token=wrong", f"?access_token={other_token}"):
+        other_token = self.shipped.sudo().cc_tracking_token
+        other_access = self.shipped._portal_ensure_token()
+        for query in ("", "?token=", "?token=wrong", f"?token={other_token}", "?access_token=wrong",
+                      f"?access_token={other_access}", f"?access_token={self.token}"):
             self._assert_shows_nothing(self._get(f"/order/track/{self.ready.id}{query}"), self.ready)
             for kind in ("qr", "barcode"):
                 self.assertEqual(self._get(f"/order/track/{self.ready.id}/{kind}.png{query}").status_code, 404)
-        self._assert_shows_nothing(self._get(f"/order/track/999999?access_token={self.token}"), self.ready)
+        self._assert_shows_nothing(self._get(f"/order/track/999999?token={self.token}"), self.ready)
 
     def test_plain_sales_order_is_not_tracked(self):
         plain = self.env["sale.order"].create({
@@ -79,14 +120,18 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         self.authenticate(portal.login, portal.login)
         response = self._get(f"/order/track/{self.ready.id}")
         self.assertEqual(response.status_code, 200)
-        self.assertIn(CODE, response.text)
-        # the portal order page of Odoo shows the tracking block too
+        self.assertIn(CODE, response.text, "the customer's own login shows the code")
+        self.assertEqual(self._get(f"/order/track/{self.ready.id}/qr.png").status_code, 200)
+        # Odoo's portal page of the order shows the tracking block, not the code
         response = self._get(f"/my/orders/{self.ready.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_cc_tracking", response.text)
         self.assertIn('data-state="ready" data-status="current"', response.text)
+        self.assertNotIn(CODE, response.text)
         self.authenticate("cc_portal_other", "cc_portal_other")
         self._assert_shows_nothing(self._get(f"/order/track/{self.ready.id}"), self.ready)
+
+    # ------------------------------------------------------------------ "track my order"
 
     def _track(self, order_ref, contact):
         self.authenticate(None, None)
@@ -98,7 +143,7 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         self.assertIn('name="order"', self._get("/order/track").text)
         response = self._track(self.ready.name.lower(), " Customer@Example.com ")
         self.assertEqual(response.status_code, 303)
-        self.assertIn(f"/order/track/{self.ready.id}?access_token={self.token}", response.headers["Location"])
+        self.assertIn(f"/order/track/{self.ready.id}?access_token={self.access_token}", response.headers["Location"])
         response = self._track(self.ready.name, "1000")
         self.assertEqual(response.status_code, 303, "the zip code works too")
 
@@ -119,7 +164,7 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         response = self._track(self.ready.name, "customer@example.com")
         self.assertEqual(response.status_code, 429)
         self.assertIn("Too many wrong tries", response.text)
-        self.assertNotIn(f"access_token={self.token}", response.text)
+        self.assertNotIn(f"access_token={self.access_token}", response.text)
         response = self._track(self.shipped.name, "customer@example.com")
         self.assertEqual(response.status_code, 429, "the visitor's address is locked too")
         # each further wrong try doubles the wait (stored in the database, for every worker)
@@ -129,9 +174,11 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         self.assertEqual(locked.failures, 5)
         self.assertGreater(locked.locked_until - locked.last_failure, first_lock - locked.create_date)
 
+    # ------------------------------------------------------------------ tours
+
     def test_tracking_tour(self):
-        self.start_tour(f"/order/track/{self.ready.id}?access_token={self.token}", "click_collect_tracking_page")
+        self.start_tour(f"/order/track/{self.ready.id}?token={self.token}", "click_collect_tracking_page")
 
     def test_wrong_token_tour(self):
-        self.start_tour(f"/order/track/{self.ready.id}?access_token=not-the-token",
+        self.start_tour(f"/order/track/{self.ready.id}?token=not-the-token",
                         "click_collect_tracking_wrong_token")

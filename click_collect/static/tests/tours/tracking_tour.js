@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-/** The tracking page of a ready Click & Collect order, opened by its access-token link. */
+/** The tracking page of a ready Click & Collect order, opened by the link of its messages. */
 registry.category("web_tour.tours").add("click_collect_tracking_page", {
     steps: () => [
         {
@@ -28,6 +28,16 @@ registry.category("web_tour.tours").add("click_collect_tracking_page", {
         {
             content: "The pickup code while the order waits",
             trigger: ".o_cc_pickup_code:contains(246810)",
+        },
+        {
+            content: "and its QR code, to show at the counter",
+            trigger: "img.o_cc_qr",
+            run: () => {
+                const img = document.querySelector("img.o_cc_qr");
+                if (!img.complete || !img.naturalWidth) {
+                    throw new Error("the QR code did not load");
+                }
+            },
         },
     ],
 });
