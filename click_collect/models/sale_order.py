@@ -249,34 +249,37 @@ class SaleOrder(models.Model):
     def _cc_flow_field_refusal(self, name):
         """The message refusing a direct change of the flow's field ``name``: what it is and
         which action changes it."""
-        _ = self.env._
-        flow_actions = _("use the order's actions (Accept, Start Preparing, Ready for Pickup, "
-                         "Hand Over, Ship, Cancel), its scan screens or the point of sale")
-        manager_before_accept = _("a web-order manager sets it before the order is accepted")
-        payment = _("use Register Payment, or take the payment at the counter")
+        flow_actions = self.env._("use the order's actions (Accept, Start Preparing, Ready for Pickup, "
+                                  "Hand Over, Ship, Cancel), its scan screens or the point of sale")
+        manager_before_accept = self.env._("a web-order manager sets it before the order is accepted")
+        payment = self.env._("use Register Payment, or take the payment at the counter")
         actions = {
             "cc_state": flow_actions,
             "cc_state_date": flow_actions,
             "cc_fulfilment": manager_before_accept,
             "cc_store_id": manager_before_accept,
-            "cc_payment_method": _("%(who)s; money received is recorded with Register Payment",
-                                   who=manager_before_accept),
+            "cc_payment_method": self.env._("%(who)s; money received is recorded with Register Payment",
+                                            who=manager_before_accept),
             "cc_amount_paid": payment,
             "cc_payment_state": payment,
-            "cc_web_shop_id": _("it is set by the web shop's API when the web shop sends the order"),
-            "cc_external_ref": _("it is set by the web shop's API when the web shop sends the order"),
-            "cc_courier_name": _("use Ship"),
-            "cc_tracking_ref": _("use Ship"),
-            "cc_event_ids": _("the timeline records what the flow's actions do"),
-            "cc_pickup_code": _("the customer receives it; nobody changes it"),
-            "cc_cod_move_id": _("use Collect COD, or import the courier's remittance"),
-            "cc_reminder_sent": _("the daily job sends the pickup reminders"),
+            "cc_web_shop_id": self.env._("it is set by the web shop's API when the web shop sends the order"),
+            "cc_external_ref": self.env._("it is set by the web shop's API when the web shop sends the order"),
+            "cc_courier_name": self.env._("use Ship"),
+            "cc_tracking_ref": self.env._("use Ship"),
+            "cc_event_ids": self.env._("the timeline records what the flow's actions do"),
+            "cc_pickup_code": self.env._("the customer receives it; nobody changes it"),
+            "cc_tracking_token": self.env._("the customer receives it in the link of their messages; nobody "
+                                            "changes it"),
+            "cc_pickup_failures": self.env._("wrong pickup codes at the counter count it; a store manager "
+                                             "starts it again with Unlock Hand-Over"),
+            "cc_cod_move_id": self.env._("use Collect COD, or import the courier's remittance"),
+            "cc_reminder_sent": self.env._("the daily job sends the pickup reminders"),
         }
         field = self._fields[name]
-        return _(
+        return self.env._(
             "%(field)s of a web order only changes through the flow: %(action)s.",
             field=field.get_description(self.env)["string"],
-            action=actions.get(name) or _("it is computed by the flow"),
+            action=actions.get(name) or self.env._("it is computed by the flow"),
         )
 
     @api.depends("cc_store_id")

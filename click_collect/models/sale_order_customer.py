@@ -282,11 +282,12 @@ class SaleOrder(models.Model):
     def _cc_tracking_steps(self):
         """The steps of the tracking page: [{state, label, date, status}], status being done,
         current, next or later; a side state (expired, cancelled, failed, returned) ends the
-        list as current. Refused attempts are not shown to the customer."""
+        list as current. Refused attempts and unlocks are not steps: the customer does not
+        see them."""
         self.ensure_one()
         labels = self._cc_customer_state_labels()
         reached = {}
-        steps = self.cc_event_ids.filtered(lambda e: not e.refused)
+        steps = self.cc_event_ids.filtered(lambda e: not e.refused and not e.unlocked)
         for event in steps.sorted(lambda e: (e.date, e.id)):
             reached[event.to_state] = event.date
         for state in ("awaiting_cod", "done"):  # the parcel reached the customer

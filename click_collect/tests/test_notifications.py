@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import ClickCollectCommon
 
@@ -386,94 +386,3 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertTrue(picking.message_ids.filtered(lambda m: "has been shipped" in (m.body or "")))
 
 
-@tagged("post_install", "-at_install")
-class TestPickupCode(ClickCollectCommon):
-    """The pickup code is checked at hand-over where the store asks for it; a wrong code is
-    refused by the door and the attempt is kept on the timeline."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.store_a.cc_require_pickup_code = True
-
-    def _ready(self, store=None):
-        order = self._order(method="pay_at_store", store=store)
-        for target in ("accepted", "preparing", "ready"):
-            order._cc_transition(target)
-        self._pay(order, method="pay_at_store")
-        return order
-
-    def test_every_pickup_order_has_a_code(self):
-        pickup, ship = self._order(), self._order("ship")
-        self.assertRegex(pickup.cc_pickup_code, r"^\d{6}$")
-        self.assertFalse(ship.cc_pickup_code)
-
-    def test_staff_cannot_read_the_code(self):
-        order = self._ready()
-        with self.assertRaises(AccessError):
-            order.with_user(self.user_store_a).read(["cc_pickup_code"])
-
-    def test_guard_in_the_table(self):
-        from .. import const
-
-        self.assertIn("pickup_code", const.TRANSITION_TABLE[("pickup", "ready", "collected")][0])
-        order = self._ready()
-        with self.assertRaisesRegex(UserError, "asks for the customer's pickup code"):
-            order._cc_transition("collected")
-        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
-        with self.assertRaisesRegex(UserError, "is wrong"):
-            order.with_context(cc_pickup_code=wrong)._cc_transition("collected")
-        order.with_context(cc_pickup_code=order.cc_pickup_code)._cc_transition("collected")
-        self.assertEqual(order.cc_state, "collected")
-
-    def test_store_without_code_does_not_ask(self):
-        order = self._ready(store=self.store_b)
-        order._cc_transition("collected")
-        self.assertEqual(order.cc_state, "collected")
-
-    def test_scan_screen_asks_for_the_code(self):
-        order = self._ready()
-        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
-        scan = Form(self.env(user=self.user_store_a)["click_collect.scan"].with_context(default_mode="delivery"))
-        scan.code = order.name
-        self.assertTrue(scan.pickup_code_required)
-        scan.pickup_code = wrong
-        wizard = scan.save()
-        self.assertFalse(wizard.action_do(), "the screen stays on the order")
-        self.assertEqual(order.cc_state, "ready")
-        self.assertIn("is wrong", wizard.message)
-        refused = order.cc_event_ids.filtered("refused")
-        self.assertRecordValues(refused, [{
-            "from_state": "ready", "to_state": "collected", "channel": "scan", "user_id": self.user_store_a.id,
-            "store_id": self.store_a.id,
-        }])
-        self.assertIn(wrong, refused.note)
-        self.assertTrue(order.message_ids.filtered(lambda m: "Refused" in (m.body or "")))
-        self.assertNotIn("collected", order.cc_notification_ids.mapped("step"))
-        wizard.pickup_code = order.cc_pickup_code
-        action = wizard.action_do()
-        self.assertEqual(order.cc_state, "collected")
-        self.assertIn(order.name, action["context"]["default_done_message"])
-        self.assertEqual(order._cc_tracking_steps()[-1]["state"], "collected")
-        self.assertNotIn(True, [step["status"] == "current" and step["state"] == "ready"
-                                for step in order._cc_tracking_steps()], "refused attempts are not shown")
-
-    def test_other_refusals_still_raise(self):
-        order = self._order(method="pay_at_store")
-        for target in ("accepted", "preparing", "ready"):
-            order._cc_transition(target)
-        with self.assertRaisesRegex(UserError, "not paid"):
-            order._cc_hand_over(order.cc_pickup_code, channel="scan")
-
-    def test_hand_over_for_the_point_of_sale(self):
-        order = self._ready()
-        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code="not-it")
-        self.assertFalse(result["ok"])
-        self.assertIn("is wrong", result["message"])
-        self.assertEqual(order.cc_event_ids.filtered("refused").channel, "backoffice")
-        with self.assertRaisesRegex(UserError, "store you do not work for"):
-            order.with_user(self.user_store_b).action_cc_hand_over(pickup_code="not-it")
-        self.assertEqual(len(order.cc_event_ids.filtered("refused")), 1, "nothing kept for another store's user")
-        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code=order.cc_pickup_code)
-        self.assertTrue(result["ok"])
-        self.assertEqual(order.cc_state, "collected")
