@@ -1,15 +1,37 @@
 """Customer messages leave after the transaction commits; their link opens the tracking page,
-the only page that shows the pickup code."""
+the only page that shows the pickup code; the public "track my order" form counts wrong tries
+per order, whatever the visitor's address, also when they come at once."""
 
 import email
 import email.policy
 import re
+import threading
 import time
+import uuid
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from conftest import RpcError
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connections from another loopback address (127.x.y.z): another visitor for the server."""
+
+    def __init__(self, source, **kwargs):
+        self.source = source
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def visitor(address):
+    session = requests.Session()
+    session.mount("http://", SourceAddressAdapter(address))
+    return session
 
 
 def _new_ready_order(admin, email_address=None):
@@ -90,3 +112,48 @@ def test_ready_message_sent_after_commit_and_its_link(client, odoo_server, sms_s
     wrong = requests.get(f"{odoo_server}/order/track/{order_id}?token=x{token}", timeout=60)
     assert wrong.status_code == 404
     assert order["name"] not in wrong.text
+
+
+def test_wrong_tries_at_once_stop_at_the_lock(client, odoo_server):
+    """Attack: many visitors (one address each) send wrong email addresses for one order at
+    the same moment, hoping that all of them are compared before the first one sets the lock.
+    Tries are counted one after the other, per order whatever the address: three are free, the
+    fourth sets the lock, the others wait; then even the right address waits."""
+    admin = client("admin", "admin")
+    address = f"track.{uuid.uuid4().hex[:8]}@example.com"
+    order_id = _new_ready_order(admin, address)
+    name = admin.call("sale.order", "read", [order_id], ["name"])[0]["name"]
+    sessions = [visitor(f"127.0.{n}.{uuid.uuid4().int % 200 + 20}") for n in range(1, 9)]
+    csrf = []
+    for session in sessions:
+        form = session.get(f"{odoo_server}/order/track", timeout=60)
+        assert form.status_code == 200
+        csrf.append(re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1))
+    barrier = threading.Barrier(len(sessions))
+    answers = []
+
+    def wrong_try(session, token, n):
+        barrier.wait(timeout=60)
+        answer = session.post(f"{odoo_server}/order/track", data={
+            "csrf_token": token, "order": name, "contact": f"someone.{n}@else.com",
+        }, timeout=120, allow_redirects=False)
+        answers.append((answer.status_code, "No order matches" in answer.text))
+
+    threads = [threading.Thread(target=wrong_try, args=(session, token, n))
+               for n, (session, token) in enumerate(zip(sessions, csrf, strict=True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(180)
+    assert len(answers) == len(sessions), answers
+    compared = [answer for answer in answers if answer == (200, True)]
+    assert len(compared) == 4, f"three free tries and the one that sets the lock: {answers}"
+    assert sorted(status for status, _matched in answers) == [200] * 4 + [429] * 4, answers
+    # the right address, from yet another address: the order waits
+    late = visitor("127.0.99.99")
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      late.get(f"{odoo_server}/order/track", timeout=60).text).group(1)
+    answer = late.post(f"{odoo_server}/order/track", data={"csrf_token": token, "order": name, "contact": address},
+                       timeout=60, allow_redirects=False)
+    assert answer.status_code == 429
+    assert "/order/track/" not in answer.headers.get("Location", "")

@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+import odoo
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -133,22 +136,41 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
 
     # ------------------------------------------------------------------ "track my order"
 
-    def _track(self, order_ref, contact):
+    def _track(self, order_ref, contact, ip=None):
         self.authenticate(None, None)
-        return self.url_open("/order/track", data={
-            "order": order_ref, "contact": contact, "csrf_token": http.Request.csrf_token(self),
-        }, allow_redirects=False)
+        headers = {}
+        if ip:  # a visitor behind the server's proxy (Odoo's proxy mode reads X-Forwarded-For)
+            headers = {"X-Forwarded-For": ip, "X-Forwarded-Host": f"127.0.0.1:{odoo.tools.config['http_port']}",
+                       "X-Forwarded-Proto": "http"}
+        with patch.dict(odoo.tools.config.options, {"proxy_mode": bool(ip)}):
+            return self.url_open("/order/track", data={
+                "order": order_ref, "contact": contact, "csrf_token": http.Request.csrf_token(self),
+            }, headers=headers, allow_redirects=False)
 
-    def test_track_form(self):
+    def _attempt(self, key, order=None):
+        return self.env["click_collect.track.attempt"].sudo().search([
+            ("key", "=", key), ("company_id", "=", (order or self.ready).company_id.id),
+        ])
+
+    def test_track_form_needs_what_only_the_customer_has(self):
+        """Attack: order numbers are sequential and zip codes few: number + zip code opened the
+        page with the pickup code. The form needs the order's email address or phone number,
+        and opens the page without the code."""
         self.assertIn('name="order"', self._get("/order/track").text)
+        response = self._track(self.ready.name, "1000")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("No order matches", response.text)
         response = self._track(self.ready.name.lower(), " Customer@Example.com ")
         self.assertEqual(response.status_code, 303)
-        self.assertIn(f"/order/track/{self.ready.id}?access_token={self.access_token}", response.headers["Location"])
-        response = self._track(self.ready.name, "1000")
-        self.assertEqual(response.status_code, 303, "the zip code works too")
+        location = response.headers["Location"]
+        self.assertIn(f"/order/track/{self.ready.id}?access_token={self.access_token}", location)
+        self.assertNotIn(self.token, location)
+        self._assert_no_code(self._get(location))
+        response = self._track(self.ready.name, "0470 00 00 00")
+        self.assertEqual(response.status_code, 303, "the phone number, as the customer types it")
+        self.assertEqual(self._track(self.ready.name, "00 00 00").status_code, 200, "not a part of it")
 
     def test_track_form_slows_down_wrong_tries(self):
-        Attempt = self.env["click_collect.track.attempt"].sudo()
         for _try in range(3):
             response = self._track(self.ready.name, "someone@else.com")
             self.assertEqual(response.status_code, 200)
@@ -156,11 +178,11 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
             self.assertNotIn(CODE, response.text)
         response = self._track(self.ready.name, "someone@else.com")
         self.assertIn("No order matches", response.text)
-        locked = Attempt.search([("key", "=", f"order:{self.ready.name}")])
+        locked = self._attempt(f"order:{self.ready.id}")
         self.assertEqual(locked.failures, 4)
-        self.assertTrue(locked.locked_until, "the fourth wrong try locks the order number")
+        self.assertTrue(locked.locked_until, "the fourth wrong try locks the order")
         first_lock = locked.locked_until
-        # even the right email waits now, from this address and for this order number
+        # even the right email waits now, from this address and for this order
         response = self._track(self.ready.name, "customer@example.com")
         self.assertEqual(response.status_code, 429)
         self.assertIn("Too many wrong tries", response.text)
@@ -168,11 +190,33 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         response = self._track(self.shipped.name, "customer@example.com")
         self.assertEqual(response.status_code, 429, "the visitor's address is locked too")
         # each further wrong try doubles the wait (stored in the database, for every worker)
-        Attempt.search([]).write({"locked_until": False})
+        self.env["click_collect.track.attempt"].sudo().search([]).write({"locked_until": False})
         self._track(self.ready.name, "someone@else.com")
         locked.invalidate_recordset()
         self.assertEqual(locked.failures, 5)
         self.assertGreater(locked.locked_until - locked.last_failure, first_lock - locked.create_date)
+
+    def test_track_form_limit_per_order_whatever_the_address(self):
+        """Attack: a visitor changes address at each try and alternates the order's number and
+        the web shop's number for it, so that no counter reaches its limit."""
+        self.ready.sudo().cc_external_ref = "WEB-4242"
+        for n, ref in enumerate((self.ready.name, "WEB-4242", self.ready.name.lower(), "WEB-4242")):
+            response = self._track(ref, "someone@else.com", ip=f"198.51.100.{n + 1}")
+            self.assertIn("No order matches", response.text)
+        response = self._track("WEB-4242", "customer@example.com", ip="198.51.100.99")
+        self.assertEqual(response.status_code, 429, "the order waits, whatever the address and its number")
+        self.assertEqual(self._attempt(f"order:{self.ready.id}").failures, 4)
+
+    def test_track_form_groups_ipv6_visitors_by_64(self):
+        """Attack: an IPv6 visitor takes a new address of their /64 (all theirs) for each try."""
+        for n in range(1, 5):
+            response = self._track(f"NOPE-{n}", "someone@else.com", ip=f"2001:db8:1:2::{n}")
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._attempt("ip:2001:db8:1:2::/64").failures, 4)
+        response = self._track(self.ready.name, "customer@example.com", ip="2001:db8:1:2:ffff::9")
+        self.assertEqual(response.status_code, 429, "another address of the same /64 waits")
+        response = self._track(self.ready.name, "customer@example.com", ip="2001:db8:1:3::1")
+        self.assertEqual(response.status_code, 303, "another /64 is another visitor")
 
     # ------------------------------------------------------------------ tours
 
@@ -182,3 +226,7 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
     def test_wrong_token_tour(self):
         self.start_tour(f"/order/track/{self.ready.id}?token=not-the-token",
                         "click_collect_tracking_wrong_token")
+
+    def test_track_form_tour(self):
+        """A customer who lost their link fills in the form: the page, without the code."""
+        self.start_tour(f"/order/track?order={self.ready.name}", "click_collect_track_form")

@@ -55,3 +55,45 @@ registry.category("web_tour.tours").add("click_collect_tracking_wrong_token", {
         },
     ],
 });
+
+/** "Track my order": a customer who lost their link gives the order number (in the page's
+ * link here) and the email address of the order. */
+registry.category("web_tour.tours").add("click_collect_track_form", {
+    steps: () => [
+        {
+            content: "An email address that is not the order's",
+            trigger: "form.o_cc_track_form input[name=contact]",
+            run: "edit someone@else.com",
+        },
+        {
+            trigger: "form.o_cc_track_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Nothing matches",
+            trigger: ".alert-danger:contains(No order matches)",
+        },
+        {
+            content: "The email address of the order",
+            trigger: "form.o_cc_track_form input[name=contact]",
+            run: "edit customer@example.com",
+        },
+        {
+            trigger: "form.o_cc_track_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The tracking page of the order",
+            trigger: ".o_cc_step[data-state=ready][data-status=current]",
+        },
+        {
+            content: "without the pickup code: it is in the customer's messages",
+            trigger: ".o_cc_code_elsewhere:not(:has(.o_cc_pickup_code))",
+        },
+        {
+            trigger: "body:not(:contains(246810)):not(:has(img.o_cc_qr))",
+        },
+    ],
+});
