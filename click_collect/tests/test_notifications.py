@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ClickCollectCommon
 
@@ -355,6 +355,32 @@ class TestCustomerMessages(ClickCollectCommon):
             self.assertNotIn(token, order.with_user(user)._cc_code_image_url("qr"))
             with self.assertRaises(AccessError):
                 order.with_user(user).read(["cc_tracking_token"])
+
+    # ------------------------------------------------------------------ companies
+
+    def test_another_company_reads_no_messages_settings_nor_tries(self):
+        """Attack: a web-order manager of another company reads this company's customer
+        messages, its web shops' message settings and the "track my order" wrong tries (which
+        name its orders), by RPC."""
+        company_b = self.env["res.company"].create({"name": "CC Company B"})
+        manager_b = new_test_user(self.env, "cc_test_manager_b", groups="click_collect.group_manager",
+                                  company_id=company_b.id, company_ids=[Command.set(company_b.ids)])
+        order = self._move(self._order(), "accepted")
+        notification = order.cc_notification_ids
+        self.assertEqual(notification.company_id, order.company_id)
+        settings = self.web_shop.notification_setting_ids
+        attempt = self.env["click_collect.track.attempt"].sudo().create({
+            "key": f"order:{order.id}", "company_id": order.company_id.id,
+        })
+        records = ((notification, "click_collect.notification"), (settings, "click_collect.notification.setting"),
+                   (attempt, "click_collect.track.attempt"))
+        for recordset, model in records:
+            self.assertEqual(self.env[model].with_user(self.user_manager).search([("id", "in", recordset.ids)]),
+                             recordset.sudo(False), f"{model}: this company's manager reads them")
+            self.assertFalse(self.env[model].with_user(manager_b).search([("id", "in", recordset.ids)]),
+                             f"{model}: nothing for another company")
+            with self.assertRaises(AccessError):
+                recordset.with_user(manager_b).read(["id"])
 
     # ------------------------------------------------------------------ Odoo's own delivery messages
 
