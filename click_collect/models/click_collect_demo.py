@@ -130,14 +130,12 @@ class ClickCollectDemo(models.AbstractModel):
         ready = orders.filtered(lambda o: o.cc_state == "ready" and o.cc_store_id.cc_require_pickup_code)[:1]
         if ready:
             wrong = "000000" if ready.sudo().cc_pickup_code != "000000" else "999999"
-            ready._cc_hand_over(wrong, channel="scan")
+            ready._cc_check_pickup_code(wrong, channel="scan")
         orders.cc_notification_ids._cc_send()
 
     def _walk(self, order, method, path, carrier):
         """Move one demo order along ``path`` the way staff would (and its goods, as the
         warehouses would: the flow follows them)."""
-        # at the counter, the customer gives the pickup code of the "ready" message
-        order = order.with_context(cc_pickup_code=order.sudo().cc_pickup_code)
         for target in path:
             supply = order._cc_supply_moves()
             if target == "in_transit" and supply:
@@ -155,6 +153,10 @@ class ClickCollectDemo(models.AbstractModel):
                 order._cc_register_payment(order.amount_total, f"TILL-{order.name}", method="pay_at_store")
             if target == "shipped":
                 order._cc_set_shipment(carrier, carrier.name or "bpost", f"TRK{order.id:08d}")
+            if target == "collected":
+                # at the counter, the customer gives the pickup code of the "ready" message
+                order._cc_hand_over(order.sudo().cc_pickup_code, channel="backoffice")
+                continue
             order._cc_transition(target, channel="backoffice")
 
     def _validate(self, pickings):

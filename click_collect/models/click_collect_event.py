@@ -27,3 +27,8 @@ class ClickCollectEvent(models.Model):
         readonly=True,
         help="A refused attempt (e.g. a wrong pickup code at hand-over): the state did not change.",
     )
+    unlocked = fields.Boolean(
+        readonly=True,
+        help="A store manager unlocked the hand-over by pickup code, locked after too many wrong "
+             "codes: the state did not change.",
+    )

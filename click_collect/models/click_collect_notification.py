@@ -74,6 +74,10 @@ class ClickCollectNotification(models.Model):
     _order = "id desc"
 
     order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, precompute=True, index=True,
+        help="The order's company (its multi-company rule).",
+    )
     event_id = fields.Many2one("click_collect.event", string="Timeline Event", ondelete="set null")
     step = fields.Selection(const.NOTIFICATION_STEPS, required=True, readonly=True)
     note = fields.Char(readonly=True, help="Why the message was sent, when it was not a change of state.")
@@ -105,6 +109,11 @@ class ClickCollectNotification(models.Model):
         string="SMS Retries", readonly=True,
         help="How many times the SMS was queued again after the SMS service failed.",
     )
+
+    @api.depends("order_id.company_id")
+    def _compute_company_id(self):
+        for notification in self:
+            notification.company_id = notification.order_id.company_id
 
     # ------------------------------------------------------------------ queue
 

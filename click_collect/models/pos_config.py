@@ -148,12 +148,14 @@ class PosConfig(models.Model):
         return order._cc_pos_describe(details=True)[0]
 
     def cc_web_order_scan(self, code):
-        """A typed or scanned order number (or its barcode): ``{"order_id"}`` or ``{"error"}``."""
+        """A typed or scanned order number, its barcode, or the customer's QR code (which also
+        gives the pickup code): ``{"order_id", "pickup_code"}`` or ``{"error"}``."""
         self._cc_check_pos()
-        order, error = self.env["sale.order"]._cc_lookup(code, store=self.cc_store_id)
+        number, pickup_code = self.env["sale.order"]._cc_parse_scan(code)
+        order, error = self.env["sale.order"]._cc_lookup(number, store=self.cc_store_id)
         if error:
             return {"error": error}
-        return {"order_id": order.id}
+        return {"order_id": order.id, "pickup_code": pickup_code or ""}
 
     def cc_web_order_action(self, order_id, action, *, expected_state=None, pickup_code=None,
                             courier=None, tracking_ref=None):
@@ -187,6 +189,18 @@ class PosConfig(models.Model):
         return {
             "ok": True,
             "message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_labels[target]),
+            "order": order._cc_pos_describe(details=True)[0],
+        }
+
+    def cc_web_order_unlock(self, order_id):
+        """A store manager at the counter lets a web order of the store be handed over by code
+        again after too many wrong codes."""
+        order = self._cc_store_order(order_id)
+        self._cc_lock_order(order, "ready")
+        order._cc_unlock_pickup_code(channel="pos", pos_config=self)
+        return {
+            "ok": True,
+            "message": self.env._("%(order)s may be handed over again.", order=order.name),
             "order": order._cc_pos_describe(details=True)[0],
         }
 

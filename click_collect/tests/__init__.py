@@ -10,6 +10,7 @@ from . import (
     test_i18n,
     test_notifications,
     test_payment,
+    test_pickup_code,
     test_portal,
     test_pos,
     test_pos_concurrency,

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ClickCollectCommon
 
@@ -24,6 +24,11 @@ class TestCustomerMessages(ClickCollectCommon):
         cls.web_shop = cls.env["click_collect.web.shop"].create({"name": "CC Test Shop", "code": "CCTS"})
 
     # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _secrets(order):
+        """The order's pickup code and tracking token, read as the flow reads them."""
+        return order.sudo().cc_pickup_code, order.sudo().cc_tracking_token
 
     def _move(self, order, *targets):
         for target in targets:
@@ -53,8 +58,12 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertEqual(len(text), 1, "one SMS")
         self.assertEqual(text.partner_id, order.partner_id)
         self.assertEqual(text.state, "outgoing", "queued for Odoo's SMS job")
-        token_link = f"/order/track/{order.id}?access_token={order.access_token}"
-        self.assertIn(token_link, mail.body_html, "every email links to the tracking page")
+        code, token = self._secrets(order)
+        self.assertIn(f"/order/track/{order.id}?token={token}", mail.body_html,
+                      "every email links to the tracking page, with the tracking token")
+        for copy in notification.message_ids:
+            for secret in filter(None, (code, token)):
+                self.assertNotIn(secret, copy.body, "the chatter's copy keeps no secret")
         if subject:
             self.assertIn(subject, mail.subject)
         for value in email:
@@ -75,14 +84,14 @@ class TestCustomerMessages(ClickCollectCommon):
         order = self._move(self._order(), "accepted")
         self._assert_sent(order, "accepted", subject=f"your order {order.name} is accepted",
                           email=[order.name, "Test Store A", "ready for pickup"],
-                          sms=[order.name, "accepted", "Test Store A", f"/order/track/{order.id}?access_token="])
+                          sms=[order.name, "accepted", "Test Store A", f"/order/track/{order.id}?token="])
         ship = self._move(self._order("ship"), "accepted")
         self._assert_sent(ship, "accepted", email=["as soon as it is shipped"])
 
     def test_ready_for_pickup(self):
         order = self._move(self._order(), "accepted", "preparing", "ready")
-        token = order._portal_ensure_token()
-        code = order.cc_pickup_code
+        code, token = self._secrets(order)
+        access_token = order._portal_ensure_token()
         self.assertRegex(code, r"^\d{6}$")
         deadline = order.cc_pickup_deadline
         ready_day = fields.Date.context_today(order, order.cc_state_date)  # the deadline's time zone
@@ -90,8 +99,8 @@ class TestCustomerMessages(ClickCollectCommon):
         _notification, mail, _text = self._assert_sent(
             order, "ready", subject="is ready for pickup",
             email=["Test Store A", "Rue Neuve 12, 1000 Brussels", "Monday \u2013 Friday",
-                   "08:00\u201312:00, 13:00\u201317:00", code, f"/order/track/{order.id}/qr.png?access_token={token}",
-                   f"/order/track/{order.id}/barcode.png?access_token={token}",
+                   "08:00\u201312:00, 13:00\u201317:00", code, f"/order/track/{order.id}/qr.png?token={token}",
+                   f"/order/track/{order.id}/barcode.png?access_token={access_token}",
                    "Please pay"],
             sms=["ready for pickup", "Test Store A", "Rue Neuve 12, 1000 Brussels", f"Pickup code: {code}",
                  deadline.strftime("%m/%d/%Y")],
@@ -143,8 +152,9 @@ class TestCustomerMessages(ClickCollectCommon):
         not_ready = self._move(self._order(), "accepted")
         (order | not_ready)._cc_notify_pickup_reminder()
         self.assertFalse(not_ready.cc_notification_ids.filtered(lambda n: n.step == "reminder"))
+        code, _token = self._secrets(order)
         self._assert_sent(order, "reminder", subject="is waiting for you",
-                          email=[order.cc_pickup_code, "Rue Neuve 12"], sms=[order.cc_pickup_code])
+                          email=[code, "Rue Neuve 12"], sms=[code])
         order._cc_notify_pickup_reminder()
         self.assertEqual(len(order.cc_notification_ids.filtered(lambda n: n.step == "reminder")), 1,
                          "the expiry job may call again: one reminder per stay at the counter")
@@ -180,7 +190,7 @@ class TestCustomerMessages(ClickCollectCommon):
         _notification, mail, text = self._sent(order, "ready")
         self.assertEqual(mail.subject, f"Votre commande {order.name} est prête")
         self.assertIn(f"jusqu'au {order.cc_pickup_deadline.strftime('%d/%m/%Y')}", text.body)
-        self.assertIn(order.cc_pickup_code, text.body)
+        self.assertIn(self._secrets(order)[0], text.body)
         english = self._move(self._order(), "accepted", "preparing", "ready")
         _notification, mail, text = self._sent(english, "ready")
         self.assertIn("is ready for pickup", mail.subject)
@@ -279,11 +289,98 @@ class TestCustomerMessages(ClickCollectCommon):
         ready = order.cc_notification_ids.filtered(lambda n: n.step == "ready")
         self.assertEqual(len(ready), 2)
         self.assertIn("Sent again by", ready.sorted("id")[-1].note)
-        self._assert_sent(order, "ready", email=[order.cc_pickup_code])
+        self._assert_sent(order, "ready", email=[self._secrets(order)[0]])
         with self.assertRaisesRegex(UserError, "Only orders ready for pickup"):
             self._move(self._order(), "accepted").action_cc_resend_ready_message()
         with self.assertRaises(AccessError):
             order.with_user(self.user_store_b).action_cc_resend_ready_message()
+
+    # ------------------------------------------------------------------ the code stays with the customer
+
+    def test_staff_read_no_pickup_code_in_the_chatter(self):
+        """Attack: a store user (or a web-order manager) reads the "ready for pickup" email and
+        SMS of an order in its chatter, or their rows in Odoo's mail and SMS queues, over RPC,
+        to learn the customer's pickup code or the token of the link that shows it."""
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        order._cc_notify_pickup_reminder()
+        code, token = self._secrets(order)
+        _notification, mail, text = self._sent(order, "ready")
+        self.assertIn(code, mail.body_html, "the customer's email has the code")
+        self.assertIn(code, text.body, "the customer's SMS has the code")
+        self.assertIn(token, mail.body_html)
+        for user in (self.user_store_a, self.user_manager):
+            messages = order.with_user(user).message_ids
+            self.assertTrue(messages)
+            for message in messages.read(["body", "subject", "preview"]):
+                for secret in (code, token):
+                    self.assertNotIn(secret, str(message), f"{user.login} reads no secret in the chatter")
+            copies = self.env["mail.message"].with_user(user).search([
+                ("model", "=", "sale.order"), ("res_id", "=", order.id), ("body", "ilike", "\u2022\u2022\u2022"),
+            ])
+            self.assertGreaterEqual(len(copies), 4, "ready and reminder, email and SMS: masked copies")
+            with self.assertRaises(AccessError):
+                self.env["mail.mail"].with_user(user).search([("mail_message_id", "in", copies.ids)])
+            with self.assertRaises(AccessError):
+                self.env["sms.sms"].with_user(user).search([("mail_message_id", "in", copies.ids)])
+
+    def test_follower_of_notes_gets_no_copy_of_the_code(self):
+        """Attack: a store user follows the order's internal notes (where the customer messages
+        are logged) to receive the "ready for pickup" message, with its code, by email or in
+        their inbox."""
+        order = self._order()
+        note = self.env.ref("mail.mt_note")
+        self.user_store_a.notification_type = "email"
+        order.with_user(self.user_store_a).message_subscribe(
+            partner_ids=self.user_store_a.partner_id.ids, subtype_ids=(note | self.env.ref("mail.mt_comment")).ids,
+        )
+        self.assertIn(note, order.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.user_store_a.partner_id).subtype_ids)
+        self._move(order, "accepted", "preparing", "ready")
+        notification, mail, _text = self._sent(order, "ready")
+        self.assertEqual(mail.recipient_ids, self.customer, "the customer alone")
+        self.assertFalse(self.env["mail.notification"].sudo().search([
+            ("mail_message_id", "in", notification.message_ids.ids),
+            ("res_partner_id", "=", self.user_store_a.partner_id.id),
+        ]), "no email, no inbox notification for the follower")
+
+    def test_links_rendered_by_staff_carry_no_tracking_token(self):
+        """Attack: a web-order manager renders a message's link (a template preview, a message
+        sent by hand) to get the tracking token that shows the code."""
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        _code, token = self._secrets(order)
+        for user in (self.user_store_a, self.user_manager):
+            url = order.with_user(user)._cc_tracking_url()
+            self.assertNotIn(token, url)
+            self.assertIn(f"/order/track/{order.id}?access_token=", url, "Odoo's token: the page without the code")
+            self.assertNotIn(token, order.with_user(user)._cc_code_image_url("qr"))
+            with self.assertRaises(AccessError):
+                order.with_user(user).read(["cc_tracking_token"])
+
+    # ------------------------------------------------------------------ companies
+
+    def test_another_company_reads_no_messages_settings_nor_tries(self):
+        """Attack: a web-order manager of another company reads this company's customer
+        messages, its web shops' message settings and the "track my order" wrong tries (which
+        name its orders), by RPC."""
+        company_b = self.env["res.company"].create({"name": "CC Company B"})
+        manager_b = new_test_user(self.env, "cc_test_manager_b", groups="click_collect.group_manager",
+                                  company_id=company_b.id, company_ids=[Command.set(company_b.ids)])
+        order = self._move(self._order(), "accepted")
+        notification = order.cc_notification_ids
+        self.assertEqual(notification.company_id, order.company_id)
+        settings = self.web_shop.notification_setting_ids
+        attempt = self.env["click_collect.track.attempt"].sudo().create({
+            "key": f"order:{order.id}", "company_id": order.company_id.id,
+        })
+        records = ((notification, "click_collect.notification"), (settings, "click_collect.notification.setting"),
+                   (attempt, "click_collect.track.attempt"))
+        for recordset, model in records:
+            self.assertEqual(self.env[model].with_user(self.user_manager).search([("id", "in", recordset.ids)]),
+                             recordset.sudo(False), f"{model}: this company's manager reads them")
+            self.assertFalse(self.env[model].with_user(manager_b).search([("id", "in", recordset.ids)]),
+                             f"{model}: nothing for another company")
+            with self.assertRaises(AccessError):
+                recordset.with_user(manager_b).read(["id"])
 
     # ------------------------------------------------------------------ Odoo's own delivery messages
 
@@ -315,94 +412,3 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertTrue(picking.message_ids.filtered(lambda m: "has been shipped" in (m.body or "")))
 
 
-@tagged("post_install", "-at_install")
-class TestPickupCode(ClickCollectCommon):
-    """The pickup code is checked at hand-over where the store asks for it; a wrong code is
-    refused by the door and the attempt is kept on the timeline."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.store_a.cc_require_pickup_code = True
-
-    def _ready(self, store=None):
-        order = self._order(method="pay_at_store", store=store)
-        for target in ("accepted", "preparing", "ready"):
-            order._cc_transition(target)
-        self._pay(order, method="pay_at_store")
-        return order
-
-    def test_every_pickup_order_has_a_code(self):
-        pickup, ship = self._order(), self._order("ship")
-        self.assertRegex(pickup.cc_pickup_code, r"^\d{6}$")
-        self.assertFalse(ship.cc_pickup_code)
-
-    def test_staff_cannot_read_the_code(self):
-        order = self._ready()
-        with self.assertRaises(AccessError):
-            order.with_user(self.user_store_a).read(["cc_pickup_code"])
-
-    def test_guard_in_the_table(self):
-        from .. import const
-
-        self.assertIn("pickup_code", const.TRANSITION_TABLE[("pickup", "ready", "collected")][0])
-        order = self._ready()
-        with self.assertRaisesRegex(UserError, "asks for the customer's pickup code"):
-            order._cc_transition("collected")
-        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
-        with self.assertRaisesRegex(UserError, "is wrong"):
-            order.with_context(cc_pickup_code=wrong)._cc_transition("collected")
-        order.with_context(cc_pickup_code=order.cc_pickup_code)._cc_transition("collected")
-        self.assertEqual(order.cc_state, "collected")
-
-    def test_store_without_code_does_not_ask(self):
-        order = self._ready(store=self.store_b)
-        order._cc_transition("collected")
-        self.assertEqual(order.cc_state, "collected")
-
-    def test_scan_screen_asks_for_the_code(self):
-        order = self._ready()
-        wrong = "000000" if order.cc_pickup_code != "000000" else "111111"
-        scan = Form(self.env(user=self.user_store_a)["click_collect.scan"].with_context(default_mode="delivery"))
-        scan.code = order.name
-        self.assertTrue(scan.pickup_code_required)
-        scan.pickup_code = wrong
-        wizard = scan.save()
-        self.assertFalse(wizard.action_do(), "the screen stays on the order")
-        self.assertEqual(order.cc_state, "ready")
-        self.assertIn("is wrong", wizard.message)
-        refused = order.cc_event_ids.filtered("refused")
-        self.assertRecordValues(refused, [{
-            "from_state": "ready", "to_state": "collected", "channel": "scan", "user_id": self.user_store_a.id,
-            "store_id": self.store_a.id,
-        }])
-        self.assertIn(wrong, refused.note)
-        self.assertTrue(order.message_ids.filtered(lambda m: "Refused" in (m.body or "")))
-        self.assertNotIn("collected", order.cc_notification_ids.mapped("step"))
-        wizard.pickup_code = order.cc_pickup_code
-        action = wizard.action_do()
-        self.assertEqual(order.cc_state, "collected")
-        self.assertIn(order.name, action["context"]["default_done_message"])
-        self.assertEqual(order._cc_tracking_steps()[-1]["state"], "collected")
-        self.assertNotIn(True, [step["status"] == "current" and step["state"] == "ready"
-                                for step in order._cc_tracking_steps()], "refused attempts are not shown")
-
-    def test_other_refusals_still_raise(self):
-        order = self._order(method="pay_at_store")
-        for target in ("accepted", "preparing", "ready"):
-            order._cc_transition(target)
-        with self.assertRaisesRegex(UserError, "not paid"):
-            order._cc_hand_over(order.cc_pickup_code, channel="scan")
-
-    def test_hand_over_for_the_point_of_sale(self):
-        order = self._ready()
-        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code="not-it")
-        self.assertFalse(result["ok"])
-        self.assertIn("is wrong", result["message"])
-        self.assertEqual(order.cc_event_ids.filtered("refused").channel, "backoffice")
-        with self.assertRaisesRegex(UserError, "store you do not work for"):
-            order.with_user(self.user_store_b).action_cc_hand_over(pickup_code="not-it")
-        self.assertEqual(len(order.cc_event_ids.filtered("refused")), 1, "nothing kept for another store's user")
-        result = order.with_user(self.user_store_a).action_cc_hand_over(pickup_code=order.cc_pickup_code)
-        self.assertTrue(result["ok"])
-        self.assertEqual(order.cc_state, "collected")

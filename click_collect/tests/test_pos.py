@@ -111,7 +111,7 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.assertEqual([o["id"] for o in pos.cc_web_orders(search="zoe")["orders"]], other.ids)
         self.assertEqual([o["id"] for o in pos.cc_web_orders(search="499 12")["orders"]], other.ids)
         self.assertEqual(pos.cc_web_orders(states=["ready"])["orders"], [])
-        self.assertEqual(pos.cc_web_order_scan(order.name.lower()), {"order_id": order.id})
+        self.assertEqual(pos.cc_web_order_scan(order.name.lower()), {"order_id": order.id, "pickup_code": ""})
         self.assertEqual(pos.cc_web_order_scan("NOPE-404"), {"error": "Order could not be found"})
 
     # ------------------------------------------------------------------ the flow from the POS
@@ -133,7 +133,8 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
             pos.cc_web_order_action(order.id, "ready", expected_state="preparing")
         result = pos.cc_web_order_action(order.id, "hand_over", expected_state="ready", pickup_code="999999")
         self.assertFalse(result["ok"])
-        self.assertIn("the pickup code 999999 is wrong", result["message"])
+        self.assertIn("the pickup code is wrong (1 of 5 wrong codes)", result["message"])
+        self.assertNotIn("999999", result["message"], "the codes typed are not shown to staff")
         self.assertEqual(order.cc_state, "ready")
         self.assertTrue(result["order"]["timeline"][0]["refused"])
         result = pos.cc_web_order_action(order.id, "hand_over", expected_state="ready", pickup_code="246810")
@@ -144,6 +145,59 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self.assertEqual(events.pos_config_id, self.pos_config)
         self.assertEqual(events.user_id, self.cashier)
         self.assertEqual(events.store_id, self.store_a)
+
+    def test_hand_over_filed_under_another_stores_pos(self):
+        """Attack: a cashier calls the hand-over with the id of a point of sale of another store
+        (or of no store), so that the timeline and the till say the order was handed over there."""
+        order = self._ready(method="transfer")
+        pos_b = self.env["pos.config"].create({"name": "CC POS B", "picking_type_id": self.store_b.pos_type_id.id})
+        depot = self.env["pos.config"].create({
+            "name": "CC POS Depot", "picking_type_id": self.not_a_store.pos_type_id.id,
+        })
+        with self.assertRaises(AccessError):  # the cashier does not work for store B
+            order.with_user(self.cashier).action_cc_hand_over("246810", pos_b.id)
+        for pos in (pos_b, depot):  # a web-order manager works at every store's POS, not for any order
+            with self.assertRaises(UserError):  # or its AccessError
+                order.with_user(self.user_manager).action_cc_hand_over("246810", pos.id)
+        with self.assertRaisesRegex(UserError, "does not exist"):
+            order.with_user(self.cashier).action_cc_hand_over("246810", 999999)
+        self.assertEqual(order.cc_state, "ready")
+        self.assertFalse(order.cc_event_ids.filtered(lambda e: e.pos_config_id in (pos_b | depot)))
+        result = order.with_user(self.cashier).action_cc_hand_over("246810", self.pos_config.id)
+        self.assertTrue(result["ok"], result["message"])
+        event = order.cc_event_ids.filtered(lambda e: e.to_state == "collected" and not e.refused)
+        self.assertRecordValues(event, [{"pos_config_id": self.pos_config.id, "store_id": self.store_a.id,
+                                         "channel": "pos"}])
+
+    def test_scan_of_the_customers_qr_code(self):
+        """One scan of the customer's QR code finds the order and gives its pickup code."""
+        order = self._ready(method="transfer")
+        scanned = self._pos().cc_web_order_scan(f"CC:{order.name}:246810")
+        self.assertEqual(scanned, {"order_id": order.id, "pickup_code": "246810"})
+        self.assertEqual(self._pos().cc_web_order_scan(order.name), {"order_id": order.id, "pickup_code": ""})
+
+    def test_locked_hand_over_at_the_pos(self):
+        """Five wrong codes at the counter: the POS shows the order locked and offers nothing
+        but the unlock, to a store manager; a cashier cannot unlock it."""
+        order = self._ready(method="transfer")
+        for _try in range(5):
+            result = self._pos().cc_web_order_action(order.id, "hand_over", expected_state="ready",
+                                                     pickup_code="999999")
+        self.assertIn("locked", result["message"])
+        detail = self._pos().cc_web_order(order.id)
+        self.assertTrue(detail["pickup_locked"])
+        self.assertEqual((detail["actions"], detail["can_pay"], detail["can_resend_ready"], detail["can_unlock"]),
+                         ([], False, False, False))
+        with self.assertRaises(AccessError):
+            self._pos().cc_web_order_unlock(order.id)
+        self.cashier.group_ids = [Command.link(self.env.ref("click_collect.group_store_manager").id)]
+        self.assertTrue(self._pos().cc_web_order(order.id)["can_unlock"])
+        result = self._pos().cc_web_order_unlock(order.id)
+        self.assertTrue(result["ok"])
+        self.assertFalse(result["order"]["pickup_locked"])
+        self.assertIn("hand_over", result["order"]["actions"])
+        unlock = next(event for event in result["order"]["timeline"] if event["unlocked"])
+        self.assertEqual((unlock["user"], unlock["pos"]), (self.cashier.name, self.pos_config.name))
 
     def test_refusal_carries_the_door_message(self):
         order = self._order(method="transfer")  # prepaid and not paid: may not be accepted
@@ -393,6 +447,19 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
                          ["accepted", "preparing", "ready", "collected"])
         self.assertEqual(len(events.filtered("refused")), 1)
         self.assertEqual(events.pos_config_id, self.pos_config)
+
+    def test_tour_locked_then_the_customers_qr_code(self):
+        """A store manager at the counter: the order locked by wrong codes offers nothing but the
+        unlock; then one scan of the customer's QR code finds it and gives its code."""
+        order = self._ready(method="transfer")
+        order.name = "CCPOS-LOCK"
+        for _try in range(5):
+            order.action_cc_hand_over("999999", self.pos_config.id)
+        self.assertTrue(order.cc_pickup_locked)
+        self.cashier.group_ids = [Command.link(self.env.ref("click_collect.group_store_manager").id)]
+        self.start_pos_tour("click_collect_pos_locked", login=self.cashier.login, pos_config=self.pos_config)
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(order.cc_event_ids.filtered("unlocked").user_id, self.cashier)
 
     def test_tour_pay_at_the_counter(self):
         order = self._ready(method="pay_at_store", code="135790")

@@ -1,5 +1,9 @@
+import base64
+
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import ClickCollectCommon
 
@@ -105,10 +109,147 @@ class TestScanScreens(ClickCollectCommon):
         wizard = self.env["click_collect.scan"].with_user(self.user_store_a).create({"mode": "delivery"})
         wizard.on_barcode_scanned(order.name)
         self.assertEqual(wizard.order_id, order)
-        self.assertEqual(wizard.code, order.name)
+        self.assertEqual(wizard.scanned, order.name)
+        self.assertFalse(wizard.code, "the field waits for the next scan")
 
     def test_order_barcode(self):
         order = self._order()
         self.assertTrue(order.cc_barcode)
-        import base64
         self.assertEqual(base64.b64decode(order.cc_barcode)[:8], b"\x89PNG\r\n\x1a\n")
+
+    # ------------------------------------------------------------------ the screen tells the truth
+
+    def test_order_collected_before_is_not_handed_over_again(self):
+        """Attack on the truth: the delivery screen offered "Hand Over" for an order collected
+        the day before and answered "S00047 is now Collected." again. It says when, by whom and
+        where it was collected, and offers nothing."""
+        order = self._ready_order()
+        self._pay(order, method="pay_at_store", reference="TILL-1")
+        self.user_store_a.tz = "Europe/Brussels"
+        with freeze_time("2026-12-01 09:02:00"):  # 10:02 in Brussels
+            order.with_user(self.user_store_a)._cc_transition("collected", channel="scan")
+        events = len(order.cc_event_ids)
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = order.name
+        self.assertEqual(scan.order_id, order)
+        self.assertFalse(scan.can_do, "no Hand Over")
+        self.assertFalse(scan.can_pay)
+        self.assertEqual(scan.status, f"{order.name}: Collected on 1 Dec at 10:02 by {self.user_store_a.name} "
+                                      f"at Test Store A.")
+        with self.assertRaises(UserError) as refusal:
+            scan.save().action_do()
+        self.assertIn("Collected on 1 Dec at 10:02", str(refusal.exception))
+        self.assertNotIn("is now", str(refusal.exception))
+        self.assertEqual(len(order.cc_event_ids), events, "nothing happened")
+
+    def test_order_not_ready_yet_is_not_offered(self):
+        """Attack on the truth: the delivery screen offered "Hand Over" for an order still being
+        prepared."""
+        order = self._order(method="pay_at_store")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self._pay(order, method="pay_at_store")
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = order.name
+        self.assertFalse(scan.can_do)
+        self.assertEqual(scan.status, f"{order.name} is not ready for pickup yet: it is Preparing.")
+        with self.assertRaisesRegex(UserError, "not ready for pickup yet"):
+            scan.save().action_do()
+        self.assertEqual(order.cc_state, "preparing")
+
+    def test_unpaid_order_offers_the_payment_first(self):
+        """Attack on the truth: the delivery screen offered "Hand Over" for an unpaid order."""
+        order = self._ready_order()
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = order.name
+        self.assertFalse(scan.can_do)
+        self.assertTrue(scan.can_pay, "Register Payment, and nothing else")
+        self.assertEqual(scan.status, f"{order.name} is not paid ($ 0.00 of $ 80.00): register the payment "
+                                      f"before handing it over.".replace("$ ", "$\xa0"))
+
+    def test_acceptance_of_an_order_ready_before(self):
+        """Attack on the truth: the acceptance screen answered "S00047 is now Ready for pickup."
+        for an order that had been ready for days."""
+        order = self._ready_order()
+        scan = self._scan_form("acceptance", user=self.user_store_a)
+        scan.code = order.name
+        self.assertFalse(scan.can_do)
+        self.assertTrue(scan.status.startswith(f"{order.name}: Ready for pickup on "), scan.status)
+        with self.assertRaisesRegex(UserError, "Ready for pickup on"):
+            scan.save().action_do()
+
+    def test_each_scan_empties_the_field(self):
+        """Attack on the truth: a second scan glued to the first ("S00047S00048"): not found,
+        or the wrong order."""
+        first, second = self._ready_order(), self._ready_order()
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = first.name
+        self.assertEqual(scan.order_id, first)
+        self.assertFalse(scan.code, "empty for the next scan")
+        scan.code = second.name
+        self.assertEqual(scan.order_id, second)
+        self.assertEqual(scan.scanned, second.name)
+
+    def test_customers_qr_code_gives_the_order_and_its_code(self):
+        """The customer's QR code (ready message, tracking page): one scan finds the order and
+        gives its pickup code."""
+        self.store_a.cc_require_pickup_code = True
+        order = self._ready_order()
+        self._pay(order, method="pay_at_store")
+        qr = order.sudo()._cc_pickup_qr_content()
+        self.assertEqual(qr, f"CC:{order.name}:{order.sudo().cc_pickup_code}", "the documented format")
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = qr
+        self.assertEqual(scan.order_id, order)
+        self.assertTrue(scan.can_do)
+        scan.save().action_do()
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(order.cc_pickup_failures, 0)
+
+    def test_locked_order_offers_only_the_unlock(self):
+        """After five wrong codes the screen says the order is locked and offers nothing but a
+        store manager's unlock."""
+        self.store_a.cc_require_pickup_code = True
+        order = self._ready_order()
+        self._pay(order, method="pay_at_store")
+        wrong = "000000" if order.sudo().cc_pickup_code != "000000" else "111111"
+        for _try in range(5):
+            order.with_user(self.user_store_a).action_cc_hand_over(pickup_code=wrong)
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = order.name
+        self.assertIn("locked", scan.status)
+        self.assertEqual((scan.can_do, scan.can_pay, scan.can_unlock), (False, False, False))
+        manager = self._scan_form("delivery", user=self.user_store_manager_a)
+        manager.code = order.name
+        self.assertEqual((manager.can_do, manager.can_unlock), (False, True))
+        wizard = manager.save()
+        with self.assertRaisesRegex(UserError, "locked"):
+            wizard.action_do()
+        wizard.action_unlock()
+        self.assertFalse(order.cc_pickup_locked)
+        self.assertTrue(wizard.can_do)
+        self.assertFalse(wizard.can_unlock)
+
+
+@tagged("post_install", "-at_install")
+class TestScanTruthTour(ClickCollectCommon, HttpCase):
+    """The delivery scan screen in a real browser, at a store that asks for the pickup code."""
+
+    def test_scan_truth_tour(self):
+        self.store_a.cc_require_pickup_code = True
+        orders = {}
+        for name, targets, paid in (("CCPREP", ("accepted", "preparing"), True),
+                                    ("CCUNPAID", ("accepted", "preparing", "ready"), False),
+                                    ("CCQR", ("accepted", "preparing", "ready"), True)):
+            order = self._order(method="pay_at_store")
+            order.name = name
+            for target in targets:
+                order._cc_transition(target)
+            if paid:
+                self._pay(order, method="pay_at_store", reference=f"TILL-{name}")
+            orders[name] = order
+        orders["CCQR"].sudo().cc_pickup_code = "246810"
+        self.start_tour("/odoo/click-collect-delivery", "click_collect_scan_truth", login=self.user_store_a.login)
+        self.assertEqual([orders[name].cc_state for name in ("CCPREP", "CCUNPAID", "CCQR")],
+                         ["preparing", "ready", "collected"])
+        self.assertEqual(orders["CCQR"].cc_pickup_failures, 0)

@@ -23,6 +23,8 @@ class ClickCollectHandover(models.TransientModel):
     is_partial = fields.Boolean(compute="_compute_is_partial")
     pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message).")
     pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
+    pickup_locked = fields.Boolean(related="order_id.cc_pickup_locked")
+    message = fields.Char(readonly=True, help="Why the last hand-over was refused.")
 
     @api.model
     def default_get(self, fields_list):
@@ -43,8 +45,11 @@ class ClickCollectHandover(models.TransientModel):
             )
 
     def action_hand_over(self):
+        """Hand over what the customer takes. A wrong, missing or locked pickup code is not
+        raised: the screen stays open with the reason (the attempt is counted and kept on the
+        timeline); any other refusal raises."""
         self.ensure_one()
-        order = self.order_id.with_context(cc_pickup_code=self.pickup_code or "")
+        order = self.order_id
         if order.cc_state != "ready":
             raise UserError(self.env._("%(order)s is not ready for pickup.", order=order.name))
         for line in self.line_ids:
@@ -54,21 +59,22 @@ class ClickCollectHandover(models.TransientModel):
                     product=line.product_id.display_name, ready=line.quantity_ready,
                 ))
         if not self.is_partial:
-            order._cc_transition("collected")
-            return {"type": "ir.actions.act_window_close"}
-        refusal = order._cc_guard_pickup_code()
-        if refusal:
-            raise UserError(refusal[self.order_id])
+            _events, refusal = order._cc_hand_over(self.pickup_code, channel="backoffice")
+            return self._refused(refusal) if refusal else {"type": "ir.actions.act_window_close"}
         if all(line.move_id.product_uom.is_zero(line.quantity) for line in self.line_ids):
             raise UserError(self.env._("Nothing is handed over: set the quantities the customer takes."))
+        if self.rest == "wait" and order.cc_payment_state != "paid":
+            raise UserError(self.env._(
+                "%(order)s is not paid: register the payment before handing over part of it.",
+                order=order.name,
+            ))
+        refusal = order._cc_check_pickup_code(self.pickup_code, channel="backoffice")
+        if refusal:
+            return self._refused(self.env._("%(order)s is not handed over: %(reason)s", order=order.name,
+                                            reason=refusal))
         quantities = {line.move_id.id: line.quantity for line in self.line_ids}
         summary = self._summary()
         if self.rest == "wait":
-            if order.cc_payment_state != "paid":
-                raise UserError(self.env._(
-                    "%(order)s is not paid: register the payment before handing over part of it.",
-                    order=order.name,
-                ))
             order._cc_validate_deliveries(quantities, keep_rest=True)
             order._cc_log_timeline_note(summary)
         else:
@@ -77,8 +83,21 @@ class ClickCollectHandover(models.TransientModel):
             # due and the invoice match; store staff do not edit sales order lines otherwise.
             for line in order.order_line.filtered(lambda sol: sol.product_id.type == "consu").sudo():
                 line.product_uom_qty = line.qty_delivered
-            order._cc_transition("collected", note=summary)
+            with order._cc_pickup_code_given():  # the code was found right just above
+                order._cc_transition("collected", note=summary)
         return {"type": "ir.actions.act_window_close"}
+
+    def _refused(self, refusal):
+        """Keep the screen open on the refusal (the transaction commits: the wrong code counts)."""
+        self.write({"message": refusal, "pickup_code": False})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Hand over %(order)s", order=self.order_id.name),
+        }
 
     def _summary(self):
         taken = [f"{line.product_id.display_name} ({line.quantity:g})" for line in self.line_ids if line.quantity]

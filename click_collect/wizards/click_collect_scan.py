@@ -1,19 +1,30 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
+
+from .. import const
 
 # mode -> the state the scan moves the order to
 SCAN_TARGETS = {
     "acceptance": "ready",
     "delivery": "collected",
 }
+# states before each target: the order is not there yet
+NOT_YET = {
+    "ready": ("new", "accepted"),
+    "collected": ("new", "accepted", "preparing", "in_transit"),
+}
 
 
 class ClickCollectScan(models.TransientModel):
     """The "Click & Collect acceptance" and "Click & Collect delivery" scan screens.
 
-    Staff type or scan an order number (or its Code 128 barcode); the screen shows the order's
-    content, the store and the person acting, and one button does the transition:
-    acceptance (goods arrived at the store) -> ready for pickup, delivery -> collected.
+    Staff type or scan an order number (its Code 128 barcode, or the customer's QR code, which
+    also gives the pickup code); the screen shows the order's content, the store, the person
+    acting and what is true of the order now, and offers only what may be done now:
+    acceptance (goods arrived at the store) -> ready for pickup, delivery -> collected (or
+    first register the payment, or, when too many wrong pickup codes locked it, the store
+    manager's unlock). Each scan empties the field for the next one.
     """
 
     _name = "click_collect.scan"
@@ -24,7 +35,10 @@ class ClickCollectScan(models.TransientModel):
         [("acceptance", "Click & Collect acceptance"), ("delivery", "Click & Collect delivery")],
         required=True, default="delivery",
     )
-    code = fields.Char(string="Order Number", help="Type or scan the order number or its barcode.")
+    code = fields.Char(
+        string="Order Number", help="Type or scan the order number, its barcode or the customer's QR code.",
+    )
+    scanned = fields.Char(readonly=True, help="The order number scanned last.")
     store_id = fields.Many2one(
         "stock.warehouse", default=lambda self: self._default_store(),
         domain="[('cc_is_store', '=', True)]",
@@ -34,6 +48,12 @@ class ClickCollectScan(models.TransientModel):
     order_id = fields.Many2one("sale.order", readonly=True)
     message = fields.Char(readonly=True)
     done_message = fields.Char(readonly=True)
+    status = fields.Char(compute="_compute_status", help="What is true of the order now.")
+    can_do = fields.Boolean(compute="_compute_status", help="The screen's action may be done now.")
+    can_pay = fields.Boolean(compute="_compute_status", help="The order waits for its payment first.")
+    can_unlock = fields.Boolean(
+        compute="_compute_status", help="Locked by wrong pickup codes: a store manager unlocks it.",
+    )
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     order_store_id = fields.Many2one(related="order_id.cc_store_id", string="Order's Store")
     cc_state = fields.Selection(related="order_id.cc_state")
@@ -43,6 +63,9 @@ class ClickCollectScan(models.TransientModel):
     currency_id = fields.Many2one(related="order_id.currency_id")
     order_line_ids = fields.One2many(related="order_id.order_line", string="Lines")
     target_state = fields.Char(compute="_compute_target_state")
+    pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message, "
+                                   "or in their QR code).")
+    pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
 
     @api.depends("mode")
     def _compute_display_name(self):
@@ -58,37 +81,140 @@ class ClickCollectScan(models.TransientModel):
         for scan in self:
             scan.target_state = SCAN_TARGETS[scan.mode]
 
-    @api.onchange("code", "store_id")
+    # ------------------------------------------------------------------ scanning
+
+    @api.onchange("code")
     def _onchange_code(self):
         if not self.code:
-            self.order_id = False
-            self.message = False
             return
-        order, error = self.env["sale.order"]._cc_lookup(self.code, store=self.store_id)
-        self.order_id = order
-        self.message = error or False
-        if order:
-            self.done_message = False
+        number, pickup_code = self.env["sale.order"]._cc_parse_scan(self.code)
+        self._cc_show(number)
+        # the customer's QR code gives the pickup code with the order
+        self.pickup_code = pickup_code if self.order_id and self.mode == "delivery" else False
+        # the next scan starts from an empty field, not glued to this one
+        self.code = False
+
+    @api.onchange("store_id")
+    def _onchange_store_id(self):
+        if self.scanned:
+            self._cc_show(self.scanned)
+
+    def _cc_show(self, number):
+        order, error = self.env["sale.order"]._cc_lookup(number, store=self.store_id)
+        self.update({"order_id": order, "message": error or False, "done_message": False,
+                     "scanned": number or False})
 
     def on_barcode_scanned(self, barcode):
         self.code = barcode
         self._onchange_code()
 
     def _scanned_order(self):
-        """The order of the scanned number, looked up again: the screen may be stale."""
+        """The order shown (or typed, when the screen is driven without its form), looked up
+        again: the screen may be stale."""
         self.ensure_one()
-        order, error = self.env["sale.order"]._cc_lookup(self.code, store=self.store_id)
+        number = self.order_id.name or self.scanned or self.env["sale.order"]._cc_parse_scan(self.code)[0]
+        order, error = self.env["sale.order"]._cc_lookup(number, store=self.store_id)
         if not order:
             raise UserError(error)
         return order
+
+    # ------------------------------------------------------------------ what is true now
+
+    @api.depends("order_id", "mode", "store_id")
+    def _compute_status(self):
+        for scan in self:
+            if scan.order_id:
+                scan.status, scan.can_do, scan.can_pay, scan.can_unlock = scan._cc_truth(scan.order_id)
+            else:
+                scan.status, scan.can_do, scan.can_pay, scan.can_unlock = False, False, False, False
+
+    def _cc_truth(self, order):
+        """``(status, can do, can pay, can unlock)``: what is true of ``order`` for this screen,
+        and what may be done now (the door's table and guards, the user's rights)."""
+        target = SCAN_TARGETS[self.mode]
+        elsewhere = self._cc_not_here(order, target)
+        if elsewhere:
+            return elsewhere
+        if target == "collected" and order.cc_pickup_code_required and order.cc_pickup_locked:
+            manager = self.env.user.has_group(const.STORE_MANAGER)
+            status = self.env._("%(order)s: %(reason)s", order=order.name, reason=order._cc_locked_reason())
+            return status, False, False, manager
+        try:
+            with order._cc_pickup_code_given():  # the code is asked on the screen itself
+                errors = order._cc_check_transition(target)
+        except UserError as error:
+            return str(error.args[0]), False, False, False
+        if not errors:
+            return self._cc_last_step(order), True, False, False
+        if target == "collected" and order.cc_payment_state != "paid":
+            return self.env._(
+                "%(order)s is not paid (%(paid)s of %(total)s): register the payment before handing it over.",
+                order=order.name, paid=order._cc_format_amount(order.cc_amount_paid),
+                total=order._cc_format_amount(order.amount_total),
+            ), False, True, False
+        return "\n".join(errors), False, False, False
+
+    def _cc_not_here(self, order, target):
+        """The truth of an order that is not where this screen acts: shipped, not there yet, in
+        transit (the acceptance receives it), or past it. None for an order where it acts."""
+        labels = dict(order._fields["cc_state"]._description_selection(self.env))
+        if order.cc_fulfilment != "pickup":
+            status = self.env._("%(order)s is shipped to its customer: it does not wait at a counter.",
+                                order=order.name)
+            return status, False, False, False
+        if order.cc_state in NOT_YET[target]:
+            if target == "collected":
+                status = self.env._("%(order)s is not ready for pickup yet: it is %(state)s.",
+                                    order=order.name, state=labels[order.cc_state])
+            else:
+                status = self.env._("%(order)s is not prepared yet: it is %(state)s.",
+                                    order=order.name, state=labels[order.cc_state])
+            return status, False, False, False
+        if target == "ready" and order.cc_state == "in_transit":
+            status = self.env._("%(order)s is in transit to the store: receiving it makes it ready for pickup.",
+                                order=order.name)
+            return status, True, False, False
+        if target not in order._cc_allowed_targets():
+            return self._cc_last_step(order), False, False, False
+        return None
+
+    def _cc_last_step(self, order):
+        """When, by whom and where the order reached its state, from its timeline: "S00047:
+        Collected on 1 Dec at 10:02 by Marc Dubois at Ghent Store."."""
+        labels = dict(order._fields["cc_state"]._description_selection(self.env))
+        event = order.cc_event_ids.filtered(
+            lambda e: e.to_state == order.cc_state and not e.refused and not e.unlocked
+        ).sorted(lambda e: (e.date, e.id))[-1:]
+        if not event:
+            return self.env._("%(order)s: %(state)s.", order=order.name, state=labels[order.cc_state])
+        return self.env._(
+            "%(order)s: %(state)s on %(date)s at %(time)s by %(user)s at %(store)s.",
+            order=order.name, state=labels[order.cc_state],
+            date=format_datetime(self.env, event.date, dt_format="d MMM"),
+            time=format_datetime(self.env, event.date, dt_format="HH:mm"),
+            user=event.user_id.name or "?", store=event.store_id.name or order.cc_store_id.name,
+        )
+
+    # ------------------------------------------------------------------ actions
 
     def action_register_payment(self):
         """Take the payment of a pay-at-store order at the counter before handing it over."""
         return self._scanned_order().action_cc_register_payment()
 
-    def action_do(self):
-        """The one button of the screen: move the scanned order on, then wait for the next."""
+    def action_unlock(self):
+        """A store manager lets the order be handed over by code again (wrong codes locked it)."""
         order = self._scanned_order()
+        order._cc_unlock_pickup_code(channel="scan")
+        self.write({"message": False, "done_message": False})
+        return False
+
+    def action_do(self):
+        """The one button of the screen: move the scanned order on, then wait for the next.
+        Refused, with what is true of the order, when it may not be done now."""
+        order = self._scanned_order()
+        status, can_do, _can_pay, _can_unlock = self._cc_truth(order)
+        if not can_do:
+            raise UserError(status)
         target = SCAN_TARGETS[self.mode]
         if self.mode == "acceptance" and order.cc_state == "in_transit":
             # the goods in transit are here: receiving them makes the order ready
@@ -109,12 +235,6 @@ class ClickCollectScan(models.TransientModel):
             },
         }
 
-    # ---- customer notifications
-    # The delivery screen asks for the customer's pickup code where the order's store requires it.
-
-    pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message).")
-    pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
-
     def _cc_move_on(self, order, target):
         """Move the order to ``target`` through the door. A hand-over refused for its pickup code
         keeps the screen on the order with the reason (the attempt is on the timeline).
@@ -125,7 +245,8 @@ class ClickCollectScan(models.TransientModel):
         if target != "collected":
             order._cc_transition(target, channel="scan", store=store)
             return True
-        _events, error = order._cc_hand_over(self.pickup_code, channel="scan", store=store)
+        pickup_code = self.pickup_code or self.env["sale.order"]._cc_parse_scan(self.code)[1]
+        _events, error = order._cc_hand_over(pickup_code, channel="scan", store=store)
         if error:
             self.write({"message": error, "pickup_code": False, "done_message": False})
             return False

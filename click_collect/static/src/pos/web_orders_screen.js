@@ -36,6 +36,8 @@ export class CcWebOrdersScreen extends Component {
             orders: [],
             order: null,
             busy: false,
+            // the pickup code read from the customer's QR code, for the order it came with
+            scannedCode: null,
         });
         this.tabs = [
             { id: "all", label: _t("All"), states: CC_PENDING_STATES },
@@ -132,6 +134,9 @@ export class CcWebOrdersScreen extends Component {
             return;
         }
         this.state.scanError = "";
+        this.state.scannedCode = result.pickup_code
+            ? { orderId: result.order_id, code: result.pickup_code }
+            : null;
         await this.openOrder(result.order_id);
     }
 
@@ -148,10 +153,13 @@ export class CcWebOrdersScreen extends Component {
         const order = this.state.order;
         const kwargs = { expected_state: order.state };
         if (action === "hand_over" && order.pickup_code_required) {
+            const scanned = this.state.scannedCode;
             const code = await makeAwaitable(this.dialog, TextInputPopup, {
                 title: _t("Pickup code of %s", order.name),
                 placeholder: _t("The code in the customer's message"),
+                startingValue: scanned?.orderId === order.id ? scanned.code : "",
             });
+            this.state.scannedCode = null;
             if (code === undefined) {
                 return;
             }
@@ -195,6 +203,10 @@ export class CcWebOrdersScreen extends Component {
         } finally {
             this.state.busy = false;
         }
+    }
+
+    async unlock() {
+        await this.run("cc_web_order_unlock", [this.state.order.id]);
     }
 
     async resendReady() {

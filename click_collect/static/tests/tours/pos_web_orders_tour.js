@@ -201,6 +201,48 @@ registry.category("web_tour.tours").add("click_collect_pos_flow", {
         ].flat(),
 });
 
+registry.category("web_tour.tours").add("click_collect_pos_locked", {
+    steps: () =>
+        [
+            openRegister(),
+            openWebOrders(),
+            openOrder("CCPOS-LOCK"),
+            {
+                content: "Too many wrong codes: the POS says so",
+                trigger: ".o_cc_pickup_locked:contains(locked)",
+            },
+            {
+                content: "and offers nothing but the unlock",
+                trigger: ".o_cc_web_order_detail:not(:has(.o_cc_action)):not(:has(.o_cc_pay)):has(.o_cc_unlock)",
+            },
+            { content: "The store manager unlocks it", trigger: ".o_cc_unlock", run: "click" },
+            {
+                content: "On the timeline, in red, as an unlock",
+                trigger: ".o_cc_timeline li.text-danger:contains(Hand-over unlocked)",
+            },
+            { trigger: ".o_cc_web_order_detail:not(:has(.o_cc_pickup_locked))" },
+            {
+                content: "The customer shows the QR code of their message: one scan",
+                trigger: ".o_cc_scan",
+                run: "edit CC:CCPOS-LOCK:246810 && press Enter",
+            },
+            { trigger: ".o_cc_order_name:contains(CCPOS-LOCK)" },
+            { content: "Hand over", trigger: ".o_cc_action[data-action='hand_over']", run: "click" },
+            {
+                content: "The code read from the QR code is there",
+                trigger: ".modal:not(.o_inactive_modal) textarea",
+                run: () => {
+                    const input = document.querySelector(".modal:not(.o_inactive_modal) textarea");
+                    if (input.value !== "246810") {
+                        throw new Error(`the pickup code is ${input.value}`);
+                    }
+                },
+            },
+            Dialog.confirm("Apply"),
+            { content: "Handed over", trigger: ".o_cc_order_state:contains(Collected)" },
+        ].flat(),
+});
+
 registry.category("web_tour.tours").add("click_collect_pos_pay", {
     steps: () =>
         [

@@ -8,6 +8,20 @@ function scannerTypes(code) {
     }
 }
 
+/** The scan field is empty again: the next scan does not glue to the last one. */
+function emptyField() {
+    return {
+        content: "The field waits for the next scan",
+        trigger: ".o_field_widget[name=code] input",
+        run: () => {
+            const value = document.querySelector(".o_field_widget[name=code] input").value;
+            if (value) {
+                throw new Error(`the scan field still holds "${value}"`);
+            }
+        },
+    };
+}
+
 registry.category("web_tour.tours").add("click_collect_scan_delivery", {
     steps: () => [
         {
@@ -40,6 +54,20 @@ registry.category("web_tour.tours").add("click_collect_scan_delivery", {
             trigger: ".alert-success:contains(CCTOUR1)",
         },
         {
+            content: "The same order scanned again",
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit cctour1 && press Enter",
+        },
+        {
+            content: "The screen says when, by whom and where it was collected",
+            trigger: ".o_cc_scan_status:contains(CCTOUR1: Collected on):contains(at Test Store A)",
+        },
+        {
+            content: "and offers no hand-over",
+            trigger: ".o_form_view:not(:has(button[name=action_do]))",
+        },
+        emptyField(),
+        {
             content: "A barcode scanner sends keystrokes and Enter",
             trigger: ".o_field_widget[name=code] input",
             run: () => scannerTypes("CCTOUR2"),
@@ -47,12 +75,71 @@ registry.category("web_tour.tours").add("click_collect_scan_delivery", {
         {
             trigger: ".o_field_widget[name=order_id]:contains(CCTOUR2)",
         },
+        emptyField(),
         {
             trigger: "button[name=action_do]:contains(Hand Over)",
             run: "click",
         },
         {
             trigger: ".alert-success:contains(CCTOUR2)",
+        },
+    ],
+});
+
+/** What is true, and only what may be done now: an order still being prepared, an unpaid one,
+ * and the customer's QR code, which gives the order and its pickup code in one scan. */
+registry.category("web_tour.tours").add("click_collect_scan_truth", {
+    steps: () => [
+        {
+            content: "An order still being prepared",
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit CCPREP && press Enter",
+        },
+        {
+            trigger: ".o_cc_scan_status:contains(CCPREP is not ready for pickup yet: it is Preparing)",
+        },
+        {
+            content: "Nothing to hand over",
+            trigger: ".o_form_view:not(:has(button[name=action_do])):not(:has(button[name=action_register_payment]))",
+        },
+        {
+            content: "An order not paid yet",
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit CCUNPAID && press Enter",
+        },
+        {
+            trigger: ".o_cc_scan_status:contains(CCUNPAID is not paid)",
+        },
+        {
+            content: "The payment first, no hand-over",
+            trigger: ".o_form_view:has(button[name=action_register_payment]):not(:has(button[name=action_do]))",
+        },
+        {
+            content: "The customer shows the QR code of their message to the scanner",
+            trigger: ".o_field_widget[name=code] input",
+            run: () => scannerTypes("CC:CCQR:246810"),
+        },
+        {
+            trigger: ".o_field_widget[name=order_id]:contains(CCQR)",
+        },
+        emptyField(),
+        {
+            content: "The pickup code came with it",
+            trigger: ".o_field_widget[name=pickup_code] input",
+            run: () => {
+                const value = document.querySelector(".o_field_widget[name=pickup_code] input").value;
+                if (value !== "246810") {
+                    throw new Error(`the pickup code is "${value}"`);
+                }
+            },
+        },
+        {
+            content: "Hand it over",
+            trigger: "button[name=action_do]:contains(Hand Over)",
+            run: "click",
+        },
+        {
+            trigger: ".alert-success:contains(CCQR is now Collected)",
         },
     ],
 });

@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-/** The tracking page of a ready Click & Collect order, opened by its access-token link. */
+/** The tracking page of a ready Click & Collect order, opened by the link of its messages. */
 registry.category("web_tour.tours").add("click_collect_tracking_page", {
     steps: () => [
         {
@@ -29,6 +29,16 @@ registry.category("web_tour.tours").add("click_collect_tracking_page", {
             content: "The pickup code while the order waits",
             trigger: ".o_cc_pickup_code:contains(246810)",
         },
+        {
+            content: "and its QR code, to show at the counter",
+            trigger: "img.o_cc_qr",
+            run: () => {
+                const img = document.querySelector("img.o_cc_qr");
+                if (!img.complete || !img.naturalWidth) {
+                    throw new Error("the QR code did not load");
+                }
+            },
+        },
     ],
 });
 
@@ -42,6 +52,48 @@ registry.category("web_tour.tours").add("click_collect_tracking_wrong_token", {
         {
             content: "Nothing of the order",
             trigger: "body:not(:has(.o_cc_tracking)):not(:contains(246810)):not(:contains(CC Test Customer))",
+        },
+    ],
+});
+
+/** "Track my order": a customer who lost their link gives the order number (in the page's
+ * link here) and the email address of the order. */
+registry.category("web_tour.tours").add("click_collect_track_form", {
+    steps: () => [
+        {
+            content: "An email address that is not the order's",
+            trigger: "form.o_cc_track_form input[name=contact]",
+            run: "edit someone@else.com",
+        },
+        {
+            trigger: "form.o_cc_track_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Nothing matches",
+            trigger: ".alert-danger:contains(No order matches)",
+        },
+        {
+            content: "The email address of the order",
+            trigger: "form.o_cc_track_form input[name=contact]",
+            run: "edit customer@example.com",
+        },
+        {
+            trigger: "form.o_cc_track_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The tracking page of the order",
+            trigger: ".o_cc_step[data-state=ready][data-status=current]",
+        },
+        {
+            content: "without the pickup code: it is in the customer's messages",
+            trigger: ".o_cc_code_elsewhere:not(:has(.o_cc_pickup_code))",
+        },
+        {
+            trigger: "body:not(:contains(246810)):not(:has(img.o_cc_qr))",
         },
     ],
 });
