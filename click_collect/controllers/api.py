@@ -40,21 +40,21 @@ class ClickCollectApiController(http.Controller):
         self._allow("GET")
         Api = request.env["click_collect.api"]
         order = Api._find_order(Api._web_shop(), order_no)
-        return self._answer(order._cc_api_describe()[0])
+        return self._answer(Api._describe(order)[0])
 
     @http.route(f"{API_PREFIX}/orders/<string:order_no>/cancel", type="http", auth="bearer", csrf=False)
     def cc_api_cancel(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
         order = self._retrying(Api._cancel_order, Api._web_shop(), order_no, self._payload())
-        return self._answer(order._cc_api_describe()[0])
+        return self._answer(Api._describe(order)[0])
 
     @http.route(f"{API_PREFIX}/orders/<string:order_no>/payments", type="http", auth="bearer", csrf=False)
     def cc_api_payments(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
         order = self._retrying(Api._register_payment, Api._web_shop(), order_no, self._payload(required=True))
-        return self._answer(order._cc_api_describe()[0], status=201)
+        return self._answer(Api._describe(order)[0], status=201)
 
     @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True)
     def cc_api_openapi(self, **_params):
@@ -110,7 +110,7 @@ class ClickCollectApiController(http.Controller):
                 return self._answer(json.loads(idempotent.response_body), status=idempotent.response_status,
                                     headers=[("Idempotent-Replayed", "true")])
         order = request.env["click_collect.api"]._create_order(shop, payload)
-        body = order._cc_api_describe()[0]
+        body = request.env["click_collect.api"]._describe(order)[0]
         if idempotent:
             idempotent._store_answer(201, body, order)
         return self._answer(body, status=201, headers=[("Location", f"{API_PREFIX}/orders/{order.name}")])

@@ -47,6 +47,18 @@ class ClickCollectApi(models.AbstractModel):
         return shop
 
     @api.model
+    def _describe(self, orders):
+        """The orders as the API answers them (a list of dicts).
+
+        The technical user found them through its record rules: its own web shop's orders.
+        Describing them reads their stores, products, currency and carrier, which that user
+        has no right to read (its API key must not open the catalogue nor the stores).
+        """
+        orders.check_access("read")
+        # sudo: the orders are the caller's (checked above); see the docstring
+        return orders.sudo()._cc_api_describe()
+
+    @api.model
     def _find_order(self, shop, order_no):
         """The web shop's order by number: 404 for unknown numbers and other shops' orders."""
         order_no = (order_no or "").strip()
@@ -127,7 +139,7 @@ class ClickCollectApi(models.AbstractModel):
             "cc_web_shop_id": shop.id,
             "cc_external_ref": order_in["external_ref"],
             "client_order_ref": order_in["external_ref"],
-            "user_id": self.env.uid,
+            # the salesperson is Odoo's (the customer's), never the technical user: an external user
             "order_line": [
                 Command.create({"product_id": product.id, "product_uom_qty": line["qty"]})
                 for product, line in zip(products, order_in["lines"], strict=True)
@@ -214,7 +226,8 @@ class ClickCollectApi(models.AbstractModel):
         if not values["email"]:
             raise ApiError("invalid_field", self.env._("customer.email is not an email address."))
         if values["country_code"]:
-            country = self.env["res.country"].search([("code", "=", values["country_code"].upper())], limit=1)
+            # sudo: the technical user reads nothing but its web shop's orders
+            country = self.env["res.country"].sudo().search([("code", "=", values["country_code"].upper())], limit=1)
             if not country:
                 raise ApiError("unknown_country", self.env._(
                     "No country has the code %(code)s.", code=values["country_code"],
@@ -266,7 +279,9 @@ class ClickCollectApi(models.AbstractModel):
     @api.model
     def _find_products(self, shop, lines):
         """The product of each line, by variant id or EAN: two queries for all lines."""
-        Product = self.env["product.product"].with_company(shop.company_id)
+        # sudo: the technical user cannot read the catalogue (its API key opens nothing but the
+        # API); the API names the products of its lines, saleable in its web shop's company
+        Product = self.env["product.product"].sudo().with_company(shop.company_id)
         saleable = [("sale_ok", "=", True), ("company_id", "in", [False, shop.company_id.id])]
         ids = {line["variant_id"] for line in lines if "variant_id" in line}
         valid_ids = {i for i in ids if 0 < i <= api_contract.MAX_INT}
@@ -387,7 +402,7 @@ class ClickCollectApi(models.AbstractModel):
         orders = Order.search(domain, order="write_date, id", limit=limit, offset=offset)
         # a page that is neither full nor empty tells the total without counting
         total = offset + len(orders) if 0 < len(orders) < limit else Order.search_count(domain)
-        return {"orders": orders._cc_api_describe(), "total": total, "limit": limit, "offset": offset}
+        return {"orders": self._describe(orders), "total": total, "limit": limit, "offset": offset}
 
     # ------------------------------------------------------------------ cancel and pay
 
@@ -423,7 +438,8 @@ class ClickCollectApi(models.AbstractModel):
                 "Payments registered through the API are %(methods)s; an online payment is sent with "
                 "the order (payment.paid).", methods=", ".join(api_contract.API_REGISTERED_METHODS),
             ))
-        if not math.isfinite(amount) or order.currency_id.compare_amounts(amount, 0) <= 0 \
+        # sudo: the order's currency, which the technical user does not read
+        if not math.isfinite(amount) or order.sudo().currency_id.compare_amounts(amount, 0) <= 0 \
                 or amount > api_contract.MAX_AMOUNT:
             raise ApiError("invalid_amount", self.env._("amount must be a positive number."))
         if order.cc_state in const.FINAL_STATES or order.state == "cancel":

@@ -2,6 +2,7 @@ from . import (
     test_access_matrix,
     test_api,
     test_api_queries,
+    test_api_user,
     test_api_webhooks,
     test_cod,
     test_couriers,

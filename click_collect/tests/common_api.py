@@ -19,12 +19,13 @@ from .common import ClickCollectCommon
 class WebShopReceiver:
     """A web shop's webhook endpoint: a real HTTP server on 127.0.0.1 that keeps what it gets.
 
-    ``status`` is the HTTP status it answers (500 plays a failing shop).
+    ``status`` is the HTTP status it answers (500 plays a failing shop), ``answer`` the body.
     """
 
     def __init__(self):
         self.received = []
         self.status = 200
+        self.answer = b"ok"
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,9 +33,9 @@ class WebShopReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append({"headers": dict(self.headers), "body": body})
                 self.send_response(receiver.status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.answer)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.answer)
 
             def log_message(self, *args):
                 pass
@@ -59,7 +60,7 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
         cls.addClassCleanup(cls.receiver.stop)
         cls.team = cls.env["crm.team"].create({"name": "CC Test Web Team"})
         cls.shop_user, cls.other_shop_user = (
-            new_test_user(cls.env, login, groups="base.group_user,click_collect.group_web_shop_api")
+            new_test_user(cls.env, login, groups="click_collect.group_web_shop_api")
             for login in ("cc_test_shop_api", "cc_test_other_shop_api")
         )
         Shop = cls.env["click_collect.web.shop"]
@@ -92,6 +93,24 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
             headers.setdefault("Content-Type", "application/json")
         return self.url_open(API_PREFIX + path, data=data, headers=headers, params=params, method=method,
                              timeout=60)
+
+    def _rpc(self, login, model, method, *args, **kwargs):
+        """Call ``model.method`` over JSON-RPC as the web client does, logged in as ``login``
+        (password: the login): any public method, any arguments, any context.
+
+        :return: (result, None) or (None, the name of the error's exception)
+        """
+        self.authenticate(login, login)
+        payload = self.build_rpc_payload({"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+        with mute_logger("odoo.http"):
+            response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", data=json.dumps(payload),
+                                     headers={"Content-Type": "application/json"}, timeout=60)
+        self.logout()
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        if "error" in body:
+            return None, body["error"]["data"]["name"]
+        return body["result"], None
 
     def _order_body(self, **overrides):
         body = {
