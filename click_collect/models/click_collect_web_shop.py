@@ -1,6 +1,12 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.access import check_system_fields
+
+# Set by administrators only: where the signed status webhooks go, and whose API keys act for
+# the web shop (its orders, its customers).
+SYSTEM_FIELDS = ("webhook_url", "webhook_secret", "user_id")
+
 
 class ClickCollectWebShop(models.Model):
     """An external web shop that sends web orders through the API."""
@@ -30,7 +36,8 @@ class ClickCollectWebShop(models.Model):
         domain="[('cc_is_store', '=', True)]",
         help="When set, all revenue of this web shop's orders is booked to this store.",
     )
-    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted.")
+    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted, signed "
+                                                          "(set by administrators).")
     webhook_secret = fields.Char(
         groups="base.group_system", copy=False,
         help="Key of the HMAC-SHA256 signature of every webhook sent to the web shop.",
@@ -41,6 +48,17 @@ class ClickCollectWebShop(models.Model):
     _code_company_uniq = models.Constraint(
         "UNIQUE(code, company_id)", "The code of a web shop must be unique in its company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # a form sends its empty fields too: an empty URL or user sends nothing anywhere
+            check_system_fields(self, {key: value for key, value in vals.items() if value}, SYSTEM_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, vals, SYSTEM_FIELDS)
+        return super().write(vals)
 
     @api.depends("order_ids")
     def _compute_order_count(self):

@@ -205,10 +205,11 @@ SCHEMAS = {
     "StatusWebhook": {
         "type": "object",
         "description": "Body POSTed to the web shop's webhook URL at each change of flow state. Header "
-                       "`X-Click-Collect-Signature: sha256=<hex>` is the HMAC-SHA256 of the raw body with "
-                       "the web shop's webhook secret; `X-Click-Collect-Event-Id` repeats `event_id`; "
-                       "`X-Click-Collect-Timestamp` is the Unix time of the attempt. Retries and replays "
-                       "send the same body: deduplicate by `event_id`.",
+                       "`X-Click-Collect-Signature: t=<unix time>,v1=<hex>`: `v1` is the HMAC-SHA256, "
+                       "with the web shop's webhook secret, of `<t>.<raw body>`, signed at each attempt. "
+                       "Compare it in constant time and refuse a `t` more than 5 minutes away from now. "
+                       "`X-Click-Collect-Event-Id` repeats `event_id`. Retries and replays send the same "
+                       "body: deduplicate by `event_id`.",
         "required": ["event_id", "type", "timestamp", "order_no", "status", "status_code"],
         "properties": {
             "event_id": {"type": "string", "format": "uuid"},
