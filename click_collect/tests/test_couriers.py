@@ -3,10 +3,10 @@ import time
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ClickCollectCommon, start_couriers
-from .couriers.ghn_server import sign
+from .couriers.ghn_server import FakeGhn, sign
 
 # Polling delivered COD shipments: at most these queries in all, and per further shipment
 # (about 120 per shipment when each moved on its own).
@@ -120,6 +120,35 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         with self.assertRaises(UserError) as refusal:
             self.dhl.action_cc_test_connection()
         self.assertIn("Authentication failed", str(refusal.exception))
+
+    def test_only_system_administrators_point_a_courier_at_another_host(self):
+        """Replays an Inventory or Sales administrator pointing the courier's service URL at a
+        host of theirs: the courier's token and shop id would be sent there at its next call.
+        Refused; a system administrator sets it."""
+        elsewhere = FakeGhn(token="unused").start()
+        self.addCleanup(elsewhere.stop)
+        admins = {
+            "inventory administrator": new_test_user(self.env, "cc_test_stock_admin",
+                                                     groups="stock.group_stock_manager"),
+            "sales administrator": new_test_user(self.env, "cc_test_sale_admin",
+                                                 groups="sales_team.group_sale_manager"),
+        }
+        for name, user in admins.items():
+            with self.subTest(user=name):
+                with self.assertRaises(AccessError):
+                    self.ghn.with_user(user).write({"cc_endpoint_url": elsewhere.url})
+                with self.assertRaises(AccessError):
+                    self.env["delivery.carrier"].with_user(user).create({
+                        "name": "Copy of GHN", "delivery_type": "cc_ghn", "product_id": self.ghn.product_id.id,
+                        "cc_endpoint_url": elsewhere.url,
+                    })
+                # the rest of the courier is theirs to set, and a copy keeps no URL (nor credentials)
+                self.ghn.with_user(user).write({"cc_timeout": 3})
+                self.assertFalse(self.ghn.with_user(user).copy().cc_endpoint_url)
+        self.assertEqual(self.ghn.action_cc_test_connection()["params"]["type"], "success")
+        self.assertFalse(elsewhere.requests, "the credentials went nowhere else")
+        self.ghn.with_user(self.env.ref("base.user_admin")).cc_endpoint_url = elsewhere.url
+        self.assertEqual(self.ghn.cc_endpoint_url, elsewhere.url)
 
     # ------------------------------------------------------------------ faults
 
