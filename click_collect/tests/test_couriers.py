@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ClickCollectCommon, start_couriers
+from .common_api import chunk, post_part_of_a_body
 from .couriers.ghn_server import FakeGhn, sign
 
 # Polling delivered COD shipments: at most these queries in all, and per further shipment
@@ -252,6 +253,24 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.assertFalse(Event.search([("tracking_ref", "=", code)]))
         self._process()
         self.assertEqual(order.cc_state, "shipped")
+
+    def test_oversized_callback_is_refused_before_it_is_read(self):
+        """Replays an outsider announcing a callback of 100 MB (it was read whole, up to Odoo's
+        128 MiB limit, then refused for its size): answered 413 at once from its Content-Length,
+        while one byte of it was sent; a body in chunks, whose size is known only once read, 411."""
+        path = f"/click_collect/courier/{self.ghn.id}/webhook"
+        cases = [
+            ({"Content-Type": "application/json", "Content-Length": str(100 * 1024 * 1024)}, b"{", 413),
+            ({"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(100 * 1024 * 1024)},
+             b"a", 413),
+            ({"Content-Type": "application/json", "Transfer-Encoding": "chunked"}, chunk(b"{" * 4096), 411),
+        ]
+        for headers, sent, status in cases:
+            with self.subTest(headers=headers):
+                answer = post_part_of_a_body(self, path, {"X-Webhook-Token": "whsec-123", **headers}, sent)
+                self.assertEqual(answer[0], status)
+                self.assertEqual(answer[1]["Content-Type"].split(";")[0], "application/json")
+                self.assertIn("error", json.loads(answer[2]))
 
     def test_webhook_failed_then_returned(self):
         order = self._preparing("online")

@@ -10,6 +10,7 @@ from .api_contract import (
     LIST_DEFAULT_LIMIT,
     LIST_MAX_LIMIT,
     MAX_AMOUNT,
+    MAX_BODY,
     MAX_IDEMPOTENCY_KEY,
     MAX_INT,
     MAX_LINES,
@@ -245,10 +246,18 @@ def _ok(description, schema, status_headers=None):
     return answer
 
 
+ALLOW = {"Allow": {"schema": {"type": "string"}, "required": True,
+                   "description": "The HTTP methods the route takes, e.g. `GET, POST`."}}
+METHOD_NOT_ALLOWED = {**_error("Wrong HTTP method (`method_not_allowed`)."), "headers": ALLOW}
 COMMON_ERRORS = {
     "401": _error("No API key, or a wrong or expired one (`unauthorized`)."),
     "403": _error("The key's user is the technical user of no active web shop (`no_web_shop`)."),
-    "405": _error("Wrong HTTP method (`method_not_allowed`)."),
+    "405": METHOD_NOT_ALLOWED,
+}
+# the answers to a body refused before it is read
+BODY_ERRORS = {
+    "411": _error("`length_required`: the body came in chunks, without its Content-Length; it was not read."),
+    "413": _error(f"`payload_too_large`: the body is larger than {MAX_BODY // 1024} KiB; it was not read."),
 }
 # the answer of a change that kept meeting concurrent changes of the same goods or order
 BUSY = {
@@ -270,6 +279,7 @@ def _operation(summary, responses, *, description=None, parameters=None, body=No
     if parameters:
         operation["parameters"] = parameters
     if body:
+        operation["responses"].update(BODY_ERRORS)
         operation["requestBody"] = {
             "required": body_required,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
@@ -373,7 +383,7 @@ PATHS = {
             "responses": {
                 "200": {"description": "The OpenAPI 3.1 document.",
                         "content": {"application/json": {"schema": {"type": "object"}}}},
-                "405": COMMON_ERRORS["405"],
+                "405": METHOD_NOT_ALLOWED,
             },
         },
     },
