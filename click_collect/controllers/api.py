@@ -1,4 +1,5 @@
 import json
+import re
 from functools import partial
 
 from odoo import http
@@ -101,11 +102,11 @@ class ClickCollectApiController(http.Controller):
         key = request.httprequest.headers.get("Idempotency-Key")
         idempotent = request.env["click_collect.api.request"]
         if key is not None:
-            key = key.strip()
-            if not key or len(key) > api_contract.MAX_IDEMPOTENCY_KEY or not key.isprintable():
+            if len(key) > api_contract.MAX_IDEMPOTENCY_KEY \
+                    or not re.fullmatch(api_contract.IDEMPOTENCY_KEY_PATTERN, key):
                 raise ApiError("invalid_parameter", request.env._(
-                    "The Idempotency-Key header must have 1 to %(max)s characters.",
-                    max=api_contract.MAX_IDEMPOTENCY_KEY,
+                    "The Idempotency-Key header must have 1 to %(max)s visible ASCII characters (spaces "
+                    "inside only).", max=api_contract.MAX_IDEMPOTENCY_KEY,
                 ))
             request_hash = idempotent._hash("POST", "/orders", payload)
             idempotent, claimed = idempotent._claim(shop, key, request_hash)

@@ -10,15 +10,19 @@ from ..tools import api_contract
 from ..tools.api_contract import ApiError
 
 
-def _storable(text):
-    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
-    if "\x00" in text:
-        return False
+def _has_lone_surrogate(text):
+    """Whether the text holds half of a surrogate pair alone: JSON allows "\\ud800", Unicode
+    text (and PostgreSQL) does not."""
     try:
         text.encode()
     except UnicodeEncodeError:
-        return False
-    return True
+        return True
+    return False
+
+
+def _storable(text):
+    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
+    return "\x00" not in text and not _has_lone_surrogate(text)
 
 
 class ClickCollectApi(models.AbstractModel):
@@ -82,9 +86,20 @@ class ClickCollectApi(models.AbstractModel):
             if required:
                 raise ApiError("missing_field", self.env._("The field %(name)s is required.", name=name))
             return None
-        if not isinstance(value, str) or not _storable(value) or len(value) > max_length:
+        if not isinstance(value, str):
+            raise ApiError("invalid_field", self.env._("The field %(name)s must be a text.", name=name))
+        if len(value) > max_length:
             raise ApiError("invalid_field", self.env._(
                 "The field %(name)s must be a text of at most %(max)s characters.", name=name, max=max_length,
+            ))
+        if "\x00" in value:
+            raise ApiError("invalid_field", self.env._(
+                "The field %(name)s holds the NUL character (\\u0000), which no text may hold.", name=name,
+            ))
+        if _has_lone_surrogate(value):
+            raise ApiError("invalid_field", self.env._(
+                "The field %(name)s holds half of a UTF-16 surrogate pair alone (\\ud800 to \\udfff): "
+                "it is no Unicode text.", name=name,
             ))
         value = value.strip()
         if required and not value:
@@ -353,15 +368,17 @@ class ClickCollectApi(models.AbstractModel):
 
     @api.model
     def _parse_status(self, status):
+        """The ``status`` filter: one of api_contract.STATUS_FILTERS (exactly as the document
+        lists them), or absent."""
         if status is None or status in api_contract.ALL_STATUSES:
             return None
         if status in api_contract.STATUS_CODES:
             return status
-        if status.isascii() and status.isdigit() and len(status) <= 3 and int(status) in api_contract.CODE_STATUSES:
+        if status in api_contract.STATUS_FILTERS:
             return api_contract.CODE_STATUSES[int(status)]
         raise ApiError("invalid_parameter", self.env._(
             "status must be all, 0, a status name or its code (see the status table), not %(status)s.",
-            status=status[:50],
+            status=repr(status[:50]),
         ))
 
     @api.model
@@ -378,7 +395,7 @@ class ClickCollectApi(models.AbstractModel):
 
     @api.model
     def _parse_int(self, value, name, default, minimum, maximum):
-        if value is None or value == "":
+        if value is None:  # absent; an empty value is no integer
             return default
         # ASCII digits only, and few of them: int() takes neither "²" nor 5000 digits
         if not (value.isascii() and value.isdigit() and len(value) <= 10) or not minimum <= int(value) <= maximum:
@@ -396,7 +413,7 @@ class ClickCollectApi(models.AbstractModel):
         domain = [("cc_web_shop_id", "=", shop.id), ("cc_fulfilment", "!=", False)]
         if status:
             domain.append(("cc_state", "=", status))
-        if params.get("updated_since"):
+        if "updated_since" in params:  # an empty one is no date
             domain.append(("write_date", ">=", self._parse_datetime(params["updated_since"])))
         Order = self.env["sale.order"]
         orders = Order.search(domain, order="write_date, id", limit=limit, offset=offset)

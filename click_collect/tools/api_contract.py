@@ -26,6 +26,8 @@ STATUS_CODES = {
 }
 CODE_STATUSES = {code: status for status, code in STATUS_CODES.items()}
 ALL_STATUSES = ("all", "All", "0")
+# Every value the ``status`` filter takes: every state, a status name, a status code.
+STATUS_FILTERS = (*ALL_STATUSES, *STATUS_CODES, *(str(code) for code in STATUS_CODES.values()))
 
 # Payment methods a web shop may send, and the fulfilments each one fits.
 API_PAYMENT_METHODS = {
@@ -44,7 +46,15 @@ MAX_QTY = 1_000_000
 MAX_AMOUNT = 1_000_000_000
 MAX_INT = 2**31 - 1
 MAX_TEXT = 1000
+# Text fields (JSON Schema ``pattern``): no NUL character; a required one holds something else
+# than white space (the characters Python's str.strip() removes). A text holding half of a
+# surrogate pair alone is refused too, which no regular expression says to every validator.
+WHITE_SPACE = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+TEXT_PATTERN = "^[^\\u0000]*$"
+REQUIRED_TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{WHITE_SPACE}][^\\u0000]*$"
 MAX_IDEMPOTENCY_KEY = 255
+# An Idempotency-Key: visible ASCII characters, spaces inside only (HTTP trims a value's ends).
+IDEMPOTENCY_KEY_PATTERN = "^[!-~](?:[ -~]*[!-~])?$"
 # The largest body a route takes (bytes): a larger one is refused before it is read.
 MAX_BODY = 1024 * 1024
 

@@ -7,6 +7,7 @@ from .api_contract import (
     API_PREFIX,
     API_REGISTERED_METHODS,
     ERRORS,
+    IDEMPOTENCY_KEY_PATTERN,
     LIST_DEFAULT_LIMIT,
     LIST_MAX_LIMIT,
     MAX_AMOUNT,
@@ -15,14 +16,23 @@ from .api_contract import (
     MAX_INT,
     MAX_LINES,
     MAX_QTY,
+    REQUIRED_TEXT_PATTERN,
     STATUS_CODES,
+    STATUS_FILTERS,
+    TEXT_PATTERN,
 )
 
 VERSION = "1.0.0"
 
 
-def _text(max_length=1000, **extra):
-    return {"type": "string", "maxLength": max_length, **extra}
+def _text(max_length=1000, *, required=False, **extra):
+    """A text field as the API checks it: at most ``max_length`` characters, no NUL character,
+    and something else than white space when it is ``required`` (lone surrogates: see the
+    document's description)."""
+    if required:
+        return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": REQUIRED_TEXT_PATTERN,
+                **extra}
+    return {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN, **extra}
 
 
 def _nullable(schema):
@@ -70,8 +80,8 @@ SCHEMAS = {
         "description": "The customer is matched by email, or created. A known customer who gives "
                        "another address gets it as a delivery address.",
         "properties": {
-            "name": _text(255, minLength=1),
-            "email": _text(255, format="email"),
+            "name": _text(255, required=True),
+            "email": _text(255, required=True, format="email"),
             "phone": _nullable(_text(255)),
             "street": _nullable(_text(255)),
             "city": _nullable(_text(255)),
@@ -91,6 +101,8 @@ SCHEMAS = {
             "paid": {"type": "boolean", "default": False},
             "reference": _nullable(_text(255, description="Required when paid is true.")),
         },
+        "if": {"required": ["paid"], "properties": {"paid": {"const": True}}},
+        "then": {"required": ["reference"], "properties": {"reference": _text(255, required=True)}},
     },
     "LineIn": {
         "oneOf": [
@@ -107,7 +119,7 @@ SCHEMAS = {
                 "type": "object",
                 "required": ["ean", "qty"],
                 "properties": {
-                    "ean": _text(64, minLength=1, description="The product's barcode. An EAN that matches "
+                    "ean": _text(64, required=True, description="The product's barcode. An EAN that matches "
                                                               "several products is refused (ambiguous_ean)."),
                     "qty": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_QTY},
                 },
@@ -119,7 +131,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["external_ref", "fulfilment", "customer", "payment", "lines"],
         "properties": {
-            "external_ref": _text(255, minLength=1, description="The order's number in the web shop; "
+            "external_ref": _text(255, required=True, description="The order's number in the web shop; "
                                                                "unique per web shop."),
             "fulfilment": {"type": "string", "enum": ["pickup", "ship"]},
             "store": _nullable(_text(64, description="Store code; the web shop's default store when absent.")),
@@ -137,7 +149,7 @@ SCHEMAS = {
         "required": ["amount", "reference"],
         "properties": {
             "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT},
-            "reference": _text(255, minLength=1, description="Bank statement, slip or receipt reference."),
+            "reference": _text(255, required=True, description="Bank statement, slip or receipt reference."),
             "method": _nullable({"type": "string", "enum": list(API_REGISTERED_METHODS),
                                  "description": "Default: the order's payment method."}),
         },
@@ -296,7 +308,8 @@ PATHS = {
                         "`variant_id` or by `ean`. Nothing is created when the request is refused.",
             parameters=[{
                 "name": "Idempotency-Key", "in": "header", "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY,
+                           "pattern": IDEMPOTENCY_KEY_PATTERN},
                 "description": "The same key with the same body returns the first answer (header "
                                "`Idempotent-Replayed: true`) and creates nothing; the same key with "
                                "another body answers 409 `idempotency_conflict`. Keys are kept 30 days.",
@@ -317,7 +330,8 @@ PATHS = {
             "List the web shop's orders", operation_id="listOrders",
             description="Sorted by `updated_at`, then by creation.",
             parameters=[
-                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
+                {"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(STATUS_FILTERS)},
                  "description": "A status name or its status_code; `all`, `All` and `0` mean every state "
                                 "(the default).\n\n" + _status_table()},
                 {"name": "updated_since", "in": "query", "required": False,
@@ -401,6 +415,9 @@ def openapi_document():
                 "Web shops create Click & Collect and ship-from-store orders and follow them.\n\n"
                 "Authentication: `Authorization: Bearer <API key>` of the web shop's technical user. "
                 "A key sees only its own web shop's orders.\n\n"
+                "Texts are Unicode text: no NUL character (the `pattern` of every text field) and no half "
+                "of a UTF-16 surrogate pair alone (an escape `\\ud800` to `\\udfff` without its other "
+                "half); a required text holds more than white space. Other texts are `invalid_field`.\n\n"
                 "Every error is `{\"error\": {\"code\", \"message\"}}`:\n\n" + _error_codes_table()
                 + "\n\nStatus changes are POSTed to the web shop's webhook URL: see the `StatusWebhook` "
                   "schema."
