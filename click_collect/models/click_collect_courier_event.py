@@ -59,6 +59,12 @@ class ClickCollectCourierEvent(models.Model):
     tracking_ref = fields.Char(string="Tracking Number", index=True, readonly=True)
     status = fields.Char(string="Courier Status", readonly=True)
     payload = fields.Text(readonly=True)
+    signed = fields.Boolean(
+        readonly=True,
+        help="The callback carried a valid signature (HMAC) besides the courier's token: only a "
+             "signed callback books the cash it says the courier paid out; an unsigned one has "
+             "the courier asked first.",
+    )
     picking_id = fields.Many2one("stock.picking", readonly=True, ondelete="set null")
     state = fields.Selection(
         [("pending", "To Process"), ("done", "Applied"), ("ignored", "Nothing to Change"), ("error", "Error")],
@@ -90,7 +96,8 @@ class ClickCollectCourierEvent(models.Model):
             raise WebhookRefused(403, "webhook not configured")
         if not _same(headers.get("X-Webhook-Token", ""), secret):
             raise WebhookRefused(401, "bad token")
-        if carrier_sudo.cc_webhook_hmac_secret:
+        signed = bool(carrier_sudo.cc_webhook_hmac_secret)
+        if signed:
             stamp = headers.get("X-Webhook-Timestamp", "")
             # ASCII digits only: "²" is a digit to str.isdigit, and int() takes no 5000 digits
             if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12) \
@@ -115,7 +122,7 @@ class ClickCollectCourierEvent(models.Model):
             with self.env.cr.savepoint():
                 self.create({
                     "carrier_id": carrier.id, "event_key": key, "tracking_ref": data["OrderCode"][:64],
-                    "status": data["Status"][:64], "payload": text,
+                    "status": data["Status"][:64], "payload": text, "signed": signed,
                 })
         except IntegrityError:
             return 200, {"status": "duplicate"}
@@ -224,7 +231,13 @@ class ClickCollectCourierEvent(models.Model):
 
     def _cc_record_payout(self, picking):
         """A GHN callback with a CODTransferDate says that the courier paid out the cash of the
-        shipment: a remittance line, reconciled (once per shipment)."""
+        shipment: a remittance line, reconciled (once per shipment).
+
+        Money is booked from a signed callback only. The token of an unsigned one is a static
+        secret in a URL's configuration: whoever holds it must not book remittances, pay the
+        invoices and close the orders. An unsigned payout has the courier asked (its shipment
+        detail), and only what the courier confirms is booked.
+        """
         self.ensure_one()
         carrier = self.carrier_id
         if not carrier._cc_fetches_remittances() or picking.sale_id.cc_state != "awaiting_cod":
@@ -240,6 +253,8 @@ class ClickCollectCourierEvent(models.Model):
             ("statement_id.carrier_id", "=", carrier.id), ("tracking_ref", "=", picking.carrier_tracking_ref),
         ], limit=1):
             return False
+        if not self.signed:
+            return bool(carrier._cc_fetch_remittances(picking))
         return bool(carrier._cc_record_remittances([(picking, data.get("CODAmount"), when)]))
 
     def _cc_superseded(self):

@@ -272,6 +272,25 @@ class TestCouriers(ClickCollectCommon, HttpCase):
                 self.assertEqual(answer[1]["Content-Type"].split(";")[0], "application/json")
                 self.assertIn("error", json.loads(answer[2]))
 
+    def test_signed_payout_callback_books_the_cash(self):
+        """A callback signed with the courier's signing key (HMAC of its time and body) is the
+        courier's word: the cash it says was paid out is booked from it, without asking."""
+        order = self._preparing("cod")
+        picking = self._ship(order, self.ghn)
+        code = picking.carrier_tracking_ref
+        self._webhook(self.ghn_server.webhook_payload(code, "delivered"))
+        self._process()
+        self.assertEqual(order.cc_state, "awaiting_cod")
+        payout = dict(self.ghn_server.webhook_payload(code, "delivered"), CODTransferDate="2026-11-22T10:00:00Z",
+                      Time="2026-11-22T10:00:01.000Z")
+        asked = len(self.ghn_server.requests)
+        self.assertEqual(self._webhook(payout).status_code, 200)
+        self._process()
+        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", code)], limit=1)
+        self.assertTrue(event.signed)
+        self.assertEqual(order.cc_state, "done")
+        self.assertEqual(len(self.ghn_server.requests), asked, "booked from the signed callback itself")
+
     def test_webhook_failed_then_returned(self):
         order = self._preparing("online")
         picking = self._ship(order, self.ghn)
