@@ -55,6 +55,11 @@ class ClickCollectCourierEvent(models.Model):
     _rec_name = "tracking_ref"
 
     carrier_id = fields.Many2one("delivery.carrier", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True,
+        help="The shipment's company, or the courier's until the shipment is known (none for a courier "
+             "of every company).",
+    )
     event_key = fields.Char(required=True, readonly=True, help="The event's identity at the courier.")
     tracking_ref = fields.Char(string="Tracking Number", index=True, readonly=True)
     status = fields.Char(string="Courier Status", readonly=True)
@@ -78,6 +83,11 @@ class ClickCollectCourierEvent(models.Model):
     _event_key_uniq = models.Constraint(
         "UNIQUE(carrier_id, event_key)", "A courier event is received once.",
     )
+
+    @api.depends("picking_id.company_id", "carrier_id.company_id")
+    def _compute_company_id(self):
+        for event in self:
+            event.company_id = event.picking_id.company_id or event.carrier_id.company_id
 
     # ------------------------------------------------------------------ receiving
 

@@ -1,6 +1,7 @@
 from . import (
     test_access_matrix,
     test_api,
+    test_api_companies,
     test_api_http,
     test_api_queries,
     test_api_user,
