@@ -1,4 +1,5 @@
 import json
+import re
 from functools import partial
 
 from odoo import http
@@ -6,7 +7,7 @@ from odoo.http import request
 from odoo.service.model import retrying
 
 from ..tools import api_contract
-from ..tools.api_contract import API_PREFIX, ApiError
+from ..tools.api_contract import API_PREFIX, MAX_BODY, ApiError
 from ..tools.api_openapi import openapi_document
 
 
@@ -19,13 +20,15 @@ class ClickCollectApiController(http.Controller):
     OpenAPI document served at /api/click_collect/v1/openapi.json.
 
     Routes take every HTTP method and answer 405 themselves, so that even a wrong method gets
-    the API's JSON error. Errors are raised as ``ApiError``: the request's transaction is
+    the API's JSON error. ``cc_max_body``: a larger body, or one of no announced length, is
+    refused before it is read (models/ir_http.py). Errors are raised as ``ApiError``: the request's transaction is
     rolled back and ir.http renders the JSON answer (models/ir_http.py).
     """
 
     # ------------------------------------------------------------------ routes
 
-    @http.route(f"{API_PREFIX}/orders", type="http", auth="bearer", csrf=False, readonly=_get_is_readonly)
+    @http.route(f"{API_PREFIX}/orders", type="http", auth="bearer", csrf=False, readonly=_get_is_readonly,
+                cc_max_body=MAX_BODY)
     def cc_api_orders(self, **_params):
         method = self._allow("GET", "POST")
         Api = request.env["click_collect.api"]
@@ -35,33 +38,37 @@ class ClickCollectApiController(http.Controller):
         return self._retrying(self._create_order, shop, self._payload(required=True))
 
     @http.route(f"{API_PREFIX}/orders/<string:order_no>", type="http", auth="bearer", csrf=False,
-                readonly=True)
+                readonly=True, cc_max_body=MAX_BODY)
     def cc_api_order(self, order_no, **_params):
         self._allow("GET")
         Api = request.env["click_collect.api"]
         order = Api._find_order(Api._web_shop(), order_no)
-        return self._answer(order._cc_api_describe()[0])
+        return self._answer(Api._describe(order)[0])
 
-    @http.route(f"{API_PREFIX}/orders/<string:order_no>/cancel", type="http", auth="bearer", csrf=False)
+    @http.route(f"{API_PREFIX}/orders/<string:order_no>/cancel", type="http", auth="bearer", csrf=False,
+                cc_max_body=MAX_BODY)
     def cc_api_cancel(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
         order = self._retrying(Api._cancel_order, Api._web_shop(), order_no, self._payload())
-        return self._answer(order._cc_api_describe()[0])
+        return self._answer(Api._describe(order)[0])
 
-    @http.route(f"{API_PREFIX}/orders/<string:order_no>/payments", type="http", auth="bearer", csrf=False)
+    @http.route(f"{API_PREFIX}/orders/<string:order_no>/payments", type="http", auth="bearer", csrf=False,
+                cc_max_body=MAX_BODY)
     def cc_api_payments(self, order_no, **_params):
         self._allow("POST")
         Api = request.env["click_collect.api"]
         order = self._retrying(Api._register_payment, Api._web_shop(), order_no, self._payload(required=True))
-        return self._answer(order._cc_api_describe()[0], status=201)
+        return self._answer(Api._describe(order)[0], status=201)
 
-    @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True)
+    @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True,
+                cc_max_body=MAX_BODY)
     def cc_api_openapi(self, **_params):
         self._allow("GET")
         return self._answer(openapi_document(), cache="public, max-age=300")
 
-    @http.route(f"{API_PREFIX}/<path:subpath>", type="http", auth="public", csrf=False, readonly=True)
+    @http.route(f"{API_PREFIX}/<path:subpath>", type="http", auth="public", csrf=False, readonly=True,
+                cc_max_body=MAX_BODY)
     def cc_api_not_found(self, subpath=None, **_params):
         raise ApiError("not_found")
 
@@ -72,10 +79,11 @@ class ClickCollectApiController(http.Controller):
         if method not in methods:
             raise ApiError("method_not_allowed", request.env._(
                 "%(path)s takes %(methods)s.", path=request.httprequest.path, methods=", ".join(methods),
-            ))
+            ), headers=[("Allow", ", ".join(methods))])
         return method
 
     def _payload(self, required=False):
+        # within its Content-Length, itself within the route's limit (checked by ir.http)
         data = request.httprequest.get_data(cache=True)
         if not data.strip():
             if required:
@@ -94,11 +102,11 @@ class ClickCollectApiController(http.Controller):
         key = request.httprequest.headers.get("Idempotency-Key")
         idempotent = request.env["click_collect.api.request"]
         if key is not None:
-            key = key.strip()
-            if not key or len(key) > api_contract.MAX_IDEMPOTENCY_KEY or not key.isprintable():
+            if len(key) > api_contract.MAX_IDEMPOTENCY_KEY \
+                    or not re.fullmatch(api_contract.IDEMPOTENCY_KEY_PATTERN, key):
                 raise ApiError("invalid_parameter", request.env._(
-                    "The Idempotency-Key header must have 1 to %(max)s characters.",
-                    max=api_contract.MAX_IDEMPOTENCY_KEY,
+                    "The Idempotency-Key header must have 1 to %(max)s visible ASCII characters (spaces "
+                    "inside only).", max=api_contract.MAX_IDEMPOTENCY_KEY,
                 ))
             request_hash = idempotent._hash("POST", "/orders", payload)
             idempotent, claimed = idempotent._claim(shop, key, request_hash)
@@ -110,7 +118,7 @@ class ClickCollectApiController(http.Controller):
                 return self._answer(json.loads(idempotent.response_body), status=idempotent.response_status,
                                     headers=[("Idempotent-Replayed", "true")])
         order = request.env["click_collect.api"]._create_order(shop, payload)
-        body = order._cc_api_describe()[0]
+        body = request.env["click_collect.api"]._describe(order)[0]
         if idempotent:
             idempotent._store_answer(201, body, order)
         return self._answer(body, status=201, headers=[("Location", f"{API_PREFIX}/orders/{order.name}")])

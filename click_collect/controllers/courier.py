@@ -4,7 +4,7 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from ..models.click_collect_courier_event import WebhookRefused
+from ..models.click_collect_courier_event import MAX_BODY, WebhookRefused
 
 _logger = logging.getLogger(__name__)
 
@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 class CourierWebhook(http.Controller):
 
     @http.route("/click_collect/courier/<int:carrier_id>/webhook", type="http", auth="public",
-                methods=["POST"], csrf=False, save_session=False)
+                methods=["POST"], csrf=False, save_session=False, cc_max_body=MAX_BODY)
     def courier_webhook(self, carrier_id, **kwargs):
         """A courier's status callback: checked, stored once, answered at once, applied after."""
         # sudo: the caller is a courier, not a user; the token and signature checked below
@@ -20,7 +20,8 @@ class CourierWebhook(http.Controller):
         carrier = request.env["delivery.carrier"].sudo().browse(carrier_id).exists()
         if not carrier or carrier.delivery_type != "cc_ghn":
             return self._answer(404, {"error": "unknown carrier"})
-        body = request.httprequest.get_data(cache=False)
+        # within its Content-Length, itself within the route's limit (checked by ir.http)
+        body = request.httprequest.get_data(cache=True)
         try:
             status, answer = request.env["click_collect.courier.event"].sudo()._cc_receive(
                 carrier, request.httprequest.headers, body,

@@ -10,15 +10,19 @@ from ..tools import api_contract
 from ..tools.api_contract import ApiError
 
 
-def _storable(text):
-    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
-    if "\x00" in text:
-        return False
+def _has_lone_surrogate(text):
+    """Whether the text holds half of a surrogate pair alone: JSON allows "\\ud800", Unicode
+    text (and PostgreSQL) does not."""
     try:
         text.encode()
     except UnicodeEncodeError:
-        return False
-    return True
+        return True
+    return False
+
+
+def _storable(text):
+    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
+    return "\x00" not in text and not _has_lone_surrogate(text)
 
 
 class ClickCollectApi(models.AbstractModel):
@@ -47,6 +51,18 @@ class ClickCollectApi(models.AbstractModel):
         return shop
 
     @api.model
+    def _describe(self, orders):
+        """The orders as the API answers them (a list of dicts).
+
+        The technical user found them through its record rules: its own web shop's orders.
+        Describing them reads their stores, products, currency and carrier, which that user
+        has no right to read (its API key must not open the catalogue nor the stores).
+        """
+        orders.check_access("read")
+        # sudo: the orders are the caller's (checked above); see the docstring
+        return orders.sudo()._cc_api_describe()
+
+    @api.model
     def _find_order(self, shop, order_no):
         """The web shop's order by number: 404 for unknown numbers and other shops' orders."""
         order_no = (order_no or "").strip()
@@ -70,9 +86,20 @@ class ClickCollectApi(models.AbstractModel):
             if required:
                 raise ApiError("missing_field", self.env._("The field %(name)s is required.", name=name))
             return None
-        if not isinstance(value, str) or not _storable(value) or len(value) > max_length:
+        if not isinstance(value, str):
+            raise ApiError("invalid_field", self.env._("The field %(name)s must be a text.", name=name))
+        if len(value) > max_length:
             raise ApiError("invalid_field", self.env._(
                 "The field %(name)s must be a text of at most %(max)s characters.", name=name, max=max_length,
+            ))
+        if "\x00" in value:
+            raise ApiError("invalid_field", self.env._(
+                "The field %(name)s holds the NUL character (\\u0000), which no text may hold.", name=name,
+            ))
+        if _has_lone_surrogate(value):
+            raise ApiError("invalid_field", self.env._(
+                "The field %(name)s holds half of a UTF-16 surrogate pair alone (\\ud800 to \\udfff): "
+                "it is no Unicode text.", name=name,
             ))
         value = value.strip()
         if required and not value:
@@ -127,7 +154,7 @@ class ClickCollectApi(models.AbstractModel):
             "cc_web_shop_id": shop.id,
             "cc_external_ref": order_in["external_ref"],
             "client_order_ref": order_in["external_ref"],
-            "user_id": self.env.uid,
+            # the salesperson is Odoo's (the customer's), never the technical user: an external user
             "order_line": [
                 Command.create({"product_id": product.id, "product_uom_qty": line["qty"]})
                 for product, line in zip(products, order_in["lines"], strict=True)
@@ -214,7 +241,8 @@ class ClickCollectApi(models.AbstractModel):
         if not values["email"]:
             raise ApiError("invalid_field", self.env._("customer.email is not an email address."))
         if values["country_code"]:
-            country = self.env["res.country"].search([("code", "=", values["country_code"].upper())], limit=1)
+            # sudo: the technical user reads nothing but its web shop's orders
+            country = self.env["res.country"].sudo().search([("code", "=", values["country_code"].upper())], limit=1)
             if not country:
                 raise ApiError("unknown_country", self.env._(
                     "No country has the code %(code)s.", code=values["country_code"],
@@ -266,7 +294,9 @@ class ClickCollectApi(models.AbstractModel):
     @api.model
     def _find_products(self, shop, lines):
         """The product of each line, by variant id or EAN: two queries for all lines."""
-        Product = self.env["product.product"].with_company(shop.company_id)
+        # sudo: the technical user cannot read the catalogue (its API key opens nothing but the
+        # API); the API names the products of its lines, saleable in its web shop's company
+        Product = self.env["product.product"].sudo().with_company(shop.company_id)
         saleable = [("sale_ok", "=", True), ("company_id", "in", [False, shop.company_id.id])]
         ids = {line["variant_id"] for line in lines if "variant_id" in line}
         valid_ids = {i for i in ids if 0 < i <= api_contract.MAX_INT}
@@ -338,15 +368,17 @@ class ClickCollectApi(models.AbstractModel):
 
     @api.model
     def _parse_status(self, status):
+        """The ``status`` filter: one of api_contract.STATUS_FILTERS (exactly as the document
+        lists them), or absent."""
         if status is None or status in api_contract.ALL_STATUSES:
             return None
         if status in api_contract.STATUS_CODES:
             return status
-        if status.isascii() and status.isdigit() and len(status) <= 3 and int(status) in api_contract.CODE_STATUSES:
+        if status in api_contract.STATUS_FILTERS:
             return api_contract.CODE_STATUSES[int(status)]
         raise ApiError("invalid_parameter", self.env._(
             "status must be all, 0, a status name or its code (see the status table), not %(status)s.",
-            status=status[:50],
+            status=repr(status[:50]),
         ))
 
     @api.model
@@ -363,7 +395,7 @@ class ClickCollectApi(models.AbstractModel):
 
     @api.model
     def _parse_int(self, value, name, default, minimum, maximum):
-        if value is None or value == "":
+        if value is None:  # absent; an empty value is no integer
             return default
         # ASCII digits only, and few of them: int() takes neither "²" nor 5000 digits
         if not (value.isascii() and value.isdigit() and len(value) <= 10) or not minimum <= int(value) <= maximum:
@@ -381,13 +413,13 @@ class ClickCollectApi(models.AbstractModel):
         domain = [("cc_web_shop_id", "=", shop.id), ("cc_fulfilment", "!=", False)]
         if status:
             domain.append(("cc_state", "=", status))
-        if params.get("updated_since"):
+        if "updated_since" in params:  # an empty one is no date
             domain.append(("write_date", ">=", self._parse_datetime(params["updated_since"])))
         Order = self.env["sale.order"]
         orders = Order.search(domain, order="write_date, id", limit=limit, offset=offset)
         # a page that is neither full nor empty tells the total without counting
         total = offset + len(orders) if 0 < len(orders) < limit else Order.search_count(domain)
-        return {"orders": orders._cc_api_describe(), "total": total, "limit": limit, "offset": offset}
+        return {"orders": self._describe(orders), "total": total, "limit": limit, "offset": offset}
 
     # ------------------------------------------------------------------ cancel and pay
 
@@ -423,7 +455,8 @@ class ClickCollectApi(models.AbstractModel):
                 "Payments registered through the API are %(methods)s; an online payment is sent with "
                 "the order (payment.paid).", methods=", ".join(api_contract.API_REGISTERED_METHODS),
             ))
-        if not math.isfinite(amount) or order.currency_id.compare_amounts(amount, 0) <= 0 \
+        # sudo: the order's currency, which the technical user does not read
+        if not math.isfinite(amount) or order.sudo().currency_id.compare_amounts(amount, 0) <= 0 \
                 or amount > api_contract.MAX_AMOUNT:
             raise ApiError("invalid_amount", self.env._("amount must be a positive number."))
         if order.cc_state in const.FINAL_STATES or order.state == "cancel":

@@ -211,6 +211,7 @@ class ClickCollectCodStatementLine(models.Model):
     _order = "statement_id, sequence, id"
 
     statement_id = fields.Many2one("click_collect.cod.statement", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     currency_id = fields.Many2one(related="statement_id.currency_id")
     tracking_ref = fields.Char(string="Tracking Number", index=True)

@@ -55,10 +55,21 @@ class ClickCollectCourierEvent(models.Model):
     _rec_name = "tracking_ref"
 
     carrier_id = fields.Many2one("delivery.carrier", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True,
+        help="The shipment's company, or the courier's until the shipment is known (none for a courier "
+             "of every company).",
+    )
     event_key = fields.Char(required=True, readonly=True, help="The event's identity at the courier.")
     tracking_ref = fields.Char(string="Tracking Number", index=True, readonly=True)
     status = fields.Char(string="Courier Status", readonly=True)
     payload = fields.Text(readonly=True)
+    signed = fields.Boolean(
+        readonly=True,
+        help="The callback carried a valid signature (HMAC) besides the courier's token: only a "
+             "signed callback books the cash it says the courier paid out; an unsigned one has "
+             "the courier asked first.",
+    )
     picking_id = fields.Many2one("stock.picking", readonly=True, ondelete="set null")
     state = fields.Selection(
         [("pending", "To Process"), ("done", "Applied"), ("ignored", "Nothing to Change"), ("error", "Error")],
@@ -72,6 +83,11 @@ class ClickCollectCourierEvent(models.Model):
     _event_key_uniq = models.Constraint(
         "UNIQUE(carrier_id, event_key)", "A courier event is received once.",
     )
+
+    @api.depends("picking_id.company_id", "carrier_id.company_id")
+    def _compute_company_id(self):
+        for event in self:
+            event.company_id = event.picking_id.company_id or event.carrier_id.company_id
 
     # ------------------------------------------------------------------ receiving
 
@@ -90,7 +106,8 @@ class ClickCollectCourierEvent(models.Model):
             raise WebhookRefused(403, "webhook not configured")
         if not _same(headers.get("X-Webhook-Token", ""), secret):
             raise WebhookRefused(401, "bad token")
-        if carrier_sudo.cc_webhook_hmac_secret:
+        signed = bool(carrier_sudo.cc_webhook_hmac_secret)
+        if signed:
             stamp = headers.get("X-Webhook-Timestamp", "")
             # ASCII digits only: "²" is a digit to str.isdigit, and int() takes no 5000 digits
             if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12) \
@@ -115,7 +132,7 @@ class ClickCollectCourierEvent(models.Model):
             with self.env.cr.savepoint():
                 self.create({
                     "carrier_id": carrier.id, "event_key": key, "tracking_ref": data["OrderCode"][:64],
-                    "status": data["Status"][:64], "payload": text,
+                    "status": data["Status"][:64], "payload": text, "signed": signed,
                 })
         except IntegrityError:
             return 200, {"status": "duplicate"}
@@ -224,7 +241,13 @@ class ClickCollectCourierEvent(models.Model):
 
     def _cc_record_payout(self, picking):
         """A GHN callback with a CODTransferDate says that the courier paid out the cash of the
-        shipment: a remittance line, reconciled (once per shipment)."""
+        shipment: a remittance line, reconciled (once per shipment).
+
+        Money is booked from a signed callback only. The token of an unsigned one is a static
+        secret in a URL's configuration: whoever holds it must not book remittances, pay the
+        invoices and close the orders. An unsigned payout has the courier asked (its shipment
+        detail), and only what the courier confirms is booked.
+        """
         self.ensure_one()
         carrier = self.carrier_id
         if not carrier._cc_fetches_remittances() or picking.sale_id.cc_state != "awaiting_cod":
@@ -240,6 +263,8 @@ class ClickCollectCourierEvent(models.Model):
             ("statement_id.carrier_id", "=", carrier.id), ("tracking_ref", "=", picking.carrier_tracking_ref),
         ], limit=1):
             return False
+        if not self.signed:
+            return bool(carrier._cc_fetch_remittances(picking))
         return bool(carrier._cc_record_remittances([(picking, data.get("CODAmount"), when)]))
 
     def _cc_superseded(self):

@@ -1,5 +1,11 @@
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.access import check_system_fields
+
+# Set by administrators only: where the signed status webhooks go, and whose API keys act for
+# the web shop (its orders, its customers).
+SYSTEM_FIELDS = ("webhook_url", "webhook_secret", "user_id")
 
 
 class ClickCollectWebShop(models.Model):
@@ -15,7 +21,9 @@ class ClickCollectWebShop(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users", string="Technical User", ondelete="restrict", check_company=True,
-        help="The user whose API keys the web shop uses; its orders are created as this user.",
+        domain="[('share', '=', True)]",
+        help="The user whose API keys the web shop uses; its orders are created as this user. "
+             "An external user in the group Web Shop (API) only (Create Technical User).",
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
@@ -28,7 +36,8 @@ class ClickCollectWebShop(models.Model):
         domain="[('cc_is_store', '=', True)]",
         help="When set, all revenue of this web shop's orders is booked to this store.",
     )
-    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted.")
+    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted, signed "
+                                                          "(set by administrators).")
     webhook_secret = fields.Char(
         groups="base.group_system", copy=False,
         help="Key of the HMAC-SHA256 signature of every webhook sent to the web shop.",
@@ -39,6 +48,17 @@ class ClickCollectWebShop(models.Model):
     _code_company_uniq = models.Constraint(
         "UNIQUE(code, company_id)", "The code of a web shop must be unique in its company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # a form sends its empty fields too: an empty URL or user sends nothing anywhere
+            check_system_fields(self, {key: value for key, value in vals.items() if value}, SYSTEM_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, vals, SYSTEM_FIELDS)
+        return super().write(vals)
 
     @api.depends("order_ids")
     def _compute_order_count(self):
@@ -73,6 +93,38 @@ class ClickCollectWebShop(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("click_collect.action_webhook_deliveries")
         action["domain"] = [("web_shop_id", "=", self.id)]
         return action
+
+    @api.constrains("user_id")
+    def _check_technical_user(self):
+        for shop in self:
+            if shop.user_id and not shop.user_id.share:
+                raise ValidationError(self.env._(
+                    "The technical user of %(shop)s, %(user)s, is an internal user: its API keys would "
+                    "open all of Odoo to the web shop. Use an external user in the group Web Shop (API) "
+                    "only (Create Technical User on the web shop).", shop=shop.name, user=shop.user_id.name,
+                ))
+
+    def action_create_technical_user(self):
+        """Create the web shop's technical user: an external user in the group Web Shop (API)
+        alone, never with the rights Odoo gives new users by default."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators create technical users for web shops."))
+        if self.user_id:
+            raise UserError(self.env._("%(shop)s has a technical user already.", shop=self.name))
+        Users = self.env["res.users"].with_context(active_test=False)
+        login = f"webshop-api-{self.code.strip().lower()}"
+        if Users.search_count([("login", "=", login)], limit=1):
+            login = f"{login}-{self.id}"
+        # no_reset_password: the user never logs in; it acts through its API keys only
+        self.user_id = Users.with_context(no_reset_password=True).create({
+            "name": self.env._("%(shop)s (API)", shop=self.name),
+            "login": login,
+            "company_id": self.company_id.id,
+            "company_ids": [Command.set(self.company_id.ids)],
+            "group_ids": [Command.set(self.env.ref("click_collect.group_web_shop_api").ids)],
+        })
+        return True
 
     def action_new_api_key(self):
         """Create an API key of the web shop's technical user and show it once."""

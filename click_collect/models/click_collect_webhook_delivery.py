@@ -6,30 +6,46 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from http import HTTPStatus
 
 import requests
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..tools import api_contract
-from ..tools.courier import readable
 
 _logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Click-Collect-Signature"
 EVENT_HEADER = "X-Click-Collect-Event-Id"
-TIMESTAMP_HEADER = "X-Click-Collect-Timestamp"
 TIMEOUT = 10  # seconds per attempt
 # Minutes to wait after each failed attempt; once they are used up, the delivery has failed.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
+# What sending writes on a delivery; the rest (its body, web shop, order, event) never changes.
+SEND_FIELDS = frozenset({"state", "attempt_count", "next_attempt_at", "last_attempt_at", "last_status_code",
+                         "last_error", "url"})
+MAX_REASON = 120  # characters of the reason of a failed attempt
 
 
-def sign(secret, body):
-    """The signature header's value: HMAC-SHA256 of the raw body with the web shop's secret."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret, body, timestamp):
+    """The signature header's value, ``t=<unix time>,v1=<hex>``: the HMAC-SHA256, with the web
+    shop's secret, of the time, a dot and the raw body. The time is signed with the body: a
+    receiver that refuses old signatures cannot be sent an old body again."""
+    signed = f"{timestamp}.".encode() + body
+    return f"t={timestamp},v1={hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()}"
+
+
+def _reason(status):
+    """The short reason of an HTTP answer: its code and standard phrase, never the receiver's
+    words (its body may hold anything, also what it should not have shown)."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 class ClickCollectWebhookDelivery(models.Model):
@@ -62,9 +78,23 @@ class ClickCollectWebhookDelivery(models.Model):
     next_attempt_at = fields.Datetime(string="Next Attempt", readonly=True, default=fields.Datetime.now, index=True)
     last_attempt_at = fields.Datetime(string="Last Attempt", readonly=True)
     last_status_code = fields.Integer(string="Last HTTP Status", readonly=True)
-    last_error = fields.Text(readonly=True)
+    last_error = fields.Char(string="Last Reason", readonly=True,
+                             help="Why the last attempt failed, in short: the receiver's answer is not kept.")
 
     _event_uid_uniq = models.Constraint("UNIQUE(event_uid)", "The event id of a webhook is unique.")
+
+    def write(self, vals):
+        """Deliveries are the system's outbox: only sending writes them, and only the outcome of
+        its attempts. A body, once queued, is what the web shop gets, signed, at every attempt:
+        nobody rewrites it, nor sends it to another web shop or for another order."""
+        frozen = set(vals) - SEND_FIELDS
+        if frozen or not self.env.su:
+            raise AccessError(self.env._(
+                "Status webhooks are written by the system only (refused: %(fields)s); "
+                "use Send Again to send one again.",
+                fields=", ".join(sorted(frozen or vals)),
+            ))
+        return super().write(vals)
 
     # ------------------------------------------------------------------ queue
 
@@ -73,7 +103,8 @@ class ClickCollectWebhookDelivery(models.Model):
         """Queue one delivery per event of an order sent by a web shop with a webhook URL."""
         # sudo: whoever moves an order (store staff, the e-shop's visitor) has the web shop's
         # webhook queued, without reading web shops themselves.
-        events = events.sudo().filtered(lambda e: e.order_id.cc_web_shop_id.webhook_url)
+        # refused attempts (a wrong pickup code) changed nothing: the web shop hears of none
+        events = events.sudo().filtered(lambda e: not e.refused and e.order_id.cc_web_shop_id.webhook_url)
         if not events:
             return self.browse()
         vals_list = []
@@ -156,7 +187,8 @@ class ClickCollectWebhookDelivery(models.Model):
         shops = {shop.id: (shop.webhook_url, shop.webhook_secret) for shop in self.web_shop_id.sudo()}
         session = requests.Session()
         next_attempt = None
-        for delivery in self:
+        # sudo: the outcome of each attempt is the system's to write (see write())
+        for delivery in self.sudo():
             values = delivery._post(session, *shops[delivery.web_shop_id.id])
             delivery.write(values)
             if values.get("state") == "failed":
@@ -180,20 +212,26 @@ class ClickCollectWebhookDelivery(models.Model):
         body = self.payload.encode()
         headers = {
             "Content-Type": "application/json",
-            "User-Agent": "click_collect-webhook/1",
+            "User-Agent": "click_collect-webhook/2",
             EVENT_HEADER: self.event_uid,
-            TIMESTAMP_HEADER: str(int(time.time())),
-            SIGNATURE_HEADER: sign(secret, body),
+            SIGNATURE_HEADER: sign(secret, body, int(time.time())),
         }
         try:
-            response = session.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+            # stream: the answer's body is never read, only its status
+            with session.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False,
+                              stream=True) as response:
+                status = response.status_code
+        except requests.Timeout:
+            status, error = 0, self.env._("No answer within %(seconds)s seconds.", seconds=TIMEOUT)
+        except requests.ConnectionError:
+            status, error = 0, self.env._("The web shop could not be reached.")
         except requests.RequestException as exc:
-            status, error = 0, str(exc)[:1000] or exc.__class__.__name__
+            status, error = 0, exc.__class__.__name__
         else:
-            if 200 <= response.status_code < 300:
-                return dict(values, state="done", last_status_code=response.status_code, last_error=False)
-            status, error = response.status_code, readable((response.text or "")[:1000]) or str(response.status_code)
-        values.update(last_status_code=status, last_error=error)
+            if 200 <= status < 300:
+                return dict(values, state="done", last_status_code=status, last_error=False)
+            error = _reason(status)
+        values.update(last_status_code=status, last_error=error[:MAX_REASON])
         if values["attempt_count"] > len(BACKOFF_MINUTES):
             values["state"] = "failed"
         else:
@@ -218,9 +256,14 @@ class ClickCollectWebhookDelivery(models.Model):
 
     def action_replay(self):
         """Send the deliveries again now, whatever their state (the web shop lost them, or
-        failed for longer than the retries)."""
-        self.write({"state": "pending", "next_attempt_at": fields.Datetime.now()})
-        self._lock_due()._send()
+        failed for longer than the retries): the same bodies, signed anew, to the web shops'
+        URLs of now."""
+        self.check_access("write")
+        # sudo: the caller may replay these deliveries (checked above); their state is the
+        # system's to write, and nothing but their state changes.
+        deliveries = self.sudo()
+        deliveries.write({"state": "pending", "next_attempt_at": fields.Datetime.now()})
+        deliveries._lock_due()._send()
         return True
 
 

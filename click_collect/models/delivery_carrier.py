@@ -5,6 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import dhl, ghn
+from ..tools.access import check_system_fields
 from ..tools.courier import CourierError
 
 _logger = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ DHL_EVENTS = {
 }
 
 
+# URLs the courier's credentials are sent to: set by system administrators only
+CREDENTIAL_URL_FIELDS = ("cc_endpoint_url",)
+
+
 def _payout_date(value):
     """The date of a courier's payout ("2026-11-20T09:44:09.556Z"); today when it gives none."""
     if isinstance(value, str) and value.strip():
@@ -82,9 +87,10 @@ class DeliveryCarrier(models.Model):
         ondelete={"cc_ghn": "set default", "cc_dhl": "set default"},
     )
     cc_endpoint_url = fields.Char(
-        string="Service URL",
+        string="Service URL", copy=False,
         help="Leave empty to use the carrier's test or production service (the Environment "
-             "switch); set it to reach the service through a proxy or another address.",
+             "switch); set it to reach the service through a proxy or another address. The "
+             "courier's credentials are sent there: administrators set it.",
     )
     cc_timeout = fields.Float(string="Timeout (Seconds)", default=15.0)
     cc_retries = fields.Integer(string="Retries", default=2,
@@ -140,6 +146,17 @@ class DeliveryCarrier(models.Model):
                                       help="DHL Express global product code (N: domestic express, P: worldwide).")
     cc_dhl_label_format = fields.Selection([("PDF", "PDF"), ("ZPL", "ZPL (thermal printer)")],
                                            string="DHL Label Format", default="PDF")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("cc_endpoint_url"):
+                check_system_fields(self, vals, CREDENTIAL_URL_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_system_fields(self, vals, CREDENTIAL_URL_FIELDS)
+        return super().write(vals)
 
     @api.constrains("delivery_type", "allow_cash_on_delivery")
     def _check_cc_cash_on_delivery(self):

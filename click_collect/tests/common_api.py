@@ -1,3 +1,4 @@
+import http.client
 import json
 import random
 import threading
@@ -5,10 +6,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
+from urllib.parse import urlparse
 
 from odoo import fields
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, mute_logger, new_test_user
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from odoo.addons.click_collect.models.click_collect_api import ClickCollectApi
 from odoo.addons.click_collect.tools.api_contract import API_PREFIX
@@ -16,15 +19,45 @@ from odoo.addons.click_collect.tools.api_contract import API_PREFIX
 from .common import ClickCollectCommon
 
 
+def post_part_of_a_body(case, path, headers, sent, timeout=15):
+    """POST to ``path`` of the test server of ``case`` (an HttpCase) over a socket of its own:
+    the headers, then only the bytes ``sent`` of the body they announce, never the rest. A
+    server that reads the body before answering waits for bytes that never come (the socket
+    times out); one that refuses the body before reading it answers at once.
+
+    :return: (HTTP status, headers, body) of the answer
+    """
+    url = urlparse(case.base_url())
+    case.env.flush_all()
+    with case.allow_requests():  # the test server's cookie, as url_open sends it
+        cookie = f"{TEST_CURSOR_COOKIE_NAME}={case.opener.cookies[TEST_CURSOR_COOKIE_NAME]}"
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+        try:
+            connection.putrequest("POST", path, skip_accept_encoding=True)
+            for name, value in {"Cookie": cookie, **headers}.items():
+                connection.putheader(name, value)
+            connection.endheaders(sent)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+
+def chunk(data):
+    """``data`` as one chunk of a chunked body (Transfer-Encoding: chunked)."""
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
 class WebShopReceiver:
     """A web shop's webhook endpoint: a real HTTP server on 127.0.0.1 that keeps what it gets.
 
-    ``status`` is the HTTP status it answers (500 plays a failing shop).
+    ``status`` is the HTTP status it answers (500 plays a failing shop), ``answer`` the body.
     """
 
     def __init__(self):
         self.received = []
         self.status = 200
+        self.answer = b"ok"
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,9 +65,9 @@ class WebShopReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.received.append({"headers": dict(self.headers), "body": body})
                 self.send_response(receiver.status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.answer)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.answer)
 
             def log_message(self, *args):
                 pass
@@ -59,7 +92,7 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
         cls.addClassCleanup(cls.receiver.stop)
         cls.team = cls.env["crm.team"].create({"name": "CC Test Web Team"})
         cls.shop_user, cls.other_shop_user = (
-            new_test_user(cls.env, login, groups="base.group_user,click_collect.group_web_shop_api")
+            new_test_user(cls.env, login, groups="click_collect.group_web_shop_api")
             for login in ("cc_test_shop_api", "cc_test_other_shop_api")
         )
         Shop = cls.env["click_collect.web.shop"]
@@ -92,6 +125,24 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
             headers.setdefault("Content-Type", "application/json")
         return self.url_open(API_PREFIX + path, data=data, headers=headers, params=params, method=method,
                              timeout=60)
+
+    def _rpc(self, login, model, method, *args, **kwargs):
+        """Call ``model.method`` over JSON-RPC as the web client does, logged in as ``login``
+        (password: the login): any public method, any arguments, any context.
+
+        :return: (result, None) or (None, the name of the error's exception)
+        """
+        self.authenticate(login, login)
+        payload = self.build_rpc_payload({"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+        with mute_logger("odoo.http"):
+            response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", data=json.dumps(payload),
+                                     headers={"Content-Type": "application/json"}, timeout=60)
+        self.logout()
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        if "error" in body:
+            return None, body["error"]["data"]["name"]
+        return body["result"], None
 
     def _order_body(self, **overrides):
         body = {

@@ -1,3 +1,4 @@
+import json
 from unittest.mock import patch
 
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
@@ -303,6 +304,36 @@ class TestApiFollow(ClickCollectApiCommon):
         self.assertEqual((event.channel, event.user_id, event.note),
                          ("api", self.shop_user, "Customer changed their mind"))
         self.assertApiError(self._call("POST", f"/orders/{order.name}/cancel"), 409, "invalid_transition")
+
+    def test_refused_hand_overs_are_no_step_of_the_web_shops_timeline(self):
+        """Replays two wrong pickup codes at the counter before the right one: the web shop read
+        "collected" three times on the order's timeline, the first at a refused try. Refused
+        attempts stay on the back office's timeline only; the API and the webhooks show one
+        hand-over, the real one."""
+        self.store_a.cc_require_pickup_code = True
+        order = self._shop_order()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        self._pay(order)
+        order.sudo().cc_pickup_code = "246810"
+        for wrong in ("111111", ""):
+            self.assertFalse(order.action_cc_hand_over(pickup_code=wrong)["ok"])
+        self.assertEqual(order.cc_state, "ready")
+        self.assertEqual(len(order.cc_event_ids.filtered("refused")), 2, "kept on the back office's timeline")
+        described = self._call("GET", f"/orders/{order.name}").json()
+        self.assertEqual([step["status"] for step in described["timeline"]], ["new", "accepted", "preparing", "ready"])
+        self.assertTrue(order.action_cc_hand_over(pickup_code="246810")["ok"])
+        described = self._call("GET", f"/orders/{order.name}").json()
+        self.assertEqual([step["status"] for step in described["timeline"]],
+                         ["new", "accepted", "preparing", "ready", "collected"])
+        listed = self._call("GET", "/orders", params={"status": "collected"}).json()["orders"]
+        self.assertEqual([step["status"] for step in listed[0]["timeline"]].count("collected"), 1)
+        deliveries = self.env["click_collect.webhook.delivery"].search([("order_id", "=", order.id)])
+        self.assertEqual([json.loads(d.payload)["status"] for d in deliveries.sorted("id")],
+                         ["accepted", "preparing", "ready", "collected"])
+        # a refused attempt handed to the webhooks (by any path) is not posted either
+        refusal = order.cc_event_ids.filtered("refused")[:1]
+        self.assertFalse(self.env["click_collect.webhook.delivery"]._enqueue(refusal))
 
     def test_cancel_and_payment_outlast_more_concurrent_changes_than_one_round_of_retries(self):
         order = self._shop_order("pickup", method="transfer")

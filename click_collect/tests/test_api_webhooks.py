@@ -1,16 +1,27 @@
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
 
 from .common_api import ClickCollectApiCommon
+
+
+def verify(secret, header, body, tolerance=300):
+    """What the README tells a web shop to do with a status webhook: the signature of the time
+    and the body, made with the secret, and a time of less than ``tolerance`` seconds ago."""
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    signed = parts["t"].encode() + b"." + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(parts["v1"], expected) and abs(time.time() - int(parts["t"])) <= tolerance
 
 
 @tagged("post_install", "-at_install")
@@ -39,12 +50,10 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         self.assertEqual(len(self.receiver.received), 2)
         for received, delivery in zip(self.receiver.received, deliveries, strict=True):
             body, headers = received["body"], received["headers"]
-            expected = hmac.new(b"test-secret", body, hashlib.sha256).hexdigest()
-            self.assertTrue(hmac.compare_digest(headers[webhook.SIGNATURE_HEADER], f"sha256={expected}"))
+            self.assertTrue(verify("test-secret", headers["X-Click-Collect-Signature"], body))
             payload = json.loads(body)
             self.assertEqual(payload["event_id"], headers[webhook.EVENT_HEADER])
             self.assertEqual(payload["event_id"], delivery.event_uid)
-            self.assertTrue(headers[webhook.TIMESTAMP_HEADER].isdigit())
             self.assertEqual((payload["order_no"], payload["external_ref"]), (order.name, order.cc_external_ref))
         first, second = (json.loads(r["body"]) for r in self.receiver.received)
         self.assertEqual((first["previous_status"], first["status"], first["status_code"]), ("new", "accepted", 2))
@@ -114,3 +123,91 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         self.assertEqual(self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=key), self.shop_user.id)
         response = self._call("GET", "/orders", key=key)
         self.assertEqual(response.status_code, 200, response.text)
+
+    def test_signature_covers_the_time_so_an_old_webhook_cannot_be_replayed(self):
+        """Replays a webhook captured on its way to the web shop, days later: the signature covers
+        the time it was signed at, so a receiver that refuses old signatures refuses it, and
+        the same body signed alone (without its time) is no valid signature."""
+        order = self._shop_order()
+        with freeze_time(fields.Datetime.now() - timedelta(days=3)):
+            order._cc_transition("accepted")
+            self.Delivery._cron_send()
+        captured = self.receiver.received[-1]
+        header, body = captured["headers"]["X-Click-Collect-Signature"], captured["body"]
+        self.assertRegex(header, r"^t=\d+,v1=[0-9a-f]{64}$", "one header: the time and the signature")
+        self.assertFalse(verify("test-secret", header, body), "three days old: refused by the receiver")
+        self.assertTrue(verify("test-secret", header, body, tolerance=4 * 86400), "but it is a valid signature")
+        body_only = hmac.new(b"test-secret", body, hashlib.sha256).hexdigest()
+        self.assertFalse(verify("test-secret", f"t={int(time.time())},v1={body_only}", body),
+                         "a signature of the body alone is no signature at a new time")
+        self.assertFalse(verify("test-secret", f"t={int(time.time())},{header.split(',')[1]}", body),
+                         "the old signature with a new time is refused")
+
+    def test_manager_cannot_rewrite_a_webhook_body_and_have_it_signed(self):
+        """Replays a web-order manager using Send Again as a signing oracle: over JSON-RPC, rewrite
+        a delivery's body (or its web shop, or its order) with any text, then Send Again to get
+        it signed with the web shop's secret. Every rewrite is refused; Send Again sends the
+        body the system queued."""
+        order = self._shop_order()
+        order._cc_transition("accepted")
+        delivery = self._deliveries(order)
+        queued = delivery.payload
+        forged = json.dumps({"event_id": "forged", "type": "order.status_changed", "order_no": order.name,
+                             "status": "done", "status_code": 13})
+        login = self.user_manager.login
+        for values in ({"payload": forged}, {"web_shop_id": self.other_shop.id},
+                       {"order_id": self._shop_order().id}, {"event_uid": "forged"}):
+            with self.subTest(values=values):
+                _result, error = self._rpc(login, "click_collect.webhook.delivery", "write", [delivery.id], values)
+                self.assertEqual(error, "odoo.exceptions.AccessError")
+        # not even with a context of its choosing, nor through the ORM
+        _result, error = self._rpc(login, "click_collect.webhook.delivery", "write", [delivery.id],
+                                   {"payload": forged}, context={"cc_door": True, "active_test": False})
+        self.assertEqual(error, "odoo.exceptions.AccessError")
+        with self.assertRaises(AccessError):
+            delivery.with_user(self.user_manager).write({"payload": forged})
+        with self.assertRaises(AccessError):
+            delivery.sudo().write({"payload": forged})
+        delivery.invalidate_recordset()
+        self.assertEqual((delivery.payload, delivery.web_shop_id, delivery.order_id), (queued, self.shop, order))
+
+        _result, error = self._rpc(login, "click_collect.webhook.delivery", "action_replay", [delivery.id])
+        self.assertIsNone(error)
+        self.assertEqual([r["body"] for r in self.receiver.received], [queued.encode()],
+                         "Send Again sends the queued body, nothing else")
+        delivery.invalidate_recordset()
+        self.assertEqual(delivery.state, "done")
+
+    def test_manager_cannot_point_the_webhook_or_the_api_user_elsewhere(self):
+        """Replays a web-order manager sending the signed webhooks (and with them the orders'
+        data) to a host of theirs: writing the web shop's webhook URL or technical user over
+        JSON-RPC is refused; an administrator sets them."""
+        login = self.user_manager.login
+        for values in ({"webhook_url": "https://attacker.example.com/hook"}, {"user_id": self.other_shop_user.id},
+                       {"webhook_secret": "known"}):
+            with self.subTest(values=values):
+                _result, error = self._rpc(login, "click_collect.web.shop", "write", [self.shop.id], values)
+                self.assertEqual(error, "odoo.exceptions.AccessError")
+        _result, error = self._rpc(login, "click_collect.web.shop", "create",
+                                   {"name": "Evil", "code": "EVIL", "webhook_url": "https://attacker.example.com"})
+        self.assertEqual(error, "odoo.exceptions.AccessError")
+        self.shop.invalidate_recordset()
+        self.assertEqual((self.shop.webhook_url, self.shop.user_id), (self.receiver.url, self.shop_user))
+        # the rest of the web shop is the manager's to set; an administrator sets the URL
+        _result, error = self._rpc(login, "click_collect.web.shop", "write", [self.shop.id], {"name": "Renamed"})
+        self.assertIsNone(error)
+        self.shop.with_user(self.env.ref("base.user_admin")).webhook_url = "https://shop.example.com/hook"
+        self.assertEqual(self.shop.webhook_url, "https://shop.example.com/hook")
+
+    def test_the_web_shops_answer_is_not_kept(self):
+        """Replays a receiver that answers an error page with what it should not show (or a
+        hostile one that fills the database): only the status code and its standard reason
+        are kept on the delivery, never the body."""
+        self.receiver.status = 500
+        self.receiver.answer = b"Traceback: DB_PASSWORD=hunter2 " + b"x" * 100_000
+        order = self._shop_order()
+        order._cc_transition("accepted")
+        self.Delivery._cron_send()
+        delivery = self._deliveries(order)
+        self.assertEqual((delivery.state, delivery.last_status_code, delivery.last_error),
+                         ("pending", 500, "HTTP 500 Internal Server Error"))

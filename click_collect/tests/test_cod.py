@@ -152,6 +152,43 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
             [("order_id", "=", later.id)]).statement_id.name, "GHN cod 2026-11-21")
         self.assertEqual(self._owed(self.ghn), 80.0, "only the short payment is still owed")
 
+    def _callback(self, body, headers=None):
+        response = self.url_open(f"/click_collect/courier/{self.ghn.id}/webhook", data=json.dumps(body).encode(),
+                                 headers={"X-Webhook-Token": "tok", "Content-Type": "application/json",
+                                          **(headers or {})})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.env["click_collect.courier.event"]._cc_cron_process()
+
+    def test_forged_payout_callback_with_the_token_books_no_money(self):
+        """Replays whoever holds a courier's static callback token (it sits in the courier's
+        configuration and in URLs) posting "cash paid out" for a delivered COD order: it booked
+        a remittance, a payment, and closed the order. The token alone books no money: the
+        courier is asked, and only the cash it confirms is booked."""
+        order, picking = self._delivered_by_ghn()
+        # the amount GHN was asked to collect (in VND), as a genuine payout would carry it
+        forged = dict(self.ghn_server.webhook_payload(picking.carrier_tracking_ref, "delivered"),
+                      CODTransferDate="2026-11-20T09:44:09.556Z")
+        asked = len(self.ghn_server.requests)
+        self._callback(forged)
+        self.assertEqual(order.cc_state, "awaiting_cod", "nothing booked, the order still awaits its cash")
+        self.assertFalse(self.env["click_collect.cod.statement.line"].search([("order_id", "=", order.id)]))
+        self.assertFalse(order.transaction_ids.filtered(lambda tx: tx.provider_code == "custom" and tx.payment_id
+                                                        and tx.payment_id.cc_cod_statement_id))
+        self.assertEqual(self._owed(self.ghn), 80.0, "the courier still owes the cash")
+        self.assertIn("/shiip/public-api/v2/shipping-order/detail",
+                      {path for _method, path, _body in self.ghn_server.requests[asked:]}, "the courier was asked")
+        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", picking.carrier_tracking_ref)],
+                                                               limit=1)
+        self.assertFalse(event.signed)
+
+        # the courier does pay it out: the same unsigned callback books what the courier confirms
+        self.ghn_server.pay_out_cod(picking.carrier_tracking_ref, "2026-11-21T08:00:00Z")
+        self._callback(dict(self.ghn_server.webhook_payload(picking.carrier_tracking_ref, "delivered"),
+                            Time="2026-11-21T08:00:01.000Z"))
+        self.assertEqual(order.cc_state, "done")
+        self.assertEqual(self.env["click_collect.cod.statement.line"].search(
+            [("order_id", "=", order.id)]).statement_id.name, "GHN cod 2026-11-21", "dated as the courier says")
+
     def test_remittances_when_ghn_is_down(self):
         _order, picking = self._delivered_by_ghn()
         self.ghn_server.pay_out_cod(picking.carrier_tracking_ref)

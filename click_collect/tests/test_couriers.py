@@ -3,10 +3,11 @@ import time
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ClickCollectCommon, start_couriers
-from .couriers.ghn_server import sign
+from .common_api import chunk, post_part_of_a_body
+from .couriers.ghn_server import FakeGhn, sign
 
 # Polling delivered COD shipments: at most these queries in all, and per further shipment
 # (about 120 per shipment when each moved on its own).
@@ -121,6 +122,35 @@ class TestCouriers(ClickCollectCommon, HttpCase):
             self.dhl.action_cc_test_connection()
         self.assertIn("Authentication failed", str(refusal.exception))
 
+    def test_only_system_administrators_point_a_courier_at_another_host(self):
+        """Replays an Inventory or Sales administrator pointing the courier's service URL at a
+        host of theirs: the courier's token and shop id would be sent there at its next call.
+        Refused; a system administrator sets it."""
+        elsewhere = FakeGhn(token="unused").start()
+        self.addCleanup(elsewhere.stop)
+        admins = {
+            "inventory administrator": new_test_user(self.env, "cc_test_stock_admin",
+                                                     groups="stock.group_stock_manager"),
+            "sales administrator": new_test_user(self.env, "cc_test_sale_admin",
+                                                 groups="sales_team.group_sale_manager"),
+        }
+        for name, user in admins.items():
+            with self.subTest(user=name):
+                with self.assertRaises(AccessError):
+                    self.ghn.with_user(user).write({"cc_endpoint_url": elsewhere.url})
+                with self.assertRaises(AccessError):
+                    self.env["delivery.carrier"].with_user(user).create({
+                        "name": "Copy of GHN", "delivery_type": "cc_ghn", "product_id": self.ghn.product_id.id,
+                        "cc_endpoint_url": elsewhere.url,
+                    })
+                # the rest of the courier is theirs to set, and a copy keeps no URL (nor credentials)
+                self.ghn.with_user(user).write({"cc_timeout": 3})
+                self.assertFalse(self.ghn.with_user(user).copy().cc_endpoint_url)
+        self.assertEqual(self.ghn.action_cc_test_connection()["params"]["type"], "success")
+        self.assertFalse(elsewhere.requests, "the credentials went nowhere else")
+        self.ghn.with_user(self.env.ref("base.user_admin")).cc_endpoint_url = elsewhere.url
+        self.assertEqual(self.ghn.cc_endpoint_url, elsewhere.url)
+
     # ------------------------------------------------------------------ faults
 
     def test_courier_faults_are_clear_and_change_nothing(self):
@@ -223,6 +253,43 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.assertFalse(Event.search([("tracking_ref", "=", code)]))
         self._process()
         self.assertEqual(order.cc_state, "shipped")
+
+    def test_oversized_callback_is_refused_before_it_is_read(self):
+        """Replays an outsider announcing a callback of 100 MB (it was read whole, up to Odoo's
+        128 MiB limit, then refused for its size): answered 413 at once from its Content-Length,
+        while one byte of it was sent; a body in chunks, whose size is known only once read, 411."""
+        path = f"/click_collect/courier/{self.ghn.id}/webhook"
+        cases = [
+            ({"Content-Type": "application/json", "Content-Length": str(100 * 1024 * 1024)}, b"{", 413),
+            ({"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(100 * 1024 * 1024)},
+             b"a", 413),
+            ({"Content-Type": "application/json", "Transfer-Encoding": "chunked"}, chunk(b"{" * 4096), 411),
+        ]
+        for headers, sent, status in cases:
+            with self.subTest(headers=headers):
+                answer = post_part_of_a_body(self, path, {"X-Webhook-Token": "whsec-123", **headers}, sent)
+                self.assertEqual(answer[0], status)
+                self.assertEqual(answer[1]["Content-Type"].split(";")[0], "application/json")
+                self.assertIn("error", json.loads(answer[2]))
+
+    def test_signed_payout_callback_books_the_cash(self):
+        """A callback signed with the courier's signing key (HMAC of its time and body) is the
+        courier's word: the cash it says was paid out is booked from it, without asking."""
+        order = self._preparing("cod")
+        picking = self._ship(order, self.ghn)
+        code = picking.carrier_tracking_ref
+        self._webhook(self.ghn_server.webhook_payload(code, "delivered"))
+        self._process()
+        self.assertEqual(order.cc_state, "awaiting_cod")
+        payout = dict(self.ghn_server.webhook_payload(code, "delivered"), CODTransferDate="2026-11-22T10:00:00Z",
+                      Time="2026-11-22T10:00:01.000Z")
+        asked = len(self.ghn_server.requests)
+        self.assertEqual(self._webhook(payout).status_code, 200)
+        self._process()
+        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", code)], limit=1)
+        self.assertTrue(event.signed)
+        self.assertEqual(order.cc_state, "done")
+        self.assertEqual(len(self.ghn_server.requests), asked, "booked from the signed callback itself")
 
     def test_webhook_failed_then_returned(self):
         order = self._preparing("online")

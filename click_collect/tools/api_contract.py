@@ -26,6 +26,8 @@ STATUS_CODES = {
 }
 CODE_STATUSES = {code: status for status, code in STATUS_CODES.items()}
 ALL_STATUSES = ("all", "All", "0")
+# Every value the ``status`` filter takes: every state, a status name, a status code.
+STATUS_FILTERS = (*ALL_STATUSES, *STATUS_CODES, *(str(code) for code in STATUS_CODES.values()))
 
 # Payment methods a web shop may send, and the fulfilments each one fits.
 API_PAYMENT_METHODS = {
@@ -44,7 +46,17 @@ MAX_QTY = 1_000_000
 MAX_AMOUNT = 1_000_000_000
 MAX_INT = 2**31 - 1
 MAX_TEXT = 1000
+# Text fields (JSON Schema ``pattern``): no NUL character; a required one holds something else
+# than white space (the characters Python's str.strip() removes). A text holding half of a
+# surrogate pair alone is refused too, which no regular expression says to every validator.
+WHITE_SPACE = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+TEXT_PATTERN = "^[^\\u0000]*$"
+REQUIRED_TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{WHITE_SPACE}][^\\u0000]*$"
 MAX_IDEMPOTENCY_KEY = 255
+# An Idempotency-Key: visible ASCII characters, spaces inside only (HTTP trims a value's ends).
+IDEMPOTENCY_KEY_PATTERN = "^[!-~](?:[ -~]*[!-~])?$"
+# The largest body a route takes (bytes): a larger one is refused before it is read.
+MAX_BODY = 1024 * 1024
 
 # Stable error codes: (HTTP status, meaning). The README and the OpenAPI document list them.
 ERRORS = {
@@ -56,11 +68,13 @@ ERRORS = {
     "no_web_shop": (403, "The API key's user is the technical user of no active web shop."),
     "order_not_found": (404, "Order could not be found"),
     "not_found": (404, "No such route."),
-    "method_not_allowed": (405, "The route does not take this HTTP method."),
+    "method_not_allowed": (405, "The route does not take this HTTP method (the Allow header lists those it takes)."),
     "invalid_transition": (409, "The order's flow does not allow this change now."),
     "idempotency_conflict": (409, "The Idempotency-Key was used before with another body."),
     "duplicate_external_ref": (409, "The web shop already sent an order with this external_ref."),
     "order_closed": (409, "The order is cancelled or finished: it takes no payment."),
+    "length_required": (411, "A body comes with its Content-Length header, never in chunks: it was not read."),
+    "payload_too_large": (413, f"The body is larger than {MAX_BODY // 1024} KiB: it was not read."),
     "unknown_variant": (422, "A line names a product variant or EAN that matches no product for sale."),
     "ambiguous_ean": (422, "A line's EAN matches several products: it is refused, never guessed."),
     "unknown_store": (422, "No store has this code."),
@@ -81,10 +95,11 @@ class ApiError(Exception):
     # the server logs a refused request as one line, without a traceback
     loglevel = logging.INFO
 
-    def __init__(self, code, message=None, *, status=None):
+    def __init__(self, code, message=None, *, status=None, headers=None):
         self.code = code
         self.status = status or ERRORS[code][0]
         self.message = message or ERRORS[code][1]
+        self.headers = list(headers or [])  # [(name, value)] of the answer
         super().__init__(self.message)
 
     def to_dict(self):

@@ -7,21 +7,32 @@ from .api_contract import (
     API_PREFIX,
     API_REGISTERED_METHODS,
     ERRORS,
+    IDEMPOTENCY_KEY_PATTERN,
     LIST_DEFAULT_LIMIT,
     LIST_MAX_LIMIT,
     MAX_AMOUNT,
+    MAX_BODY,
     MAX_IDEMPOTENCY_KEY,
     MAX_INT,
     MAX_LINES,
     MAX_QTY,
+    REQUIRED_TEXT_PATTERN,
     STATUS_CODES,
+    STATUS_FILTERS,
+    TEXT_PATTERN,
 )
 
 VERSION = "1.0.0"
 
 
-def _text(max_length=1000, **extra):
-    return {"type": "string", "maxLength": max_length, **extra}
+def _text(max_length=1000, *, required=False, **extra):
+    """A text field as the API checks it: at most ``max_length`` characters, no NUL character,
+    and something else than white space when it is ``required`` (lone surrogates: see the
+    document's description)."""
+    if required:
+        return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": REQUIRED_TEXT_PATTERN,
+                **extra}
+    return {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN, **extra}
 
 
 def _nullable(schema):
@@ -69,8 +80,8 @@ SCHEMAS = {
         "description": "The customer is matched by email, or created. A known customer who gives "
                        "another address gets it as a delivery address.",
         "properties": {
-            "name": _text(255, minLength=1),
-            "email": _text(255, format="email"),
+            "name": _text(255, required=True),
+            "email": _text(255, required=True, format="email"),
             "phone": _nullable(_text(255)),
             "street": _nullable(_text(255)),
             "city": _nullable(_text(255)),
@@ -90,6 +101,8 @@ SCHEMAS = {
             "paid": {"type": "boolean", "default": False},
             "reference": _nullable(_text(255, description="Required when paid is true.")),
         },
+        "if": {"required": ["paid"], "properties": {"paid": {"const": True}}},
+        "then": {"required": ["reference"], "properties": {"reference": _text(255, required=True)}},
     },
     "LineIn": {
         "oneOf": [
@@ -106,7 +119,7 @@ SCHEMAS = {
                 "type": "object",
                 "required": ["ean", "qty"],
                 "properties": {
-                    "ean": _text(64, minLength=1, description="The product's barcode. An EAN that matches "
+                    "ean": _text(64, required=True, description="The product's barcode. An EAN that matches "
                                                               "several products is refused (ambiguous_ean)."),
                     "qty": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_QTY},
                 },
@@ -118,7 +131,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["external_ref", "fulfilment", "customer", "payment", "lines"],
         "properties": {
-            "external_ref": _text(255, minLength=1, description="The order's number in the web shop; "
+            "external_ref": _text(255, required=True, description="The order's number in the web shop; "
                                                                "unique per web shop."),
             "fulfilment": {"type": "string", "enum": ["pickup", "ship"]},
             "store": _nullable(_text(64, description="Store code; the web shop's default store when absent.")),
@@ -136,7 +149,7 @@ SCHEMAS = {
         "required": ["amount", "reference"],
         "properties": {
             "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT},
-            "reference": _text(255, minLength=1, description="Bank statement, slip or receipt reference."),
+            "reference": _text(255, required=True, description="Bank statement, slip or receipt reference."),
             "method": _nullable({"type": "string", "enum": list(API_REGISTERED_METHODS),
                                  "description": "Default: the order's payment method."}),
         },
@@ -205,10 +218,11 @@ SCHEMAS = {
     "StatusWebhook": {
         "type": "object",
         "description": "Body POSTed to the web shop's webhook URL at each change of flow state. Header "
-                       "`X-Click-Collect-Signature: sha256=<hex>` is the HMAC-SHA256 of the raw body with "
-                       "the web shop's webhook secret; `X-Click-Collect-Event-Id` repeats `event_id`; "
-                       "`X-Click-Collect-Timestamp` is the Unix time of the attempt. Retries and replays "
-                       "send the same body: deduplicate by `event_id`.",
+                       "`X-Click-Collect-Signature: t=<unix time>,v1=<hex>`: `v1` is the HMAC-SHA256, "
+                       "with the web shop's webhook secret, of `<t>.<raw body>`, signed at each attempt. "
+                       "Compare it in constant time and refuse a `t` more than 5 minutes away from now. "
+                       "`X-Click-Collect-Event-Id` repeats `event_id`. Retries and replays send the same "
+                       "body: deduplicate by `event_id`.",
         "required": ["event_id", "type", "timestamp", "order_no", "status", "status_code"],
         "properties": {
             "event_id": {"type": "string", "format": "uuid"},
@@ -244,10 +258,18 @@ def _ok(description, schema, status_headers=None):
     return answer
 
 
+ALLOW = {"Allow": {"schema": {"type": "string"}, "required": True,
+                   "description": "The HTTP methods the route takes, e.g. `GET, POST`."}}
+METHOD_NOT_ALLOWED = {**_error("Wrong HTTP method (`method_not_allowed`)."), "headers": ALLOW}
 COMMON_ERRORS = {
     "401": _error("No API key, or a wrong or expired one (`unauthorized`)."),
     "403": _error("The key's user is the technical user of no active web shop (`no_web_shop`)."),
-    "405": _error("Wrong HTTP method (`method_not_allowed`)."),
+    "405": METHOD_NOT_ALLOWED,
+}
+# the answers to a body refused before it is read
+BODY_ERRORS = {
+    "411": _error("`length_required`: the body came in chunks, without its Content-Length; it was not read."),
+    "413": _error(f"`payload_too_large`: the body is larger than {MAX_BODY // 1024} KiB; it was not read."),
 }
 # the answer of a change that kept meeting concurrent changes of the same goods or order
 BUSY = {
@@ -269,6 +291,7 @@ def _operation(summary, responses, *, description=None, parameters=None, body=No
     if parameters:
         operation["parameters"] = parameters
     if body:
+        operation["responses"].update(BODY_ERRORS)
         operation["requestBody"] = {
             "required": body_required,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
@@ -285,7 +308,8 @@ PATHS = {
                         "`variant_id` or by `ean`. Nothing is created when the request is refused.",
             parameters=[{
                 "name": "Idempotency-Key", "in": "header", "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY,
+                           "pattern": IDEMPOTENCY_KEY_PATTERN},
                 "description": "The same key with the same body returns the first answer (header "
                                "`Idempotent-Replayed: true`) and creates nothing; the same key with "
                                "another body answers 409 `idempotency_conflict`. Keys are kept 30 days.",
@@ -306,7 +330,8 @@ PATHS = {
             "List the web shop's orders", operation_id="listOrders",
             description="Sorted by `updated_at`, then by creation.",
             parameters=[
-                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
+                {"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(STATUS_FILTERS)},
                  "description": "A status name or its status_code; `all`, `All` and `0` mean every state "
                                 "(the default).\n\n" + _status_table()},
                 {"name": "updated_since", "in": "query", "required": False,
@@ -372,7 +397,7 @@ PATHS = {
             "responses": {
                 "200": {"description": "The OpenAPI 3.1 document.",
                         "content": {"application/json": {"schema": {"type": "object"}}}},
-                "405": COMMON_ERRORS["405"],
+                "405": METHOD_NOT_ALLOWED,
             },
         },
     },
@@ -390,6 +415,9 @@ def openapi_document():
                 "Web shops create Click & Collect and ship-from-store orders and follow them.\n\n"
                 "Authentication: `Authorization: Bearer <API key>` of the web shop's technical user. "
                 "A key sees only its own web shop's orders.\n\n"
+                "Texts are Unicode text: no NUL character (the `pattern` of every text field) and no half "
+                "of a UTF-16 surrogate pair alone (an escape `\\ud800` to `\\udfff` without its other "
+                "half); a required text holds more than white space. Other texts are `invalid_field`.\n\n"
                 "Every error is `{\"error\": {\"code\", \"message\"}}`:\n\n" + _error_codes_table()
                 + "\n\nStatus changes are POSTed to the web shop's webhook URL: see the `StatusWebhook` "
                   "schema."
