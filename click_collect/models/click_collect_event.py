@@ -32,3 +32,9 @@ class ClickCollectEvent(models.Model):
         help="A store manager unlocked the hand-over by pickup code, locked after too many wrong "
              "codes: the state did not change.",
     )
+
+    def _cc_steps(self):
+        """The events that are steps of the flow, as a web shop or a customer sees them: a
+        change of state; not a refused attempt, an unlock nor a note (a partial arrival, a
+        reminder sent), which leave the state as it was."""
+        return self.filtered(lambda e: not e.refused and not e.unlocked and e.from_state != e.to_state)

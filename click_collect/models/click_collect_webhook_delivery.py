@@ -103,8 +103,8 @@ class ClickCollectWebhookDelivery(models.Model):
         """Queue one delivery per event of an order sent by a web shop with a webhook URL."""
         # sudo: whoever moves an order (store staff, the e-shop's visitor) has the web shop's
         # webhook queued, without reading web shops themselves.
-        # refused attempts (a wrong pickup code) changed nothing: the web shop hears of none
-        events = events.sudo().filtered(lambda e: not e.refused and e.order_id.cc_web_shop_id.webhook_url)
+        # refused attempts, unlocks and notes changed nothing: the web shop hears of none
+        events = events.sudo()._cc_steps().filtered(lambda e: e.order_id.cc_web_shop_id.webhook_url)
         if not events:
             return self.browse()
         vals_list = []

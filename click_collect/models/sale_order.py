@@ -1354,8 +1354,7 @@ class SaleOrder(models.Model):
             if not line.display_type and not line.is_delivery:
                 lines_by_order.setdefault(line.order_id.id, []).append(line)
         events_by_order = {}
-        # refused attempts (a wrong pickup code) changed nothing: no step for the web shop
-        for event in self.cc_event_ids.filtered(lambda e: not e.refused).sorted(lambda e: (e.date, e.id)):
+        for event in self.cc_event_ids._cc_steps().sorted(lambda e: (e.date, e.id)):
             events_by_order.setdefault(event.order_id.id, []).append(event)
         result = []
         for order in self:

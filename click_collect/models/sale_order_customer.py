@@ -287,8 +287,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         labels = self._cc_customer_state_labels()
         reached = {}
-        steps = self.cc_event_ids.filtered(lambda e: not e.refused and not e.unlocked)
-        for event in steps.sorted(lambda e: (e.date, e.id)):
+        for event in self.cc_event_ids._cc_steps().sorted(lambda e: (e.date, e.id)):
             reached[event.to_state] = event.date
         for state in ("awaiting_cod", "done"):  # the parcel reached the customer
             if state in reached:

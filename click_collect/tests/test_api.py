@@ -335,6 +335,24 @@ class TestApiFollow(ClickCollectApiCommon):
         refusal = order.cc_event_ids.filtered("refused")[:1]
         self.assertFalse(self.env["click_collect.webhook.delivery"]._enqueue(refusal))
 
+    def test_unlocks_and_notes_are_no_step_of_the_web_shops_timeline(self):
+        """A hand-over locked by wrong codes and unlocked by a store manager, and a reminder
+        noted on the timeline, leave the order ready: the web shop reads "ready" once."""
+        self.store_a.cc_require_pickup_code = True
+        order = self._shop_order()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        for _attempt in range(5):
+            order.action_cc_hand_over(pickup_code="000000" if order.sudo().cc_pickup_code != "000000" else "1")
+        order._cc_unlock_pickup_code(channel="backoffice")
+        order._cc_log_timeline_note("Pickup reminder sent.", channel="cron")
+        self.assertEqual(len(order.cc_event_ids.filtered("unlocked")), 1)
+        described = self._call("GET", f"/orders/{order.name}").json()
+        self.assertEqual([step["status"] for step in described["timeline"]], ["new", "accepted", "preparing", "ready"])
+        deliveries = self.env["click_collect.webhook.delivery"].search([("order_id", "=", order.id)])
+        self.assertEqual([json.loads(d.payload)["status"] for d in deliveries.sorted("id")],
+                         ["accepted", "preparing", "ready"])
+
     def test_cancel_and_payment_outlast_more_concurrent_changes_than_one_round_of_retries(self):
         order = self._shop_order("pickup", method="transfer")
         with self._concurrent_changes("_register_payment", MAX_TRIES_ON_CONCURRENCY_FAILURE + 1) as calls:
