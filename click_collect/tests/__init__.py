@@ -17,6 +17,7 @@ from . import (
     test_portal,
     test_pos,
     test_pos_concurrency,
+    test_review_attacks,
     test_queries,
     test_scan,
     test_security,

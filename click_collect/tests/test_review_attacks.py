@@ -1,0 +1,151 @@
+"""Security review of the "Trust" work (issue 16): attacks that still get through.
+
+Each test replays one attack as the role that would make it, through public entry points
+only (RPC-callable methods, any context), and asserts what must hold. On the code reviewed
+they fail: each failure is a hole.
+"""
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+from .common import ClickCollectCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewAttacks(ClickCollectCommon):
+    """Store staff of store A against store B."""
+
+    # ------------------------------------------------------------------ wizards
+
+    def test_payment_register_onchange_reads_another_stores_order(self):
+        """Attack: a store user of store A calls the payment screen's ``onchange`` (what the web
+        client's form does; no wizard is created, so the access check of the wizards' create
+        and write never runs) with the id of a store B order: the stored computes (amount due,
+        payment method), computed as superuser, answer with store B's order."""
+        order_b = self._order(store=self.store_b)
+        Wizard = self.env["click_collect.payment.register"].with_user(self.user_store_a)
+        spec = {"order_id": {}, "amount": {}, "method": {}, "currency_id": {}, "company_id": {}}
+        try:
+            result = Wizard.onchange({"order_id": order_b.id}, ["order_id"], spec)
+        except AccessError:
+            return
+        value = result.get("value", {})
+        self.assertFalse(value.get("amount"), f"store B's order leaks through onchange: {value}")
+
+    # ------------------------------------------------------------------ stock
+
+    def test_store_user_takes_another_stores_stock(self):
+        """Attack: a store user of store A creates and validates a transfer from store B's
+        stock to store A's (the rule lets a store see "the transfers arriving at it", so it may
+        also create them): store B's goods are booked out without anyone of store B."""
+        Picking = self.env["stock.picking"].with_user(self.user_store_a)
+        before = self.product_1.with_context(warehouse_id=self.store_b.id).qty_available
+        try:
+            picking = Picking.create({
+                "picking_type_id": self.store_a.in_type_id.id,
+                "location_id": self.store_b.lot_stock_id.id,
+                "location_dest_id": self.store_a.lot_stock_id.id,
+                "move_ids": [Command.create({
+                    "product_id": self.product_1.id, "product_uom_qty": 5,
+                    "location_id": self.store_b.lot_stock_id.id,
+                    "location_dest_id": self.store_a.lot_stock_id.id,
+                })],
+            })
+            picking.action_confirm()
+            picking.move_ids.quantity = 5
+            picking.move_ids.picked = True
+            picking.with_context(skip_sms=True).button_validate()
+        except (AccessError, UserError):
+            pass
+        self.env.invalidate_all()
+        self.assertEqual(self.product_1.with_context(warehouse_id=self.store_b.id).qty_available, before,
+                         "a store A user took store B's stock")
+
+
+@tagged("post_install", "-at_install")
+class TestReviewAttacksPos(ClickCollectCommon, TestPointOfSaleHttpCommon):
+    """The point of sale of store A, its cashier working for store A only."""
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.quick_ref("sales_team.group_sale_manager") \
+            | cls.quick_ref("stock.group_stock_manager") | cls.quick_ref("click_collect.group_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pos_config = cls.main_pos_config
+        cls.pos_config.picking_type_id = cls.store_a.pos_type_id
+        cls.pos_user.write({
+            "group_ids": [Command.link(cls.env.ref("click_collect.group_store_user").id)],
+            "cc_store_ids": [Command.set(cls.store_a.ids)],
+        })
+        cls.cashier = cls.pos_user
+
+    def test_cashier_settles_another_stores_web_order_in_own_till(self):
+        """Attack: a cashier of store A rings up a cart that settles a web order of store B
+        (pos_sale's ``sale_order_origin_id`` on the POS order's lines, set by the client) and
+        pays it into store A's till. ``action_pos_order_paid`` records the payment on the store B
+        order as superuser: store B's order reads paid (and is handed over there without money),
+        while the cash sits in another store's till."""
+        self.pos_config.with_user(self.cashier).open_ui()
+        session = self.pos_config.current_session_id
+        order_b = self._order(store=self.store_b, method="pay_at_store")
+        for target in ("accepted", "preparing", "ready"):
+            order_b._cc_transition(target)
+        method = self.pos_config.payment_method_ids[:1]
+        PosOrder = self.env["pos.order"].with_user(self.cashier)
+        try:
+            pos_order = PosOrder.create({
+                "session_id": session.id, "partner_id": self.customer.id,
+                "amount_tax": 0.0, "amount_total": 80.0, "amount_paid": 80.0, "amount_return": 0.0,
+                "lines": [Command.create({
+                    "product_id": self.product_1.id, "qty": 1, "price_unit": 80.0,
+                    "price_subtotal": 80.0, "price_subtotal_incl": 80.0,
+                    "sale_order_origin_id": order_b.id,
+                })],
+                "payment_ids": [Command.create({"payment_method_id": method.id, "amount": 80.0})],
+            })
+            pos_order.action_pos_order_paid()
+        except (AccessError, UserError):
+            pass
+        self.env.invalidate_all()
+        self.assertEqual(order_b.cc_payment_state, "unpaid",
+                         "a store A cashier paid a store B web order into store A's till")
+
+    def test_cashier_marks_web_order_paid_with_a_zero_cart(self):
+        """Attack: a cashier of store A settles a ready web order of their own store with a cart
+        that also holds a negative line of the same amount (any product, no web order): the
+        cart totals 0 and takes no money, yet the web order is recorded as paid its full amount
+        (only the settling lines are summed, not what the till took) and can be handed over."""
+        self.pos_config.with_user(self.cashier).open_ui()
+        session = self.pos_config.current_session_id
+        order = self._order(store=self.store_a, method="pay_at_store")
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        method = self.pos_config.payment_method_ids[:1]
+        PosOrder = self.env["pos.order"].with_user(self.cashier)
+        try:
+            pos_order = PosOrder.create({
+                "session_id": session.id, "partner_id": self.customer.id,
+                "amount_tax": 0.0, "amount_total": 0.0, "amount_paid": 0.0, "amount_return": 0.0,
+                "lines": [
+                    Command.create({
+                        "product_id": self.product_1.id, "qty": 1, "price_unit": 80.0,
+                        "price_subtotal": 80.0, "price_subtotal_incl": 80.0,
+                        "sale_order_origin_id": order.id,
+                    }),
+                    Command.create({
+                        "product_id": self.product_2.id, "qty": -1, "price_unit": 80.0,
+                        "price_subtotal": -80.0, "price_subtotal_incl": -80.0,
+                    }),
+                ],
+                "payment_ids": [Command.create({"payment_method_id": method.id, "amount": 0.0})],
+            })
+            pos_order.action_pos_order_paid()
+        except (AccessError, UserError):
+            pass
+        self.env.invalidate_all()
+        self.assertEqual(order.cc_payment_state, "unpaid", "the web order is paid by a cart that took no money")
