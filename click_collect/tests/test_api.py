@@ -342,6 +342,7 @@ class TestApiFollow(ClickCollectApiCommon):
         order = self._shop_order()
         for target in ("accepted", "preparing", "ready"):
             order._cc_transition(target)
+        self._pay(order)
         for _attempt in range(5):
             order.action_cc_hand_over(pickup_code="000000" if order.sudo().cc_pickup_code != "000000" else "1")
         order._cc_unlock_pickup_code(channel="backoffice")

@@ -389,8 +389,7 @@ class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
         self._order(store=self.store_b).name = "CCPOS-OTHER"
         # The web shop of CCPOS-1 sends a new order for store A once it sees CCPOS-1 accepted
         # (the tour accepts it): a real HTTP client of the API, beside the browser.
-        shop_user = new_test_user(self.env, "cc_test_pos_shop_api",
-                                  groups="base.group_user,click_collect.group_web_shop_api")
+        shop_user = new_test_user(self.env, "cc_test_pos_shop_api", groups="click_collect.group_web_shop_api")
         shop = self.env["click_collect.web.shop"].create({
             "name": "POS Test Shop", "code": "POSTS", "user_id": shop_user.id,
             "default_store_id": self.store_a.id, "pricelist_id": self.pricelist.id,

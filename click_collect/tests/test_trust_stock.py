@@ -120,3 +120,23 @@ class TestStoresSeeTheirOwnStock(StockFlowCommon):
         self.assertFalse(names & {"Pick List", "Address Label"})
         store_bindings = self.env["ir.actions.actions"].with_user(self.user_store_a).get_bindings("sale.order")
         self.assertTrue({"Pick List", "Address Label"} <= {a["name"] for a in store_bindings.get("report", [])})
+
+    def test_store_user_cannot_ship_another_stores_goods(self):
+        """Attack: a store user books another store's goods out under their own store's
+        operation types (a delivery or an internal transfer from the other store's stock)."""
+        Picking = self.env["stock.picking"].with_user(self.user_store_a)
+        for picking_type, destination in ((self.store_a.out_type_id, self.env.ref("stock.stock_location_customers")),
+                                          (self.store_a.int_type_id, self.store_a.lot_stock_id)):
+            with self.subTest(type=picking_type.name), self.assertRaises(AccessError):
+                Picking.create({
+                    "picking_type_id": picking_type.id,
+                    "location_id": self.store_b.lot_stock_id.id,
+                    "location_dest_id": destination.id,
+                })
+        # its own operations stay its own
+        own = Picking.create({
+            "picking_type_id": self.store_a.out_type_id.id,
+            "location_id": self.store_a.lot_stock_id.id,
+            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+        })
+        self.assertTrue(own)

@@ -25,6 +25,22 @@ class ClickCollectOrderWizard(models.AbstractModel):
             self._cc_check_order_access()
         return res
 
+    def onchange(self, values, field_names, fields_spec):
+        """Override of `web`: the screen's form computes its fields from the order before any
+        wizard is created: the order given (or defaulted by the context) must be readable by
+        the user, as at creation."""
+        if not self.env.su:
+            order_id = values.get("order_id") or self.env.context.get("default_order_id")
+            if isinstance(order_id, dict):
+                order_id = order_id.get("id")
+            if isinstance(order_id, int):
+                self.env["sale.order"].browse(order_id).check_access("read")
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.onchange("order_id")
+    def _onchange_cc_order_access(self):
+        self._cc_check_order_access()
+
     def _cc_check_order_access(self):
         """Raise an AccessError unless the user may read the wizards' orders."""
         if not self.env.su:
