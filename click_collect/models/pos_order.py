@@ -38,8 +38,8 @@ class PosOrder(models.Model):
                     orders=", ".join(order.name for order in foreign), pos=pos_order_sudo.config_id.name,
                 ))
             received = sum(pos_order_sudo.payment_ids.mapped("amount"))
-            for order, amount in amounts.items():
-                amount = min(amount, received)
+            for order, settled in amounts.items():
+                amount = min(settled, received)
                 if order.currency_id.compare_amounts(amount, 0) > 0:
                     order._cc_register_pos_payment(pos_order, amount)
                     received -= amount
