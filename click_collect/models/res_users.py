@@ -52,6 +52,13 @@ class ResUsers(models.Model):
                 self.env._("Remove these rights to limit the user to their stores."),
             ]) if reached else False
 
+    def _cc_edits_web_orders(self):
+        """Whether the user may change Odoo's own fields of web orders (customer, lines,
+        prices): web-order managers and Sales administrators. The order is the web shop's:
+        everyone else acts on it through the flow."""
+        self.ensure_one()
+        return self.has_group(const.MANAGER) or self.has_group("sales_team.group_sale_manager")
+
     def _cc_is_clerk(self):
         """Whether the user's rights on web orders come from a store role: a store user or store
         manager who is neither a web-order manager nor a Sales administrator."""

@@ -214,10 +214,10 @@ class SaleOrder(models.Model):
           check the user, the table and the guards and then write as superuser. A web-order
           manager may still set the fulfilment, the store and the payment method of an order
           that is not accepted yet (const.MANAGER_FLOW_FIELDS).
-        - On web orders, store staff (const.STORE_USER without const.MANAGER nor Sales
-          administrator rights) write none of Odoo's own fields of the order either: the
-          order is the web shop's; they act on it through the flow (const.CLERK_WRITABLE_FIELDS
-          lists the exceptions).
+        - On web orders, only web-order managers and Sales administrators write Odoo's own
+          fields of the order (customer, lines, prices): the order is the web shop's, and what
+          it was paid for; store staff and salespeople act on it through the flow
+          (const.CLERK_WRITABLE_FIELDS lists the exceptions).
 
         :param self: the orders written (empty for a creation)
         :raise UserError: naming the field and the action to use instead
@@ -241,16 +241,20 @@ class SaleOrder(models.Model):
                     name == "cc_payment_method" or not_confirmed)
                 if not allowed:
                     raise UserError(self._cc_flow_field_refusal(name))
-        if self and self.env.user._cc_is_clerk() and any(self.mapped("cc_fulfilment")):
-            others = sorted(names - set(flow) - const.CLERK_WRITABLE_FIELDS)
-            if others:
-                field = self._fields.get(others[0])
-                raise UserError(self.env._(
-                    "%(field)s of a web order is not changed by store staff: the order is the web "
-                    "shop's. Use the order's actions (accept, prepare, hand over, ship, register a "
-                    "payment) or ask a web-order manager.",
-                    field=field.get_description(self.env)["string"] if field else others[0],
-                ))
+        others = sorted(names - set(flow) - const.CLERK_WRITABLE_FIELDS)
+        if others and self and any(self.mapped("cc_fulfilment")) and not self.env.user._cc_edits_web_orders():
+            field = self._fields.get(others[0])
+            raise UserError(self._cc_deal_refusal(field.get_description(self.env)["string"] if field else others[0]))
+
+    def _cc_deal_refusal(self, field):
+        """The message refusing a change of Odoo's own field ``field`` (its label) of a web
+        order to a user who is neither a web-order manager nor a Sales administrator."""
+        return self.env._(
+            "%(field)s of a web order is changed by web-order managers only: the order is the "
+            "web shop's, and what it was paid for. Use the order's actions (accept, prepare, hand "
+            "over, ship, register a payment) or ask a web-order manager.",
+            field=field,
+        )
 
     def _cc_flow_field_refusal(self, name):
         """The message refusing a direct change of the flow's field ``name``: what it is and

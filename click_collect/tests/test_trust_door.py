@@ -79,10 +79,38 @@ class TestDoorCannotBeBypassed(ClickCollectCommon):
         for user in (self.user_store_a, self.user_store_manager_a):
             for field, value in attempts.items():
                 with self.subTest(user=user.login, field=field), \
-                        self.assertRaisesRegex(UserError, "is not changed by store staff"):
+                        self.assertRaisesRegex(UserError, "is changed by web-order managers only"):
                     order.with_user(user).write({field: value})
         self.assertEqual(order.partner_id, self.customer)
         self.assertEqual(order.order_line[0].price_unit, 50.0)
+
+    def test_salesperson_cannot_lower_a_paid_web_orders_prices(self):
+        """Attack: a salesperson who sees every order (Sales: All Documents) lowers a line's
+        price of a web order, directly on the line or through the order: the order then reads
+        as paid and is handed over for less than the web shop sold it."""
+        seller = new_test_user(self.env, "cc_test_all_docs", groups="sales_team.group_sale_salesman_all_leads")
+        order = self._order(method="pay_at_store")
+        line = order.order_line[0]
+        with self.assertRaisesRegex(UserError, "is changed by web-order managers only"):
+            line.with_user(seller).write({"price_unit": 0.0})
+        with self.assertRaisesRegex(UserError, "is changed by web-order managers only"):
+            order.with_user(seller).write({"order_line": [Command.update(line.id, {"price_unit": 0.0})]})
+        with self.assertRaisesRegex(UserError, "is changed by web-order managers only"):
+            self.env["sale.order.line"].with_user(seller).create({
+                "order_id": order.id, "product_id": self.product_1.id, "price_unit": -80.0})
+        with self.assertRaisesRegex(UserError, "is changed by web-order managers only"):
+            line.with_user(seller).unlink()
+        self.assertEqual((order.amount_total, len(order.order_line)), (80.0, 2))
+        # a web-order manager may correct a line
+        line.with_user(self.user_manager).write({"price_unit": 45.0})
+        self.assertEqual(order.amount_total, 75.0)
+        # and the salesperson's own quotations stay theirs
+        quotation = self.env["sale.order"].with_user(seller).create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.product_1.id, "price_unit": 10.0})],
+        })
+        quotation.order_line.write({"price_unit": 5.0})
+        self.assertEqual(quotation.amount_untaxed, 5.0)
 
     def test_manager_sets_store_and_payment_before_acceptance_only(self):
         """A web-order manager moves a quotation to another store or corrects a new order's
