@@ -1,7 +1,8 @@
+import uuid
 from contextlib import closing, contextmanager
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, api
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.click_collect import const
@@ -164,3 +165,48 @@ def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
         },
     ])
     return product
+
+
+def committed_ready_order(registry, prefix, *, users=2, qty=1):
+    """A ready and paid Click & Collect order of a new store (asking for the pickup code) with
+    a point of sale, and ``users`` cashiers of that store, committed: other transactions see
+    them. A store of its own, so that they change nothing other tests read.
+
+    :return: ({"store", "product", "config", "order": id, "users": [ids]}, the pickup code)
+    """
+    suffix = uuid.uuid4().hex[:6]
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
+        env.company.stock_text_confirmation = False
+        store = env["stock.warehouse"].create({
+            "name": f"{prefix} Store {suffix}", "code": f"{prefix[0]}{suffix[:4]}", "cc_is_store": True,
+            "cc_require_pickup_code": True,
+            "partner_id": env["res.partner"].create({"name": f"{prefix} Store {suffix}"}).id,
+        })
+        product = env["product.product"].create({
+            "name": f"{prefix} Shoe {suffix}", "type": "consu", "is_storable": True, "list_price": 40.0,
+            "taxes_id": [Command.clear()],
+        })
+        env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, 10)
+        config = env["pos.config"].create({"name": f"{prefix} POS {suffix}", "picking_type_id": store.pos_type_id.id})
+        cashiers = [
+            new_test_user(
+                env, f"cc_{prefix.lower()}_{suffix}_{n}",
+                groups="base.group_user,point_of_sale.group_pos_user,click_collect.group_store_user",
+                cc_store_ids=[Command.set(store.ids)],
+            ) for n in range(users)
+        ]
+        order = env["sale.order"].create({
+            "partner_id": env["res.partner"].create({"name": f"{prefix} Customer {suffix}"}).id,
+            "cc_fulfilment": "pickup", "cc_store_id": store.id, "cc_payment_method": "pay_at_store",
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty,
+                                           "tax_ids": [Command.clear()]})],
+        })
+        order.action_confirm()
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        order._cc_register_payment(order.amount_total, f"TILL-{suffix}", method="pay_at_store")
+        code = order.cc_pickup_code
+        ids = {"store": store.id, "product": product.id, "config": config.id, "order": order.id,
+               "users": [cashier.id for cashier in cashiers]}
+    return ids, code

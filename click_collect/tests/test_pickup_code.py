@@ -1,5 +1,4 @@
 import threading
-import uuid
 from functools import partial
 
 from odoo import Command, api
@@ -10,7 +9,7 @@ from odoo.tests import BaseCase, Form, new_test_user, tagged
 from odoo.tests.common import get_db_name
 
 from .. import const
-from .common import ClickCollectCommon
+from .common import ClickCollectCommon, committed_ready_order
 
 
 def wrong_code(order):
@@ -221,40 +220,7 @@ class TestPickupCodeConcurrency(BaseCase):
         cls.registry = Registry(get_db_name())
 
     def _setup(self):
-        suffix = uuid.uuid4().hex[:6]
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            env.company.stock_text_confirmation = False
-            store = env["stock.warehouse"].create({
-                "name": f"Lock Store {suffix}", "code": f"L{suffix[:4]}", "cc_is_store": True,
-                "cc_require_pickup_code": True,
-                "partner_id": env["res.partner"].create({"name": f"Lock Store {suffix}"}).id,
-            })
-            product = env["product.product"].create({
-                "name": f"Lock Shoe {suffix}", "type": "consu", "is_storable": True, "list_price": 40.0,
-                "taxes_id": [Command.clear()],
-            })
-            env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, 10)
-            config = env["pos.config"].create({"name": f"Lock POS {suffix}", "picking_type_id": store.pos_type_id.id})
-            users = [
-                new_test_user(
-                    env, f"cc_lock_{suffix}_{n}",
-                    groups="base.group_user,point_of_sale.group_pos_user,click_collect.group_store_user",
-                    cc_store_ids=[Command.set(store.ids)],
-                ) for n in range(6)
-            ]
-            order = env["sale.order"].create({
-                "partner_id": env["res.partner"].create({"name": f"Lock Customer {suffix}"}).id,
-                "cc_fulfilment": "pickup", "cc_store_id": store.id, "cc_payment_method": "pay_at_store",
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1,
-                                               "tax_ids": [Command.clear()]})],
-            })
-            order.action_confirm()
-            for target in ("accepted", "preparing", "ready"):
-                order._cc_transition(target)
-            order._cc_register_payment(order.amount_total, f"TILL-{suffix}", method="pay_at_store")
-            code = order.cc_pickup_code
-            ids = {"order": order.id, "config": config.id, "users": [user.id for user in users]}
+        ids, code = committed_ready_order(self.registry, "Lock", users=6)
         return ids, "000000" if code != "000000" else "111111"
 
     def _try(self, ids, uid, code, channel):

@@ -9,9 +9,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from odoo.addons.click_collect.tools.api_contract import API_PREFIX
-from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from .common import ClickCollectCommon
+from .common_pos import ClickCollectPosCommon
 
 # Queries of the web-orders screen's calls by a cashier, whatever the number of orders in other
 # stores: the badge's counts (the cashier's store and rights, one grouped query) and the list of
@@ -21,26 +20,12 @@ POS_LIST_QUERIES = 12
 
 
 @tagged("post_install", "-at_install")
-class TestPosWebOrders(ClickCollectCommon, TestPointOfSaleHttpCommon):
+class TestPosWebOrders(ClickCollectPosCommon):
     """The store's point of sale: its web orders over RPC and in Chromium (Odoo's POS tours)."""
-
-    @classmethod
-    def get_default_groups(cls):
-        # the test's own user (Odoo's accounting test helpers) manages sales, stock and web orders
-        return super().get_default_groups() | cls.quick_ref("sales_team.group_sale_manager") \
-            | cls.quick_ref("stock.group_stock_manager") | cls.quick_ref("click_collect.group_manager")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The POS of Odoo's test helpers belongs to store A; its cashier works for store A.
-        cls.pos_config = cls.main_pos_config
-        cls.pos_config.picking_type_id = cls.store_a.pos_type_id
-        cls.pos_user.write({
-            "group_ids": [Command.link(cls.env.ref("click_collect.group_store_user").id)],
-            "cc_store_ids": [Command.set(cls.store_a.ids)],
-        })
-        cls.cashier = cls.pos_user
         cls.cashier_b = new_test_user(
             cls.env, "cc_test_cashier_b",
             groups="base.group_user,click_collect.group_store_user,point_of_sale.group_pos_user",

@@ -1,11 +1,12 @@
 import threading
-import uuid
 
-from odoo import Command, api
+from odoo import api
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+
+from .common import committed_ready_order
 
 
 @tagged("post_install", "-at_install")
@@ -27,43 +28,7 @@ class TestPosConcurrentHandOver(BaseCase):
 
     def _setup_order(self):
         """A ready, paid Click & Collect order of a new store with a POS; two cashiers."""
-        suffix = uuid.uuid4().hex[:6]
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            env.company.stock_text_confirmation = False
-            store = env["stock.warehouse"].create({
-                "name": f"Concurrency Store {suffix}", "code": f"Q{suffix[:4]}", "cc_is_store": True,
-                "cc_require_pickup_code": True,
-                "partner_id": env["res.partner"].create({"name": f"Concurrency Store {suffix}"}).id,
-            })
-            product = env["product.product"].create({
-                "name": f"Concurrency Shoe {suffix}", "type": "consu", "is_storable": True, "list_price": 40.0,
-                "taxes_id": [Command.clear()],
-            })
-            env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, 10)
-            config = env["pos.config"].create({"name": f"Concurrency POS {suffix}",
-                                               "picking_type_id": store.pos_type_id.id})
-            cashiers = [
-                new_test_user(
-                    env, f"cc_race_{suffix}_{n}",
-                    groups="base.group_user,point_of_sale.group_pos_user,click_collect.group_store_user",
-                    cc_store_ids=[Command.set(store.ids)],
-                ) for n in (1, 2)
-            ]
-            order = env["sale.order"].create({
-                "partner_id": env["res.partner"].create({"name": f"Race Customer {suffix}"}).id,
-                "cc_fulfilment": "pickup", "cc_store_id": store.id, "cc_payment_method": "pay_at_store",
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2,
-                                               "tax_ids": [Command.clear()]})],
-            })
-            order.action_confirm()
-            for target in ("accepted", "preparing", "ready"):
-                order._cc_transition(target)
-            order._cc_register_payment(order.amount_total, f"TILL-{suffix}", method="pay_at_store")
-            code = order.cc_pickup_code
-            ids = {"store": store.id, "product": product.id, "config": config.id, "order": order.id,
-                   "cashiers": [c.id for c in cashiers]}
-        return ids, code
+        return committed_ready_order(self.registry, "Concurrency", users=2, qty=2)
 
     def _hand_over(self, cr, ids, cashier, code):
         env = self._env(cr, cashier)
@@ -90,7 +55,7 @@ class TestPosConcurrentHandOver(BaseCase):
 
     def test_second_cashier_is_refused_while_the_first_hands_over(self):
         ids, code = self._setup_order()
-        first, second = ids["cashiers"]
+        first, second = ids["users"]
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             result = self._hand_over(cr1, ids, first, code)
             self.assertTrue(result["ok"], result["message"])
@@ -120,7 +85,7 @@ class TestPosConcurrentHandOver(BaseCase):
             except UserError as error:
                 outcomes[uid] = ("refused", str(error))
 
-        threads = [threading.Thread(target=cashier, args=(uid,)) for uid in ids["cashiers"]]
+        threads = [threading.Thread(target=cashier, args=(uid,)) for uid in ids["users"]]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -6,9 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
-
 from .common import ClickCollectCommon
+from .common_pos import ClickCollectPosCommon
 
 
 @tagged("post_install", "-at_install")
@@ -58,24 +57,8 @@ class TestReviewAttacks(ClickCollectCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReviewAttacksPos(ClickCollectCommon, TestPointOfSaleHttpCommon):
+class TestReviewAttacksPos(ClickCollectPosCommon):
     """The point of sale of store A, its cashier working for store A only."""
-
-    @classmethod
-    def get_default_groups(cls):
-        return super().get_default_groups() | cls.quick_ref("sales_team.group_sale_manager") \
-            | cls.quick_ref("stock.group_stock_manager") | cls.quick_ref("click_collect.group_manager")
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.pos_config = cls.main_pos_config
-        cls.pos_config.picking_type_id = cls.store_a.pos_type_id
-        cls.pos_user.write({
-            "group_ids": [Command.link(cls.env.ref("click_collect.group_store_user").id)],
-            "cc_store_ids": [Command.set(cls.store_a.ids)],
-        })
-        cls.cashier = cls.pos_user
 
     def test_cashier_settles_another_stores_web_order_in_own_till(self):
         """Attack: a cashier of store A rings up a cart that settles a web order of store B

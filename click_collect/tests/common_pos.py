@@ -1,0 +1,27 @@
+from odoo import Command
+
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+from .common import ClickCollectCommon
+
+
+class ClickCollectPosCommon(ClickCollectCommon, TestPointOfSaleHttpCommon):
+    """The point of sale of Odoo's POS test helpers, made store A's; its cashier (``cashier``)
+    works for store A only."""
+
+    @classmethod
+    def get_default_groups(cls):
+        # the test's own user (Odoo's accounting test helpers) manages sales, stock and web orders
+        return super().get_default_groups() | cls.quick_ref("sales_team.group_sale_manager") \
+            | cls.quick_ref("stock.group_stock_manager") | cls.quick_ref("click_collect.group_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pos_config = cls.main_pos_config
+        cls.pos_config.picking_type_id = cls.store_a.pos_type_id
+        cls.pos_user.write({
+            "group_ids": [Command.link(cls.env.ref("click_collect.group_store_user").id)],
+            "cc_store_ids": [Command.set(cls.store_a.ids)],
+        })
+        cls.cashier = cls.pos_user
