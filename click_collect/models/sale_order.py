@@ -304,31 +304,37 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         """Orders of Odoo's own e-shop with "Pick up in store" become Click & Collect orders
-        of the chosen store."""
-        for order in self.filtered(
+        of the chosen store, once Odoo confirmed them as it does any order (its goods are
+        reserved at that store: the order's warehouse)."""
+        eshop_pickups = self.filtered(
             lambda o: not o.cc_fulfilment
             and o.carrier_id.delivery_type == "in_store"
             and o.warehouse_id.cc_is_store
-        ):
+        )
+        res = super()._action_confirm()
+        for order in eshop_pickups:
             # sudo: the flow's fields are written by the flow only (see _cc_check_flow_values);
             # the customer chose the store in the e-shop, whoever confirms the order.
             order.sudo().with_context(cc_channel="shop").write({
                 "cc_fulfilment": "pickup",
                 "cc_store_id": order.warehouse_id.id,
             })
-        res = super()._action_confirm()
         self.filtered(lambda o: o.cc_fulfilment == "pickup")._cc_plan_supply()
         self.filtered("cc_fulfilment")._cc_set_revenue_analytics()
         return res
 
     def _cc_set_revenue_analytics(self):
         """Book each web order's revenue on its revenue store's analytic account."""
-        for order in self:
+        # sudo: the flow's bookkeeping, whoever confirms the order (a salesperson confirming an
+        # e-shop's pickup order may not change a web order's lines, see sale.order.line)
+        lines_by_account = {}
+        for order in self.sudo():
             account = order.cc_revenue_store_id.cc_analytic_account_id
             if account:
-                order.order_line.filtered(lambda line: not line.display_type).analytic_distribution = {
-                    str(account.id): 100,
-                }
+                lines = order.order_line.filtered(lambda line: not line.display_type)
+                lines_by_account[account] = lines_by_account.get(account, lines.browse()) | lines
+        for account, lines in lines_by_account.items():
+            lines.analytic_distribution = {str(account.id): 100}
 
     def _send_payment_succeeded_for_order_mail(self):
         """Customers of web orders hear about their payments from the flow's own messages."""

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ClickCollectCommon
 
@@ -44,6 +44,23 @@ class TestEshopPickup(ClickCollectCommon):
         }])
         self.assertEqual(order.cc_event_ids.channel, "shop")
         self.assertEqual(order.picking_ids.picking_type_id.warehouse_id, self.store_b)
+
+    def test_salesperson_confirms_an_eshop_pickup_order(self):
+        """Plain Odoo: a salesperson confirms a customer's "Pick up in store" quotation in the
+        back office; it becomes the store's web order, its revenue booked on the store's
+        analytic account by the flow (not by the salesperson, who changes no web order's
+        lines)."""
+        self.env["res.config.settings"].create({"group_analytic_accounting": True}).execute()
+        plan = self.env["account.analytic.plan"].create({"name": "Stores"})
+        self.store_b.cc_analytic_account_id = self.env["account.analytic.account"].create(
+            {"name": "Store B revenue", "plan_id": plan.id})
+        seller = new_test_user(self.env, "cc_test_eshop_seller",  # Odoo makes the pickup address a contact
+                               groups="sales_team.group_sale_salesman_all_leads,base.group_partner_manager")
+        order = self._eshop_order(self.store_b)
+        order.with_user(seller).action_confirm()
+        self.assertRecordValues(order, [{"state": "sale", "cc_fulfilment": "pickup", "cc_state": "new"}])
+        self.assertEqual(order.order_line.filtered(lambda line: not line.is_delivery)[:1].analytic_distribution,
+                         {str(self.store_b.cc_analytic_account_id.id): 100})
 
     def test_pickup_at_a_plain_warehouse_stays_a_sale(self):
         order = self._eshop_order(self.not_a_store)
