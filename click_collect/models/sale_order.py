@@ -293,6 +293,27 @@ class SaleOrder(models.Model):
             action=actions.get(name) or self.env._("it is computed by the flow"),
         )
 
+    @api.model
+    def _has_field_access(self, field, operation):
+        """Override of `base`: store staff without Sales rights do not read the orders' portal
+        tokens (``access_token``): they open the customer's pages, which are the customer's.
+        Users with Sales rights keep Odoo's use of them (preview, share)."""
+        if field.name == "access_token" and not self.env.su and self.env.user.has_group(const.STORE_USER) \
+                and not self.env.user.has_group("sales_team.group_sale_salesman"):
+            return False
+        return super()._has_field_access(field, operation)
+
+    def _portal_ensure_token(self):
+        """Override of `portal`: for a user who may not read the token (see
+        ``_has_field_access``) the token is still made, for the customer's links, and an empty
+        one is answered: Odoo's links built from it (Sales' "Preview") then open the page with
+        the user's own login."""
+        if not self._has_field_access(self._fields["access_token"], "read"):
+            # the token is the customer's: made for the customer's links, never read here
+            self.sudo()._portal_ensure_token()
+            return ""
+        return super()._portal_ensure_token()
+
     @api.depends("cc_store_id")
     def _compute_warehouse_id(self):
         """A web order's goods leave from its store."""

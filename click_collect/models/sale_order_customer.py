@@ -89,7 +89,7 @@ class SaleOrder(models.Model):
         token = self._cc_tracking_token()
         if token:
             return f"{url}?token={token}"
-        return f"{url}?access_token={self._portal_ensure_token()}"
+        return url + self._cc_access_token_query()
 
     def _cc_code_image_url(self, kind):
         """The absolute link of the order's barcode (``barcode``: Code 128 of the order number,
@@ -99,7 +99,13 @@ class SaleOrder(models.Model):
         url = f"{self.get_base_url()}/order/track/{self.id}/{kind}.png"
         if kind == "qr":
             return f"{url}?token={self._cc_tracking_token() or ''}"
-        return f"{url}?access_token={self._portal_ensure_token()}"
+        return url + self._cc_access_token_query()
+
+    def _cc_access_token_query(self):
+        """``?access_token=<Odoo's portal token>``, or nothing for a user who may not read it
+        (the link then needs a login)."""
+        token = self._portal_ensure_token()
+        return f"?access_token={token}" if token else ""
 
     # ------------------------------------------------------------------ messages
 

@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 import odoo
 from odoo import Command, http
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ClickCollectCommon
@@ -67,7 +68,10 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
         """Attack: a store user reads the order's Odoo access token (every user who reads an
         order reads it, by Odoo's design) and opens the tracking page and its QR code with it,
         logged out, to read the customer's pickup code."""
-        token = self.ready.with_user(self.user_store_a).read(["access_token"])[0]["access_token"]
+        with self.assertRaises(AccessError):  # a store user reads no portal token at all
+            self.ready.with_user(self.user_store_a).read(["access_token"])
+        # a salesperson reads it, as Odoo lets every user who reads the order
+        token = self.ready.with_user(self.user_manager).read(["access_token"])[0]["access_token"]
         self.assertEqual(token, self.access_token)
         self._assert_no_code(self._get(f"/order/track/{self.ready.id}?access_token={token}"))
         self.assertEqual(self._get(f"/order/track/{self.ready.id}/qr.png?access_token={token}").status_code, 404)
@@ -89,6 +93,23 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
                 self.assertEqual(self._get(f"/order/track/{self.ready.id}/qr.png{query}").status_code, 404)
             page = self._get(f"/my/orders/{self.ready.id}")
             self.assertNotIn(CODE, page.text)
+
+    def test_store_staff_preview_opens_the_page_with_their_login(self):
+        """Sales' "Preview" button for store staff, who read no portal token: the link carries
+        none, opens Odoo's portal page of the order with the clerk's own login and not without
+        it; the order's token is still made for the customer's links."""
+        order = self._order()
+        self.assertFalse(order.sudo().access_token)
+        url = order.with_user(self.user_store_a).action_preview_sale_order()["url"]
+        self.assertTrue(order.sudo().access_token, "made for the customer")
+        self.assertNotIn(order.sudo().access_token, url)
+        # the website's preview of an internal user (Odoo's "/@/" prefix) shows the page itself
+        path = url.removeprefix("/@")
+        self.assertEqual(self._get(path).status_code, 303, "logged out: no page")
+        self.authenticate(self.user_store_a.login, self.user_store_a.login)
+        page = self._get(path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(order.name, page.text)
 
     def test_ship_page_has_courier_and_tracking_link(self):
         token = self.shipped.sudo().cc_tracking_token

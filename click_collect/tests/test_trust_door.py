@@ -192,6 +192,19 @@ class TestDoorCannotBeBypassed(ClickCollectCommon):
                     self.env["sale.order"].with_user(user).search([("cc_pickup_code", "=", code)])
             self.assertNotIn("cc_pickup_code", self.env["sale.order"].with_user(user).fields_get())
 
+    def test_store_staff_read_no_portal_token(self):
+        """Attack: a store user reads an order's portal token (``access_token``) and opens the
+        customer's pages with it. Salespeople keep Odoo's use of it (preview, share)."""
+        order = self._order()
+        order._portal_ensure_token()
+        for user in (self.user_store_a, self.user_store_manager_a):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                order.with_user(user).read(["access_token"])
+            self.assertNotIn("access_token", self.env["sale.order"].with_user(user).fields_get())
+        self.assertTrue(order.with_user(self.user_manager).read(["access_token"])[0]["access_token"])
+        quotation = self.env["sale.order"].with_user(self.salesperson).create({"partner_id": self.customer.id})
+        self.assertIn("access_token=", quotation.get_portal_url(), "a salesperson previews a quotation")
+
     def test_duplicate_of_a_web_order_is_a_quotation(self):
         """A web order duplicated in the back office is a plain quotation: it does not enter the
         flow as a new web order of the same store."""
