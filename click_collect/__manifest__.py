@@ -2,7 +2,7 @@
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
                "stores, POS, couriers and web shops",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -10,15 +10,11 @@
     "development_status": "Alpha",
     "license": "LGPL-3",
     "depends": [
-        "sale_management",
         "sale_stock",
         "stock_delivery",
-        "point_of_sale",
-        "pos_sale",
         "portal",
         "sms",
         "payment_custom",
-        "website_sale_collect",
         "barcodes",
     ],
     "external_dependencies": {"python": ["python-barcode"]},
@@ -28,6 +24,7 @@
         "security/click_collect_api_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/payment_provider_data.xml",
         # actions before the menus that open them
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
@@ -52,7 +49,7 @@
         "data/click_collect_notification_data.xml",
         "views/click_collect_notification_views.xml",
         "views/portal_templates.xml",
-        # point of sale: pick list and address label (PDF), printed from the form and the POS
+        # pick list and address label (PDF), printed from the form (and the point of sale)
         "report/click_collect_reports.xml",
         "report/click_collect_report_templates.xml",
         "views/sale_order_print_views.xml",
@@ -66,10 +63,6 @@
         ],
         "web.assets_tests": [
             "click_collect/static/tests/tours/**/*",
-        ],
-        # point of sale: the web-orders badge and screen
-        "point_of_sale._assets_pos": [
-            "click_collect/static/src/pos/**/*",
         ],
     },
     "application": True,

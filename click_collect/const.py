@@ -163,16 +163,3 @@ TRACKING_STEPS = {
     "pickup": ["new", "accepted", "preparing", "ready", "collected"],
     "ship": ["new", "accepted", "preparing", "shipped", "delivered"],
 }
-
-# ---- point of sale
-# The flow states in which a web order waits for its store's action: the point of sale's badge
-# counts them and its web-orders screen lists them (by tab: new, to prepare, arriving, ready).
-POS_PENDING_STATES = ["new", "accepted", "preparing", "in_transit", "ready"]
-# The actions of the point of sale's web-orders screen -> the flow state they ask for.
-POS_ACTIONS = {
-    "accept": "accepted",
-    "prepare": "preparing",
-    "ready": "ready",
-    "hand_over": "collected",
-    "ship": "shipped",
-}

@@ -1,11 +1,13 @@
 """Print the summary of a test run from pytest's JUnit XML reports.
 
-Usage: junit_summary.py REPORT.xml PYTEST_EXIT_CODE [--host EXPECTED REPORT.xml:EXIT_CODE ...]
+Usage: junit_summary.py REPORT.xml PYTEST_EXIT_CODE [--also LABEL REPORT.xml:EXIT_CODE ...]
+                        [--host EXPECTED REPORT.xml:EXIT_CODE ...]
        junit_summary.py --host-only EXPECTED REPORT.xml:EXIT_CODE ...
 
-REPORT.xml is the run of click_collect's own tests: a skipped test counts as failed (Odoo skips
+REPORT.xml is the run of the family's own tests: a skipped test counts as failed (Odoo skips
 its browser tests when Chromium or websocket-client is missing, and such a run must not look
-green).
+green). ``--also`` adds another run of the family's tests, counted the same way (the base addon
+installed alone).
 
 ``--host`` adds the runs of Odoo's own tests of the modules click_collect extends, on a database
 where click_collect is installed: a test fails the run when it does not pass and is not listed in
@@ -38,7 +40,7 @@ def _cases(report):
     return cases
 
 
-def _own(report, pytest_rc):
+def _own(report, pytest_rc, label="click_collect's tests"):
     try:
         cases = _cases(report)
     except (OSError, ET.ParseError) as exc:
@@ -55,7 +57,7 @@ def _own(report, pytest_rc):
         print(f"pytest exited with {pytest_rc}")
     if pytest_rc and not failed:
         failed = 1
-    print(f"click_collect's tests: {passed} passed, {failed} failed")
+    print(f"{label}: {passed} passed, {failed} failed")
     return passed, failed
 
 
@@ -108,6 +110,14 @@ def main(argv):
     else:
         passed, failed = _own(argv[0], int(argv[1]))
     rest = argv[2:]
+    while rest and rest[0] == "--also":
+        if len(rest) < 3:
+            raise SystemExit(__doc__)
+        report, _sep, rc = rest[2].rpartition(":")
+        also_passed, also_failed = _own(report, int(rc), rest[1])
+        passed += also_passed
+        failed += also_failed
+        rest = rest[3:]
     if rest:
         if rest[0] != "--host" or len(rest) < 3:
             raise SystemExit(__doc__)

@@ -88,7 +88,7 @@ class ClickCollectPortal(CustomerPortal):
             values["error"] = request.env._("Give your order number and your email address or phone number.")
             return request.render("click_collect.portal_track_form", values)
         orders_sudo = self._cc_orders_of_number(order_ref)
-        keys = [(visitor_key(request.httprequest.remote_addr), request.website.company_id.id)] + [
+        keys = [(visitor_key(request.httprequest.remote_addr), request.env.company.id)] + [
             (f"order:{order_sudo.id}", order_sudo.company_id.id) for order_sudo in orders_sudo
         ]
         # sudo: the wrong tries are counted for visitors without login

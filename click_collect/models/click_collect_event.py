@@ -19,7 +19,6 @@ class ClickCollectEvent(models.Model):
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
     store_id = fields.Many2one("stock.warehouse", readonly=True, index=True, ondelete="restrict")
-    pos_config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True, ondelete="set null")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
     note = fields.Text(readonly=True)
     # ---- customer notifications

@@ -30,11 +30,3 @@ class PaymentTransaction(models.Model):
                 extra_create_values.setdefault("journal_id", self.cc_journal_id.id)
                 extra_create_values.setdefault("payment_method_line_id", method_line.id)
         return super()._create_payment(**extra_create_values)
-
-    # ---- point of sale
-    cc_pos_order_id = fields.Many2one(
-        "pos.order", string="Paid at the Counter", readonly=True, index="btree_not_null",
-        ondelete="set null",
-        help="The POS order that took this web order's payment at the counter: the POS session "
-             "books the money, so no accounting payment is made for this transaction.",
-    )

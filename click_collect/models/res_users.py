@@ -28,7 +28,6 @@ class ResUsers(models.Model):
             "stock.group_stock_manager": self.env._("Inventory Administrator: every store's transfers."),
             "account.group_account_invoice": self.env._(
                 "Accounting (Invoicing or more): every store's invoices and payments."),
-            "point_of_sale.group_pos_manager": self.env._("Point of Sale Administrator: every store's points of sale."),
         }
 
     @api.depends("group_ids")

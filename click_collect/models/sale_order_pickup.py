@@ -131,7 +131,7 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ checking the code
 
-    def _cc_check_pickup_code(self, pickup_code, *, channel, store=None, pos_config=None):
+    def _cc_check_pickup_code(self, pickup_code, *, channel, store=None, event_values=None):
         """Check the pickup code the customer gave at the counter for handing this ready order
         over.
 
@@ -179,10 +179,10 @@ class SaleOrder(models.Model):
             else:
                 reason = self.env._("the pickup code is wrong (%(count)s of %(max)s wrong codes).",
                                     count=failures, max=MAX_WRONG_PICKUP_CODES)
-        self._cc_log_refusal("collected", reason, channel=channel, store=store, pos_config=pos_config)
+        self._cc_log_refusal("collected", reason, channel=channel, store=store, event_values=event_values)
         return reason
 
-    def _cc_hand_over(self, pickup_code=None, *, channel="backoffice", store=None, pos_config=None, note=None):
+    def _cc_hand_over(self, pickup_code=None, *, channel="backoffice", store=None, event_values=None, note=None):
         """Hand a ready Click & Collect order over, checking the customer's pickup code.
 
         The door is asked first about everything but the code (access, state, the user's group,
@@ -197,16 +197,16 @@ class SaleOrder(models.Model):
             errors = self._cc_check_transition("collected")
         if errors:
             raise UserError("\n".join(errors))
-        reason = self._cc_check_pickup_code(pickup_code, channel=channel, store=store, pos_config=pos_config)
+        reason = self._cc_check_pickup_code(pickup_code, channel=channel, store=store, event_values=event_values)
         if reason:
             return self.env["click_collect.event"], self.env._(
                 "%(order)s is not handed over: %(reason)s", order=self.name, reason=reason)
         with self._cc_pickup_code_given():
-            events = self._cc_transition("collected", channel=channel, store=store, pos_config=pos_config,
-                                         note=note)
+            events = self._cc_transition("collected", channel=channel, store=store,
+                                         event_values=event_values, note=note)
         return events, None
 
-    def _cc_log_refusal(self, target, reason, *, channel, store=None, pos_config=None):
+    def _cc_log_refusal(self, target, reason, *, channel, store=None, event_values=None):
         """Keep a refused attempt on the timeline (an event marked refused) and in the chatter."""
         self.ensure_one()
         # sudo: the timeline is append-only for everyone; the user acted on this order.
@@ -216,41 +216,31 @@ class SaleOrder(models.Model):
             "to_state": target,
             "user_id": self.env.uid,
             "store_id": (store or self.cc_store_id).id,
-            "pos_config_id": pos_config.id if pos_config else False,
             "channel": channel,
             "note": reason,
             "refused": True,
+            **(event_values or {}),
         })
         self._message_log(body=Markup("<b>%s</b><br/>%s") % (self.env._("Refused"), reason),
                           author_id=self.env.user.partner_id.id)
         return event
 
-    def action_cc_hand_over(self, pickup_code=None, pos_config_id=None):
-        """Hand the order over at a counter (POS or back office), checking its pickup code.
+    def action_cc_hand_over(self, pickup_code=None):
+        """Hand the order over at the back office's counter, checking its pickup code.
 
-        Public: the point of sale calls it. A wrong code is refused and kept on the timeline.
+        Public: the web order's form and scan screens call it. A wrong code is refused and kept
+        on the timeline.
 
         :param str pickup_code: the code the customer gave
-        :param int pos_config_id: the point of sale acting, if any (channel "pos"): one of the
-            order's store where the user works
         :return: ``{"ok": bool, "message": str}``
         """
         self.ensure_one()
-        pos_config = None
-        if pos_config_id:
-            pos_config = self.env["pos.config"].browse(pos_config_id).exists()
-            if not pos_config:
-                raise UserError(self.env._("This point of sale does not exist."))
-            pos_config._cc_check_pos()
-            if pos_config.cc_store_id != self.cc_store_id:
-                raise UserError(self.env._(
-                    "%(pos)s is not a point of sale of %(store)s: %(order)s is handed over there.",
-                    pos=pos_config.name, store=self.cc_store_id.name, order=self.name,
-                ))
-        _events, error = self._cc_hand_over(
-            pickup_code, channel="pos" if pos_config else "backoffice",
-            store=pos_config.cc_store_id if pos_config else None, pos_config=pos_config,
-        )
+        return self._cc_hand_over_answer(pickup_code)
+
+    def _cc_hand_over_answer(self, pickup_code, **where):
+        """Hand the order over (``_cc_hand_over``, ``where``: channel, store, event values) and
+        say what happened: ``{"ok": bool, "message": str}``."""
+        _events, error = self._cc_hand_over(pickup_code, **where)
         if error:
             return {"ok": False, "message": error}
         return {"ok": True, "message": self.env._("%(order)s is now collected.", order=self.name)}
@@ -262,7 +252,7 @@ class SaleOrder(models.Model):
         codes. Public: the web order's form calls it."""
         return self._cc_unlock_pickup_code(channel="backoffice")
 
-    def _cc_unlock_pickup_code(self, *, channel, pos_config=None):
+    def _cc_unlock_pickup_code(self, *, channel, store=None, event_values=None):
         """Unlock the hand-over by code of these orders: the count of wrong codes starts again,
         and the timeline says who unlocked (an event marked unlocked, in red)."""
         if not self.env.su and not self.env.user.has_group(const.STORE_MANAGER):
@@ -294,11 +284,11 @@ class SaleOrder(models.Model):
                 "from_state": order.cc_state or False,
                 "to_state": order.cc_state,
                 "user_id": self.env.uid,
-                "store_id": (pos_config.cc_store_id if pos_config else order.cc_store_id).id,
-                "pos_config_id": pos_config.id if pos_config else False,
+                "store_id": (store or order.cc_store_id).id,
                 "channel": channel,
                 "note": notes[order.id],
                 "unlocked": True,
+                **(event_values or {}),
             }
             for order in locked
         ])
@@ -307,20 +297,3 @@ class SaleOrder(models.Model):
             author_id=self.env.user.partner_id.id,
         )
         return True
-
-    # ------------------------------------------------------------------ point of sale
-
-    def _cc_pos_add_details(self, result):
-        """The point of sale also learns whether the hand-over by code is locked: then it offers
-        nothing but the unlock, to store managers."""
-        result = super()._cc_pos_add_details(result)
-        manager = self.env.user.has_group(const.STORE_MANAGER)
-        unlocks = set(self.cc_event_ids.filtered("unlocked").ids)
-        for order, values in zip(self, result, strict=True):
-            locked = bool(order.cc_pickup_code_required and order.cc_pickup_locked and order.cc_state == "ready")
-            values.update({"pickup_locked": locked, "can_unlock": locked and manager})
-            if locked:
-                values.update({"actions": [], "can_pay": False, "can_resend_ready": False})
-            for event in values["timeline"]:
-                event["unlocked"] = event["id"] in unlocks
-        return result

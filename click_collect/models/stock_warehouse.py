@@ -9,6 +9,10 @@ class StockWarehouse(models.Model):
         help="Stores hand over Click & Collect orders and ship web orders. "
              "The store's address is the warehouse's address.",
     )
+    # The store's opening hours, in the customer's messages and on the tracking page: the same
+    # field as Odoo's e-shop pickup (website_sale_collect), which a store without the e-shop
+    # needs too.
+    opening_hours = fields.Many2one(comodel_name="resource.calendar", check_company=True)
     cc_pickup_days = fields.Integer(
         string="Days at the Counter", default=7,
         help="How many days a ready Click & Collect order waits for its customer before it expires.",

@@ -167,12 +167,12 @@ def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
     return product
 
 
-def committed_ready_order(registry, prefix, *, users=2, qty=1):
-    """A ready and paid Click & Collect order of a new store (asking for the pickup code) with
-    a point of sale, and ``users`` cashiers of that store, committed: other transactions see
-    them. A store of its own, so that they change nothing other tests read.
+def committed_ready_order(registry, prefix, *, users=2, qty=1, groups=""):
+    """A ready and paid Click & Collect order of a new store (asking for the pickup code), and
+    ``users`` store users of that store (with the ``groups`` named too), committed: other
+    transactions see them. A store of its own, so that they change nothing other tests read.
 
-    :return: ({"store", "product", "config", "order": id, "users": [ids]}, the pickup code)
+    :return: ({"store", "product", "order": id, "users": [ids]}, the pickup code)
     """
     suffix = uuid.uuid4().hex[:6]
     with registry.cursor() as cr:
@@ -188,11 +188,10 @@ def committed_ready_order(registry, prefix, *, users=2, qty=1):
             "taxes_id": [Command.clear()],
         })
         env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, 10)
-        config = env["pos.config"].create({"name": f"{prefix} POS {suffix}", "picking_type_id": store.pos_type_id.id})
         cashiers = [
             new_test_user(
                 env, f"cc_{prefix.lower()}_{suffix}_{n}",
-                groups="base.group_user,point_of_sale.group_pos_user,click_collect.group_store_user",
+                groups=",".join(filter(None, ["base.group_user", "click_collect.group_store_user", groups])),
                 cc_store_ids=[Command.set(store.ids)],
             ) for n in range(users)
         ]
@@ -207,6 +206,6 @@ def committed_ready_order(registry, prefix, *, users=2, qty=1):
             order._cc_transition(target)
         order._cc_register_payment(order.amount_total, f"TILL-{suffix}", method="pay_at_store")
         code = order.cc_pickup_code
-        ids = {"store": store.id, "product": product.id, "config": config.id, "order": order.id,
+        ids = {"store": store.id, "product": product.id, "order": order.id,
                "users": [cashier.id for cashier in cashiers]}
     return ids, code

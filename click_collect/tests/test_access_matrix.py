@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -15,9 +14,9 @@ READ = {
 }
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrix(ClickCollectCommon):
-    """What each kind of user can read and change, store by store."""
+class AccessMatrixCommon(ClickCollectCommon):
+    """Web shops, orders and users of two stores, for the access matrix of the flow and of
+    the addons that show web orders elsewhere (the point of sale)."""
 
     @classmethod
     def setUpClass(cls):
@@ -41,6 +40,11 @@ class TestAccessMatrix(ClickCollectCommon):
 
     def _readable(self, user, records):
         return records.with_user(user).search([("id", "in", records.ids)])
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessMatrixCommon):
+    """What each kind of user can read and change, store by store."""
 
     def test_web_orders_by_user(self):
         every = self.order_a | self.order_b | self.plain
@@ -98,42 +102,6 @@ class TestAccessMatrix(ClickCollectCommon):
                         self.shop_a.with_user(user).write({"name": "nope"})
                 with self.assertRaises(AccessError):
                     self.shop_a.with_user(user).read(["webhook_secret"])
-
-    def test_point_of_sale_by_user(self):
-        """At a store's point of sale, each user (a cashier too) lists, opens and moves the web
-        orders of that store only, and only when they work for it."""
-        configs = {
-            store: self.env["pos.config"].create({"name": f"POS {store.name}", "picking_type_id": store.pos_type_id.id})
-            for store in (self.store_a, self.store_b)
-        }
-        allowed = {
-            "store user A": {self.store_a},
-            "store manager A": {self.store_a},
-            "web-order manager": {self.store_a, self.store_b},
-            "API user of shop A": set(),
-        }
-        orders = {self.store_a: self.order_a, self.store_b: self.order_b}
-        for name, user in self.users.items():
-            user.group_ids = [Command.link(self.env.ref("point_of_sale.group_pos_user").id)]
-            for store, config in configs.items():
-                pos = config.with_user(user)
-                order = orders[store]
-                with self.subTest(user=name, pos=config.name), self._rolled_back():
-                    if store in allowed[name]:
-                        self.assertEqual([o["id"] for o in pos.cc_web_orders()["orders"]], order.ids)
-                        self.assertEqual(pos.cc_web_order(order.id)["name"], order.name)
-                        self.assertTrue(pos.cc_web_order_action(order.id, "accept", expected_state="new")["ok"])
-                        self.assertEqual(order.cc_state, "accepted")
-                        # the other store's order is not found at this point of sale, even by id
-                        other = orders[self.store_b if store == self.store_a else self.store_a]
-                        with self.assertRaisesRegex(UserError, "Order could not be found"):
-                            pos.cc_web_order_action(other.id, "accept", expected_state="new")
-                    else:
-                        for call in (pos.cc_web_orders, pos.cc_web_order_counts,
-                                     lambda pos=pos, order=order: pos.cc_web_order(order.id)):
-                            with self.assertRaises(AccessError):
-                                call()
-                        self.assertEqual(order.cc_state, "new")
 
     def test_portal_user_sees_only_own_orders(self):
         """A portal user reads the orders of their own partner only (the token link is tested

@@ -206,9 +206,9 @@ class TestPickupCode(ClickCollectCommon):
 
 @tagged("post_install", "-at_install")
 class TestPickupCodeConcurrency(BaseCase):
-    """Wrong codes tried at once on one order (a scan screen and a point of sale, each in its
-    own PostgreSQL transaction, retried as Odoo retries a request that met a concurrent
-    update): counted one after the other, never past five.
+    """Wrong codes tried at once on one order (scan screens, each in its own PostgreSQL
+    transaction, retried as Odoo retries a request that met a concurrent update): counted one
+    after the other, never past five.
 
     The orders, store and users are committed (other transactions must see them); they live in
     a store of their own, so that they change nothing the other tests read.
@@ -219,23 +219,26 @@ class TestPickupCodeConcurrency(BaseCase):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
 
+    # the counters trying codes at once, in turn (an addon adds its own, e.g. the POS)
+    channels = ("scan",)
+
     def _setup(self):
         ids, code = committed_ready_order(self.registry, "Lock", users=6)
         return ids, "000000" if code != "000000" else "111111"
 
+    def _attempt(self, env, ids, code, channel):
+        """One code tried by ``channel``'s path: the refusal message (or None)."""
+        order = env["sale.order"].browse(ids["order"])
+        return order._cc_hand_over(code, channel=channel)[1]
+
     def _try(self, ids, uid, code, channel):
-        """One wrong code, in a transaction of its own, by the scan screen's or the POS's path;
-        the outcome: the refusal message, or the error that stopped it."""
+        """One wrong code, in a transaction of its own; the outcome: the refusal message, or
+        the error that stopped it."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, uid, {})
 
             def attempt():
-                if channel == "pos":
-                    result = env["pos.config"].browse(ids["config"]).cc_web_order_action(
-                        ids["order"], "hand_over", expected_state="ready", pickup_code=code)
-                    return result["message"]
-                order = env["sale.order"].browse(ids["order"])
-                return order._cc_hand_over(code, channel="scan")[1]
+                return self._attempt(env, ids, code, channel)
 
             try:
                 return retrying(partial(attempt), env)
@@ -244,9 +247,9 @@ class TestPickupCodeConcurrency(BaseCase):
                 return str(error)
 
     def test_wrong_codes_at_once_stop_at_five(self):
-        """Attack: wrong codes sent at the same moment from several counters (scan screens and
-        the point of sale), each reading "4 wrong codes so far" before any of them is counted,
-        so that more than five are compared."""
+        """Attack: wrong codes sent at the same moment from several counters, each reading "4
+        wrong codes so far" before any of them is counted, so that more than five are
+        compared."""
         ids, wrong = self._setup()
         for uid in ids["users"][:4]:  # four wrong codes, one after the other
             self.assertIn("is wrong", self._try(ids, uid, wrong, "scan"))
@@ -257,7 +260,7 @@ class TestPickupCodeConcurrency(BaseCase):
             barrier.wait(timeout=30)
             outcomes.append(self._try(ids, uid, wrong, channel))
 
-        threads = [threading.Thread(target=counter, args=(uid, "pos" if n % 2 else "scan"))
+        threads = [threading.Thread(target=counter, args=(uid, self.channels[n % len(self.channels)]))
                    for n, uid in enumerate(ids["users"])]
         for thread in threads:
             thread.start()

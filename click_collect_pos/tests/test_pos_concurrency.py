@@ -6,7 +6,9 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
-from .common import committed_ready_order
+from odoo.addons.click_collect.tests.test_pickup_code import TestPickupCodeConcurrency
+
+from .common_pos import committed_ready_order_at_pos
 
 
 @tagged("post_install", "-at_install")
@@ -28,7 +30,7 @@ class TestPosConcurrentHandOver(BaseCase):
 
     def _setup_order(self):
         """A ready, paid Click & Collect order of a new store with a POS; two cashiers."""
-        return committed_ready_order(self.registry, "Concurrency", users=2, qty=2)
+        return committed_ready_order_at_pos(self.registry, "Concurrency", users=2, qty=2)
 
     def _hand_over(self, cr, ids, cashier, code):
         env = self._env(cr, cashier)
@@ -95,3 +97,21 @@ class TestPosConcurrentHandOver(BaseCase):
         refusal = next(detail for kind, detail in outcomes.values() if kind == "refused")
         self.assertRegex(refusal, "being changed by someone else|changed meanwhile")
         self._check_handed_over_once(ids)
+
+
+@tagged("post_install", "-at_install")
+class TestPosPickupCodeConcurrency(TestPickupCodeConcurrency):
+    """Wrong codes tried at once from scan screens and the point of sale."""
+
+    channels = ("scan", "pos")
+
+    def _setup(self):
+        ids, code = committed_ready_order_at_pos(self.registry, "Lock", users=6)
+        return ids, "000000" if code != "000000" else "111111"
+
+    def _attempt(self, env, ids, code, channel):
+        if channel != "pos":
+            return super()._attempt(env, ids, code, channel)
+        result = env["pos.config"].browse(ids["config"]).cc_web_order_action(
+            ids["order"], "hand_over", expected_state="ready", pickup_code=code)
+        return result["message"]

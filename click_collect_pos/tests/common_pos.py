@@ -1,8 +1,20 @@
-from odoo import Command
+from odoo import Command, api
 
+from odoo.addons.click_collect.tests.common import ClickCollectCommon, committed_ready_order
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from .common import ClickCollectCommon
+
+def committed_ready_order_at_pos(registry, prefix, **kw):
+    """``committed_ready_order`` with a point of sale of the new store, its store users being
+    its cashiers: ``ids["config"]`` is the point of sale's."""
+    ids, code = committed_ready_order(registry, prefix, groups="point_of_sale.group_pos_user", **kw)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
+        store = env["stock.warehouse"].browse(ids["store"])
+        ids["config"] = env["pos.config"].create({
+            "name": f"{store.name} POS", "picking_type_id": store.pos_type_id.id,
+        }).id
+    return ids, code
 
 
 class ClickCollectPosCommon(ClickCollectCommon, TestPointOfSaleHttpCommon):

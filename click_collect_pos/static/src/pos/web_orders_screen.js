@@ -17,7 +17,7 @@ import { CcPickTicket } from "./pick_ticket";
  * now. Every button asks the server, which moves the order through the flow's door.
  */
 export class CcWebOrdersScreen extends Component {
-    static template = "click_collect.CcWebOrdersScreen";
+    static template = "click_collect_pos.CcWebOrdersScreen";
     static storeOnOrder = false;
     static props = {};
 

@@ -1,6 +1,6 @@
 from odoo.tests import new_test_user, tagged
 
-from .common import ClickCollectCommon
+from odoo.addons.click_collect.tests.common import ClickCollectCommon
 
 
 @tagged("post_install", "-at_install")

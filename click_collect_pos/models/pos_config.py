@@ -4,7 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
-from .. import const
+from odoo.addons.click_collect import const
+
+from ..const import POS_ACTIONS, POS_PENDING_STATES
 
 # Orders listed at once by the web-orders screen (the badge counts them all).
 POS_LIST_LIMIT = 80
@@ -93,10 +95,10 @@ class PosConfig(models.Model):
         """{flow state: number of this store's web orders waiting in it}: one grouped query."""
         self.ensure_one()
         groups = self.env["sale.order"]._read_group(
-            [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", const.POS_PENDING_STATES)],
+            [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", POS_PENDING_STATES)],
             ["cc_state"], ["__count"],
         )
-        counts = dict.fromkeys(const.POS_PENDING_STATES, 0)
+        counts = dict.fromkeys(POS_PENDING_STATES, 0)
         counts.update(dict(groups))
         return counts
 
@@ -127,7 +129,7 @@ class PosConfig(models.Model):
         :return: ``{"orders": [...], "counts": {state: count}}``
         """
         self._cc_check_pos()
-        states = [s for s in (states or const.POS_PENDING_STATES) if s in dict(const.STATES)]
+        states = [s for s in (states or POS_PENDING_STATES) if s in dict(const.STATES)]
         domain = Domain([("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", states)])
         search = (search or "").strip()
         if search:
@@ -161,7 +163,7 @@ class PosConfig(models.Model):
                             courier=None, tracking_ref=None):
         """Move a web order of the store on, through the flow's door (channel "pos").
 
-        :param str action: accept, prepare, ready, hand_over or ship (const.POS_ACTIONS)
+        :param str action: accept, prepare, ready, hand_over or ship (POS_ACTIONS)
         :param str expected_state: the state the cashier saw; a changed order is refused
         :param str pickup_code: the customer's code, for a hand-over where the store asks it
         :param str courier: the courier's name, to ship
@@ -169,11 +171,11 @@ class PosConfig(models.Model):
         :return: ``{"ok": bool, "message": str, "order": {...}}``; other refusals raise a
             UserError with the door's message
         """
-        if action not in const.POS_ACTIONS:
+        if action not in POS_ACTIONS:
             raise UserError(self.env._("Unknown action: %(action)s", action=action))
         order = self._cc_store_order(order_id)
         self._cc_lock_order(order, expected_state)
-        target = const.POS_ACTIONS[action]
+        target = POS_ACTIONS[action]
         store = self.cc_store_id
         state_labels = dict(order._fields["cc_state"]._description_selection(self.env))
         if action == "hand_over":
@@ -185,7 +187,7 @@ class PosConfig(models.Model):
             # the goods in transit are at the counter: receiving them makes the order ready
             order.with_context(cc_channel="pos")._cc_receive_at_store()
         if order.cc_state != target:
-            order._cc_transition(target, channel="pos", store=store, pos_config=self)
+            order._cc_transition(target, channel="pos", store=store, event_values={"pos_config_id": self.id})
         return {
             "ok": True,
             "message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_labels[target]),
@@ -197,7 +199,7 @@ class PosConfig(models.Model):
         again after too many wrong codes."""
         order = self._cc_store_order(order_id)
         self._cc_lock_order(order, "ready")
-        order._cc_unlock_pickup_code(channel="pos", pos_config=self)
+        order._cc_unlock_pickup_code(channel="pos", store=self.cc_store_id, event_values={"pos_config_id": self.id})
         return {
             "ok": True,
             "message": self.env._("%(order)s may be handed over again.", order=order.name),

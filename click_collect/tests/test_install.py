@@ -1,0 +1,39 @@
+from odoo.tests import TransactionCase, tagged
+
+# What the flow may bring with it: Odoo's point of sale and website come with the link modules
+# click_collect_pos and click_collect_website_sale only.
+FORBIDDEN = {"point_of_sale", "pos_sale", "website", "website_sale", "website_sale_collect"}
+MAX_MODULES = 35
+
+
+@tagged("post_install", "-at_install")
+class TestInstallFootprint(TransactionCase):
+    """click_collect installs what the flow uses, not Odoo's point of sale or website."""
+
+    def _closure(self, names):
+        """``names`` and every module they depend on, directly or not (their manifests'
+        ``depends``)."""
+        Module = self.env["ir.module.module"]
+        closure = set()
+        todo = Module.search([("name", "in", list(names))])
+        while todo:
+            closure |= set(todo.mapped("name"))
+            todo = todo.dependencies_id.depend_id.filtered_domain([("name", "not in", list(closure))])
+        return closure
+
+    def test_base_addon_brings_no_point_of_sale_nor_website(self):
+        closure = self._closure(["click_collect"])
+        self.assertFalse(closure & FORBIDDEN, "click_collect depends on what the flow uses")
+        self.assertNotIn("click_collect_pos", closure)
+        self.assertLessEqual(len(closure), MAX_MODULES, sorted(closure))
+
+    def test_installed_modules(self):
+        """Where Odoo's point of sale or e-shop is installed, so is the family's link module;
+        on a database with click_collect alone, neither came with it."""
+        Module = self.env["ir.module.module"]
+        installed = set(Module.search([("state", "=", "installed")]).mapped("name"))
+        links = {"pos_sale": "click_collect_pos", "website_sale_collect": "click_collect_website_sale"}
+        for host, link in links.items():
+            self.assertEqual(host in installed, link in installed, f"{link} installs itself with {host}")
+        if not installed & set(links.values()):
+            self.assertFalse(installed & FORBIDDEN, "installed with click_collect alone")

@@ -1,0 +1,6 @@
+from . import (
+    test_pos,
+    test_pos_access,
+    test_pos_concurrency,
+    test_pos_review_attacks,
+)
