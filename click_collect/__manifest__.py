@@ -20,6 +20,7 @@
     "external_dependencies": {"python": ["python-barcode"]},
     "data": [
         # groups first: the access rules and menus name them
+        "security/click_collect_groups.xml",
         "security/click_collect_security.xml",
         "security/click_collect_api_security.xml",
         "security/ir.model.access.csv",
@@ -37,7 +38,7 @@
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",
         "wizards/click_collect_handover_views.xml",
-        "views/menus.xml",
+        "views/click_collect_menus.xml",
         # web-shop API: the job and the provider, then the views (they add a menu under the
         # configuration menu above)
         "data/click_collect_api_data.xml",

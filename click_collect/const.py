@@ -53,7 +53,8 @@ MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_met
 # Odoo's own fields of a web order that store staff may write (they act through the flow).
 CLERK_WRITABLE_FIELDS = frozenset({"message_main_attachment_id"})
 
-# The table: (fulfilment, from state, to state, guards, group).
+# The base's table: (fulfilment, from state, to state, guards, group); addons add their rows
+# through sale.order._cc_transitions().
 #   from state None: the order enters the flow.
 #   guards: names of ``sale.order._cc_guard_<name>`` methods; each returns, per order,
 #           the reason why it may not go on (see models/sale_order.py).
@@ -88,12 +89,6 @@ TRANSITIONS = [
     ("ship", "accepted", "cancelled", (), STORE_MANAGER),
     ("ship", "preparing", "cancelled", (), STORE_MANAGER),
 ]
-
-# (fulfilment, from, to) -> (guards, group)
-TRANSITION_TABLE = {
-    (fulfilment, source, target): (guards, group)
-    for fulfilment, source, target, guards, group in TRANSITIONS
-}
 
 # Payment methods of a web order. "Prepaid" methods are accepted only once paid.
 PAYMENT_METHODS = [
@@ -157,7 +152,6 @@ STATE_NOTIFICATION_STEP = {
     "expired": "cancelled",
     "cancelled": "cancelled",
 }
-NOTIFICATION_CHANNELS = [("email", "Email"), ("sms", "SMS")]
 # The steps a customer sees on the tracking page, by fulfilment (side states are shown when reached).
 TRACKING_STEPS = {
     "pickup": ["new", "accepted", "preparing", "ready", "collected"],

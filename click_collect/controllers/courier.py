@@ -18,13 +18,15 @@ class CourierWebhook(http.Controller):
         # sudo: the caller is a courier, not a user; the token and signature checked below
         # decide whether it is heard.
         carrier = request.env["delivery.carrier"].sudo().browse(carrier_id).exists()
-        if not carrier or carrier.delivery_type != "cc_ghn":
+        if not carrier or not carrier._cc_connector_hook("callbacks"):
             return self._answer(404, {"error": "unknown carrier"})
         # within its Content-Length, itself within the route's limit (checked by ir.http)
         body = request.httprequest.get_data(cache=True)
         try:
             status, answer = request.env["click_collect.courier.event"].sudo()._cc_receive(
                 carrier, request.httprequest.headers, body,
+                # the token in the URL: couriers whose dashboard holds a URL and no header
+                query_token=request.httprequest.args.get("token"),
             )
         except WebhookRefused as refused:
             _logger.warning("Courier webhook of %s refused (%s) from %s", carrier.name, refused.reason,

@@ -8,21 +8,7 @@ from odoo.tools import email_normalize
 from .. import const
 from ..tools import api_contract
 from ..tools.api_contract import ApiError
-
-
-def _has_lone_surrogate(text):
-    """Whether the text holds half of a surrogate pair alone: JSON allows "\\ud800", Unicode
-    text (and PostgreSQL) does not."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _storable(text):
-    """Text PostgreSQL can store: no NUL character and no lone surrogate (JSON allows both)."""
-    return "\x00" not in text and not _has_lone_surrogate(text)
+from ..tools.text import has_lone_surrogate, storable
 
 
 class ClickCollectApi(models.AbstractModel):
@@ -67,7 +53,7 @@ class ClickCollectApi(models.AbstractModel):
         """The web shop's order by number: 404 for unknown numbers and other shops' orders."""
         order_no = (order_no or "").strip()
         order = self.env["sale.order"]
-        if order_no and len(order_no) <= 64 and _storable(order_no):
+        if order_no and len(order_no) <= 64 and storable(order_no):
             order = order.search([
                 ("name", "=", order_no), ("cc_web_shop_id", "=", shop.id), ("cc_fulfilment", "!=", False),
             ], limit=1)
@@ -96,7 +82,7 @@ class ClickCollectApi(models.AbstractModel):
             raise ApiError("invalid_field", self.env._(
                 "The field %(name)s holds the NUL character (\\u0000), which no text may hold.", name=name,
             ))
-        if _has_lone_surrogate(value):
+        if has_lone_surrogate(value):
             raise ApiError("invalid_field", self.env._(
                 "The field %(name)s holds half of a UTF-16 surrogate pair alone (\\ud800 to \\udfff): "
                 "it is no Unicode text.", name=name,

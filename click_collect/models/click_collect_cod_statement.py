@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 LINE_STATES = [
@@ -175,7 +175,6 @@ class ClickCollectCodStatement(models.Model):
         # the orders are paid: one registered transaction each, booked by the payment above
         # (sudo: payment providers and transactions are the system's; the reconciler's right on
         # the statement was checked by the action)
-        Tx = self.env["payment.transaction"].sudo()
         provider = self.env["payment.provider"].sudo().search(
             [("code", "=", "custom"), ("custom_mode", "=", "cash_on_delivery"),
              ("company_id", "=", self.company_id.id)], limit=1)
@@ -183,20 +182,14 @@ class ClickCollectCodStatement(models.Model):
             raise UserError(self.env._("No cash-on-delivery payment provider in %(company)s.",
                                        company=self.company_id.name))
         method = self.env["sale.order"]._cc_provider_payment_method(provider)
-        txs = Tx.create([{
-            "provider_id": provider.id,
-            "payment_method_id": method.id,
-            "reference": f"{line.order_id.name}-COD-{self.id}-{line.id}",
-            "provider_reference": self.name,
-            "amount": line.amount,
-            "currency_id": currency.id,
-            "partner_id": partner.id,
-            "operation": "offline",
-            "sale_order_ids": [Command.set(line.order_id.ids)],
-            "cc_registered_by_id": self.env.uid,
-            "cc_payment_date": self.date,
-            "payment_id": payment.id,
-        } for line in matched])
+        txs = self.env["payment.transaction"].sudo().create([
+            line.order_id._cc_transaction_values(
+                provider, line.amount, provider_reference=self.name, payment_method=method, date=self.date,
+                reference=f"{line.order_id.name}-COD-{self.id}-{line.id}", payment_id=payment.id,
+                currency_id=currency.id, partner_id=partner.id,
+            )
+            for line in matched
+        ])
         txs._set_done()
         matched.write({"state": "reconciled", "payment_id": payment.id})
         paid = matched.order_id.filtered(lambda o: o.cc_payment_state == "paid")

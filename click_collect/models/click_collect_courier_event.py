@@ -10,6 +10,8 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
+from ..tools.text import storable
+
 _logger = logging.getLogger(__name__)
 
 # A signed callback older or newer than this is refused (seconds).
@@ -26,14 +28,8 @@ def _same(given, expected):
 
 
 def _is_text(value):
-    """A non-empty string PostgreSQL can store: no NUL character, no lone surrogate."""
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
-        return False
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+    """A non-empty string PostgreSQL can store."""
+    return isinstance(value, str) and bool(value.strip()) and storable(value)
 
 
 class WebhookRefused(Exception):
@@ -92,8 +88,13 @@ class ClickCollectCourierEvent(models.Model):
     # ------------------------------------------------------------------ receiving
 
     @api.model
-    def _cc_receive(self, carrier, headers, body):
+    def _cc_receive(self, carrier, headers, body, query_token=None):
         """Check and store one callback of ``carrier``; processing happens after commit.
+
+        The token comes in the ``X-Webhook-Token`` header, or, for a courier that posts its
+        callbacks as they are (GHN signs nothing and sends no header of ours), in the URL's
+        ``token`` parameter that its dashboard holds. With a signing key, the callback must
+        also be signed (a proxy in front of the courier signs it).
 
         :return: (HTTP status, answer dict)
         :raise WebhookRefused: unsigned, badly signed, stale or malformed callbacks
@@ -104,7 +105,7 @@ class ClickCollectCourierEvent(models.Model):
         secret = carrier_sudo.cc_webhook_secret
         if not secret:
             raise WebhookRefused(403, "webhook not configured")
-        if not _same(headers.get("X-Webhook-Token", ""), secret):
+        if not _same(headers.get("X-Webhook-Token") or query_token or "", secret):
             raise WebhookRefused(401, "bad token")
         signed = bool(carrier_sudo.cc_webhook_hmac_secret)
         if signed:

@@ -17,6 +17,7 @@ class StockPicking(models.Model):
         help="Where the courier says the shipment is (OCA delivery_state vocabulary).",
     )
     cc_carrier_status = fields.Char(string="Carrier Status", copy=False, readonly=True)
+    cc_carrier_has_connector = fields.Boolean(related="carrier_id.cc_has_connector")
     cc_carrier_status_date = fields.Datetime(string="Carrier Status Date", copy=False, readonly=True)
     cc_cod_amount = fields.Monetary(
         string="Cash to Collect", copy=False, readonly=True, currency_field="cc_currency_id",

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import mute_logger, new_test_user, tagged
 
-from odoo.addons.click_collect.models.sale_order import SaleOrder
+from odoo.addons.click_collect.models.sale_order_api import SaleOrder
 from odoo.addons.click_collect.tools.api_contract import STATUS_CODES
 
 from .common_api import ClickCollectApiCommon

@@ -2,8 +2,13 @@ import json
 import time
 from unittest.mock import patch
 
+import requests
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.click_collect.tools import dhl as dhl_tools
+from odoo.addons.click_collect.tools.courier import CourierError
 
 from .common import ClickCollectCommon, start_couriers
 from .common_api import chunk, post_part_of_a_body
@@ -254,6 +259,29 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self._process()
         self.assertEqual(order.cc_state, "shipped")
 
+    def test_unsigned_callback_as_ghn_sends_it(self):
+        """GHN signs nothing and sends no header of ours: its dashboard holds the URL with the
+        token. Without a signing key the token in the URL is heard; a wrong one is refused;
+        with a signing key, the token alone is not enough."""
+        order = self._preparing("cod")
+        code = self._ship(order, self.ghn).carrier_tracking_ref
+        body = json.dumps(self.ghn_server.webhook_payload(code, "delivering")).encode()
+        headers = {"Content-Type": "application/json"}
+        path = f"/click_collect/courier/{self.ghn.id}/webhook"
+        self.assertEqual(self.url_open(f"{path}?token=whsec-123", data=body, headers=headers).status_code, 401,
+                         "a signing key asks for a signature")
+        self.ghn.cc_webhook_hmac_secret = False
+        self.assertEqual(self.url_open(f"{path}?token=guess", data=body, headers=headers).status_code, 401)
+        self.assertEqual(self.url_open(path, data=body, headers=headers).status_code, 401)
+        self.assertEqual(self.ghn.cc_webhook_url_token, f"{self.ghn.cc_webhook_url}?token=whsec-123")
+        response = self.url_open(self.ghn.cc_webhook_url_token.replace(self.ghn.get_base_url(), ""),
+                                 data=body, headers=headers)
+        self.assertEqual((response.status_code, response.json()), (200, {"status": "accepted"}))
+        self._process()
+        self.assertEqual(order.cc_state, "shipped")
+        with self.assertRaises(AccessError):
+            self.ghn.with_user(self.user_manager).read(["cc_webhook_url_token"])
+
     def test_oversized_callback_is_refused_before_it_is_read(self):
         """Replays an outsider announcing a callback of 100 MB (it was read whole, up to Odoo's
         128 MiB limit, then refused for its size): answered 413 at once from its Content-Length,
@@ -328,10 +356,44 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         changed = Carrier._cc_poll(ghn_picking | dhl_picking)
         self.assertEqual(changed, ghn_picking | dhl_picking)
         self.assertEqual(len(self.dhl_server.requests), calls + 1, "one tracking call for the DHL batch")
+        self.assertEqual(self.dhl_server.requests[-1][1], "/glDHLExpressTrack", "DHL's tracking service")
         self.assertEqual((ghn_order.cc_state, dhl_order.cc_state), ("delivered", "delivered"))
         self.assertFalse(Carrier._cc_poll(ghn_picking | dhl_picking), "polling again changes nothing")
         self.assertFalse(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & ghn_picking,
                          "a delivered shipment is no longer polled")
+
+    def test_dhl_services_as_dhl_publishes_them(self):
+        """DHL Express tracks on its own service (glDHLExpressTrack), rates and ships on the rate
+        book (expressRateBook); the test server holds each operation to its service and to the
+        elements DHL requires, so that a request the connector sends wrong fails here too."""
+        client = self.dhl._cc_client()
+        self.assertEqual(dhl_tools.service_url("https://wsbexpress.dhl.com/gbl", "tracking"),
+                         "https://wsbexpress.dhl.com/gbl/glDHLExpressTrack")
+        self.assertEqual(dhl_tools.service_url("https://proxy.example.com/dhl/expressRateBook", "tracking"),
+                         "https://proxy.example.com/dhl/glDHLExpressTrack", "the rate book's address of old settings")
+        order = self._preparing("online")
+        self._ship(order, self.dhl)
+        self.assertEqual(self.dhl_server.requests[-1][1], "/expressRateBook")
+        with self.assertRaisesRegex(CourierError, "missing PickupCountry, RequestorName"):
+            client.delete_shipment("4700000001", "2026-12-01", "", "")
+        # a tracking request sent to the rate book is refused, as DHL refuses it
+        envelope = (
+            b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            b'xmlns:tns="http://scxgxtt.phx-dc.dhl.com/euExpressRateBook/RateMsgRequest" '
+            b'xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">'
+            b'<soapenv:Header><wsse:Security><wsse:UsernameToken><wsse:Username>dhl-user</wsse:Username>'
+            b'<wsse:Password>dhl-pass</wsse:Password></wsse:UsernameToken></wsse:Security></soapenv:Header>'
+            b'<soapenv:Body><tns:TrackingRequest><AWBNumber><ArrayOfAWBNumberItem>1</ArrayOfAWBNumberItem>'
+            b'</AWBNumber><LevelOfDetails>ALL_CHECK_POINTS</LevelOfDetails></tns:TrackingRequest></soapenv:Body>'
+            b'</soapenv:Envelope>'
+        )
+        answer = requests.post(f"{self.dhl_server.url}/expressRateBook", data=envelope, timeout=10,
+                               headers={"Content-Type": "text/xml"})
+        self.assertEqual(answer.status_code, 500)
+        self.assertIn("not an operation of the service", answer.text)
+        answer = requests.post(f"{self.dhl_server.url}/glDHLExpressTrack", data=envelope, timeout=10,
+                               headers={"Content-Type": "text/xml"})
+        self.assertEqual(answer.status_code, 200)
 
     def test_polling_moves_delivered_cod_shipments_together(self):
         """Delivered COD shipments move together: invoiced, owed by the courier, on their

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -55,7 +57,7 @@ class TestFlowTable(ClickCollectCommon):
 
     def test_table_is_consistent(self):
         states = dict(const.STATES)
-        for fulfilment, source, target, guards, group in const.TRANSITIONS:
+        for fulfilment, source, target, guards, group in self.env["sale.order"]._cc_transitions():
             self.assertIn(fulfilment, const.FULFILMENT_STATES)
             self.assertIn(target, const.FULFILMENT_STATES[fulfilment])
             self.assertTrue(source is None or source in const.FULFILMENT_STATES[fulfilment])
@@ -71,7 +73,28 @@ class TestFlowTable(ClickCollectCommon):
     def test_the_table_is_the_one_written_here(self):
         """A changed row of the table fails here: the expected transitions are written out, not
         read from the table they test."""
-        self.assertEqual(set(const.TRANSITION_TABLE), ALLOWED)
+        self.assertEqual(set(self.env["sale.order"]._cc_transition_table()), ALLOWED)
+
+    def test_an_addon_adds_rows_to_the_table(self):
+        """The extension point of the flow: an addon's ``_cc_transitions`` adds a row, and the
+        door takes it, with its group, timeline and chatter, as a row of the base's."""
+        Order = type(self.env["sale.order"])
+        row = ("pickup", "ready", "accepted", (), const.STORE_MANAGER)
+        order = self.orders["pickup"]
+        self._force_state(order, "ready")
+        self.assertNotIn("accepted", order._cc_allowed_targets())
+        original = Order._cc_transitions
+        self.addCleanup(self.registry.clear_cache)
+        with patch.object(Order, "_cc_transitions", lambda model: [*original(model), row]):
+            self.registry.clear_cache()
+            self.assertIn("accepted", order._cc_allowed_targets())
+            with self.assertRaisesRegex(UserError, "only .* may do that"):
+                order.with_user(self.user_store_a)._cc_transition("accepted")
+            event = order._cc_transition("accepted", note="back to the shelf")
+            self.assertRecordValues(event, [{"from_state": "ready", "to_state": "accepted",
+                                             "note": "back to the shelf"}])
+        self.registry.clear_cache()
+        self.assertNotIn("accepted", order._cc_allowed_targets(), "the base's table without the addon")
 
     def test_every_transition_allowed_or_refused(self):
         all_states = [state for state, _label in const.STATES]

@@ -8,7 +8,6 @@ from odoo.service.model import retrying
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 from odoo.tests.common import get_db_name
 
-from .. import const
 from .common import ClickCollectCommon, committed_ready_order
 
 
@@ -58,7 +57,7 @@ class TestPickupCode(ClickCollectCommon):
                     order.with_user(user).read([field])
 
     def test_guard_in_the_table(self):
-        self.assertIn("pickup_code", const.TRANSITION_TABLE[("pickup", "ready", "collected")][0])
+        self.assertIn("pickup_code", self.env["sale.order"]._cc_transition_table()[("pickup", "ready", "collected")][0])
         order = self._ready()
         with self.assertRaisesRegex(UserError, "asks for the customer's pickup code"):
             order._cc_transition("collected")

@@ -5,24 +5,13 @@ the test servers of the project.
 """
 
 import logging
-import re
 import time
 
 import requests
 
+from .text import readable
+
 _logger = logging.getLogger(__name__)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def readable(text):
-    """Text of a remote server, fit to show and to store: control characters (NUL, which
-    PostgreSQL refuses, among them) and lone surrogates become "?"."""
-    if text is None:
-        return None
-    text = _CONTROL.sub("?", str(text))
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 class CourierError(Exception):

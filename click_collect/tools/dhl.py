@@ -1,4 +1,5 @@
-"""DHL Express SOAP services (rate, create shipment, delete shipment, track) through zeep.
+"""DHL Express SOAP services through zeep: the rate book (rate, create shipment, delete shipment)
+and tracking, two services at two addresses under one base URL, as DHL publishes them.
 
 The WSDL is the addon's own (data/couriers/dhl_express.wsdl), written after DHL's published
 service description. No ORM here.
@@ -17,12 +18,25 @@ from zeep.wsse.username import UsernameToken
 from .courier import CourierError
 
 WSDL = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "couriers", "dhl_express.wsdl")
-TEST_URL = "https://wsbexpress.dhl.com/sndpt/expressRateBook"
-PROD_URL = "https://wsbexpress.dhl.com/gbl/expressRateBook"
-BINDING = "{http://scxgxtt.phx-dc.dhl.com/euExpressRateBook/RateMsgRequest}gblExpressRateBookBinding"
+# The base URLs of the services (test and production); each service has its own path below it.
+TEST_URL = "https://wsbexpress.dhl.com/sndpt"
+PROD_URL = "https://wsbexpress.dhl.com/gbl"
+_TNS = "{http://scxgxtt.phx-dc.dhl.com/euExpressRateBook/RateMsgRequest}"
+# service -> (binding of the WSDL, path below the base URL)
+SERVICES = {
+    "rate_book": (f"{_TNS}gblExpressRateBookBinding", "expressRateBook"),
+    "tracking": (f"{_TNS}gblDHLExpressTrackBinding", "glDHLExpressTrack"),
+}
 
-# Checkpoint codes of DHL Express tracking events
-FINAL_EVENTS = {"OK", "RT", "CA"}
+
+def service_url(base_url, service):
+    """The address of ``service`` below ``base_url`` (a URL ending with the path of one of the
+    services counts as its base: the rate book's address of earlier settings)."""
+    base = base_url.rstrip("/")
+    for _binding, path in SERVICES.values():
+        if base.endswith(f"/{path}"):
+            base = base[: -len(path) - 1]
+    return f"{base}/{SERVICES[service][1]}"
 
 
 class _Transport(Transport):
@@ -49,14 +63,17 @@ class DhlClient:
         session = requests.Session()
         transport = _Transport(session=session, timeout=timeout, operation_timeout=timeout)
         self.client = zeep.Client(WSDL, transport=transport, wsse=UsernameToken(username, password))
-        self.service = self.client.create_service(BINDING, endpoint)
+        self.services = {
+            name: self.client.create_service(binding, service_url(endpoint, name))
+            for name, (binding, _path) in SERVICES.items()
+        }
 
-    def _call(self, operation, **body):
+    def _call(self, operation, service="rate_book", **body):
         attempt = 0
         while True:
             attempt += 1
             try:
-                return getattr(self.service, operation)(**body)
+                return getattr(self.services[service], operation)(**body)
             except CourierError as exc:
                 error = exc
             except Fault as fault:
@@ -117,7 +134,7 @@ class DhlClient:
     def track(self, waybills):
         """{waybill: [event codes, oldest first]} for the waybills DHL knows."""
         response = self._call(
-            "trackShipmentRequest", AWBNumber={"ArrayOfAWBNumberItem": list(waybills)},
+            "trackShipmentRequest", service="tracking", AWBNumber={"ArrayOfAWBNumberItem": list(waybills)},
             LevelOfDetails="ALL_CHECK_POINTS", PiecesEnabled="S",
         )
         result = {}

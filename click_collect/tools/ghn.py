@@ -10,9 +10,6 @@ from .courier import CourierError, HttpTransport
 TEST_URL = "https://dev-online-gateway.ghn.vn"
 PROD_URL = "https://online-gateway.ghn.vn"
 
-# GHN statuses (shipping-order detail, webhook "Status")
-FINAL_STATUSES = {"delivered", "returned", "cancel", "damage", "lost"}
-
 
 class GhnClient:
     def __init__(self, token, shop_id, *, base_url=TEST_URL, timeout=15.0, retries=2, backoff=0.5, session=None):

@@ -19,7 +19,7 @@ class ClickCollectShip(models.TransientModel):
     @api.depends("carrier_id")
     def _compute_has_connector(self):
         for wizard in self:
-            wizard.has_connector = wizard.carrier_id.delivery_type in ("cc_ghn", "cc_dhl")
+            wizard.has_connector = bool(wizard.carrier_id) and wizard.carrier_id._cc_has_connector()
 
     def action_ship(self):
         self.ensure_one()

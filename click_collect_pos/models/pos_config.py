@@ -6,7 +6,7 @@ from odoo.fields import Domain
 
 from odoo.addons.click_collect import const
 
-from ..const import POS_ACTIONS, POS_PENDING_STATES
+from ..const import POS_ACTIONS, POS_PENDING_STATES, POS_TABS
 
 # Orders listed at once by the web-orders screen (the badge counts them all).
 POS_LIST_LIMIT = 80
@@ -111,6 +111,9 @@ class PosConfig(models.Model):
             store = config.cc_store_id
             read_records[0]["_cc_store"] = {"id": store.id, "name": store.name}
             read_records[0]["_cc_pending_counts"] = config._cc_pending_counts()
+            # what the badge counts and the screen's tabs list: the server's, not a copy
+            read_records[0]["_cc_pending_states"] = POS_PENDING_STATES
+            read_records[0]["_cc_tabs"] = [{"id": tab, "states": states} for tab, states in POS_TABS.items()]
         elif read_records:
             read_records[0]["_cc_store"] = False
         return read_records

@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.click_collect import const
@@ -186,21 +186,10 @@ class SaleOrder(models.Model):
                 "No payment provider handles payments at the store in %(company)s.",
                 company=self.company_id.name,
             ))
-        tx = Tx.create({
-            "provider_id": provider.id,
-            "payment_method_id": self._cc_provider_payment_method(provider).id,
-            "reference": Tx._compute_reference(provider.code, prefix=self.name),
-            "provider_reference": pos_order.pos_reference or pos_order.name,
-            "amount": amount,
-            "currency_id": self.currency_id.id,
-            "partner_id": self.partner_id.id,
-            "operation": "offline",
-            "sale_order_ids": [Command.set(self.ids)],
-            "cc_registered_by_id": self.env.uid,
-            "cc_payment_date": fields.Date.context_today(self),
-            "cc_journal_id": pos_order.payment_ids.payment_method_id.journal_id[:1].id,
-            "cc_pos_order_id": pos_order.id,
-        })
+        tx = Tx.create(self._cc_transaction_values(
+            provider, amount, provider_reference=pos_order.pos_reference or pos_order.name,
+            journal=pos_order.payment_ids.payment_method_id.journal_id[:1], cc_pos_order_id=pos_order.id,
+        ))
         tx._set_done()
         # Post-processed already: no account.payment (see above), no invoice.
         tx.is_post_processed = True

@@ -1,4 +1,6 @@
-"""A DHL Express SOAP server on 127.0.0.1 answering the operations of the addon's WSDL."""
+"""A DHL Express SOAP server on 127.0.0.1 answering the operations of the addon's WSDL, each on
+the service DHL publishes it on (the rate book or tracking), and only when the request carries
+what DHL requires of that operation."""
 
 import base64
 import itertools
@@ -11,6 +13,36 @@ SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 TNS = "http://scxgxtt.phx-dc.dhl.com/euExpressRateBook/RateMsgRequest"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 ZPL_LABEL = b"^XA^FO50,50^A0N,40,40^FDDHL Express^FS^FO50,120^BCN,100,Y,N,N^FD{awb}^FS^XZ"
+
+_PARTY = ("Contact/PersonName", "Contact/PhoneNumber", "Address/StreetLines", "Address/City",
+          "Address/CountryCode")
+_PACKAGE = ("Packages/RequestedPackages/Weight", "Packages/RequestedPackages/Dimensions/Length",
+            "Packages/RequestedPackages/Dimensions/Width", "Packages/RequestedPackages/Dimensions/Height")
+# operation (the body's element) -> (the service's path, the elements the request must hold)
+OPERATIONS = {
+    "RateRequest": ("/expressRateBook", (
+        "RequestedShipment/DropOffType", "RequestedShipment/ShipTimestamp",
+        "RequestedShipment/UnitOfMeasurement", "RequestedShipment/Content", "RequestedShipment/PaymentInfo",
+        "RequestedShipment/Account",
+        *(f"RequestedShipment/Ship/{role}/{path}" for role in ("Shipper", "Recipient")
+          for path in ("Address/City", "Address/CountryCode")),
+        *(f"RequestedShipment/{path}" for path in _PACKAGE),
+    )),
+    "ShipmentRequest": ("/expressRateBook", (
+        "RequestedShipment/ShipmentInfo/DropOffType", "RequestedShipment/ShipmentInfo/ServiceType",
+        "RequestedShipment/ShipmentInfo/Account", "RequestedShipment/ShipmentInfo/Currency",
+        "RequestedShipment/ShipmentInfo/UnitOfMeasurement", "RequestedShipment/ShipTimestamp",
+        "RequestedShipment/PaymentInfo",
+        *(f"RequestedShipment/Ship/{role}/{path}" for role in ("Shipper", "Recipient") for path in _PARTY),
+        *(f"RequestedShipment/{path}" for path in _PACKAGE),
+    )),
+    "DeleteRequest": ("/expressRateBook", (
+        "PickupDate", "PickupCountry", "DispatchConfirmationNumber", "RequestorName",
+    )),
+    "TrackingRequest": ("/glDHLExpressTrack", (
+        "AWBNumber/ArrayOfAWBNumberItem", "LevelOfDetails",
+    )),
+}
 
 
 class FakeDhl(FaultyServer):
@@ -56,7 +88,15 @@ class FakeDhl(FaultyServer):
             return self._fault("Authentication failed: invalid user name or password", "soapenv:Server")
         request = envelope.find(f"{{{SOAP}}}Body")[0]
         name = etree.QName(request).localname
-        return getattr(self, f"_on_{name}", lambda r: self._fault(f"Unknown operation {name}"))(request)
+        if name not in OPERATIONS:
+            return self._fault(f"Unknown operation {name}")
+        service, required = OPERATIONS[name]
+        if path.split("?")[0].rstrip("/") != service:
+            return self._fault(f"{name} is not an operation of the service at {path}")
+        missing = [element for element in required if not (request.findtext(element) or "").strip()]
+        if missing:
+            return self._fault(f"{name}: missing {', '.join(missing)}")
+        return getattr(self, f"_on_{name}")(request)
 
     def _on_RateRequest(self, request):
         response = etree.Element(f"{{{TNS}}}RateResponse")

@@ -4,9 +4,6 @@ import { RPCError } from "@web/core/network/rpc";
 import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { PosStore } from "@point_of_sale/app/services/pos_store";
 
-/** The flow states in which a web order waits for the store (the badge counts them). */
-export const CC_PENDING_STATES = ["new", "accepted", "preparing", "in_transit", "ready"];
-
 patch(PosStore.prototype, {
     async setup() {
         this.ccWebOrders = {
@@ -43,7 +40,9 @@ patch(PosStore.prototype, {
 
     ccSetCounts(counts) {
         const previous = this.ccWebOrders.counts;
-        const total = CC_PENDING_STATES.reduce((sum, state) => sum + (counts[state] || 0), 0);
+        // the flow states in which a web order waits for the store: the server's list
+        const pending = this.config._cc_pending_states || [];
+        const total = pending.reduce((sum, state) => sum + (counts[state] || 0), 0);
         const arrived = (counts.new || 0) > (previous.new || 0) || total > this.ccWebOrders.total;
         this.ccWebOrders.counts = counts;
         this.ccWebOrders.total = total;

@@ -8,7 +8,6 @@ import { usePos } from "@point_of_sale/app/hooks/pos_hook";
 import { useBarcodeReader } from "@point_of_sale/app/hooks/barcode_reader_hook";
 import { makeAwaitable } from "@point_of_sale/app/utils/make_awaitable_dialog";
 import { TextInputPopup } from "@point_of_sale/app/components/popups/text_input_popup/text_input_popup";
-import { CC_PENDING_STATES } from "./pos_store";
 import { CcPickTicket } from "./pick_ticket";
 
 /**
@@ -39,13 +38,18 @@ export class CcWebOrdersScreen extends Component {
             // the pickup code read from the customer's QR code, for the order it came with
             scannedCode: null,
         });
-        this.tabs = [
-            { id: "all", label: _t("All"), states: CC_PENDING_STATES },
-            { id: "new", label: _t("New"), states: ["new"] },
-            { id: "prepare", label: _t("To Prepare"), states: ["accepted", "preparing"] },
-            { id: "arriving", label: _t("Arriving"), states: ["in_transit"] },
-            { id: "ready", label: _t("Ready"), states: ["ready"] },
-        ];
+        // the tabs and their flow states come from the server; their names are the screen's
+        const tabLabels = {
+            all: _t("All"),
+            new: _t("New"),
+            prepare: _t("To Prepare"),
+            arriving: _t("Arriving"),
+            ready: _t("Ready"),
+        };
+        this.tabs = (this.pos.config._cc_tabs || []).map((tab) => ({
+            ...tab,
+            label: tabLabels[tab.id] || tab.id,
+        }));
         this.actionLabels = {
             accept: _t("Accept"),
             prepare: _t("Start Preparing"),

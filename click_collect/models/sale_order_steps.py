@@ -1,0 +1,299 @@
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from .. import const
+
+
+class SaleOrder(models.Model):
+    """Web orders: the guards of the flow's transitions and the effects of its states (see
+    models/sale_order.py for the door)."""
+
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------------ guards
+    # Each guard gets the orders asking for a transition and returns {order: reason} for those
+    # that may not go on. Guards read in batch: no query per order.
+
+    def _cc_guard_confirmed(self):
+        return {
+            order: self.env._("the sales order is not confirmed yet.")
+            for order in self if order.state != "sale"
+        }
+
+    def _cc_guard_payment_rule(self):
+        methods = dict(self._fields["cc_payment_method"]._description_selection(self.env))
+        reasons = {}
+        for order in self:
+            method = order.cc_payment_method
+            if (method in const.PREPAID_METHODS or not method) and order.cc_payment_state != "paid":
+                reasons[order] = self.env._(
+                    "it is paid by %(method)s and only %(paid)s of %(total)s has been received.",
+                    method=methods.get(method, self.env._("an unknown method")),
+                    paid=order._cc_format_amount(order.cc_amount_paid),
+                    total=order._cc_format_amount(order.amount_total),
+                )
+        return reasons
+
+    def _cc_guard_paid(self):
+        return {
+            order: self.env._(
+                "it is not paid (%(paid)s of %(total)s received); register the payment first.",
+                paid=order._cc_format_amount(order.cc_amount_paid),
+                total=order._cc_format_amount(order.amount_total),
+            )
+            for order in self if order.cc_payment_state != "paid"
+        }
+
+    def _cc_guard_goods_at_store(self):
+        reasons = {}
+        deliveries = self._cc_store_deliveries()
+        for order in self:
+            moves = deliveries.filtered(lambda p, o=order: p.sale_id == o).move_ids.filtered(
+                lambda m: m.state not in ("cancel", "done")
+            )
+            if not moves:
+                reasons[order] = self.env._("there is no delivery from %(store)s to prepare.",
+                                            store=order.cc_store_id.name)
+                continue
+            missing = moves.filtered(lambda m: m.state != "assigned")
+            if missing:
+                reasons[order] = self.env._(
+                    "these goods are not in %(store)s's stock for this order yet: %(products)s.",
+                    store=order.cc_store_id.name,
+                    products=", ".join(missing.product_id.mapped("display_name")),
+                )
+        return reasons
+
+    def _cc_guard_goods_left(self):
+        """In transit means the goods left: a transfer from a source warehouse to the store is
+        done (whichever button, scan or job asks)."""
+        reasons = {}
+        # sudo: the goods leave another warehouse, which the store's staff do not see; only
+        # their state is read.
+        supply = self.sudo()._cc_supply_moves().filtered(lambda m: m.location_dest_id.usage == "transit")
+        for order in self:
+            sent = supply.filtered(lambda m, o=order: m.picking_id.sale_id.id == o.id)
+            if not sent:
+                reasons[order] = self.env._("no goods come to %(store)s from another warehouse.",
+                                            store=order.cc_store_id.name)
+            elif not sent.filtered(lambda m: m.state == "done"):
+                reasons[order] = self.env._(
+                    "the goods have not left yet: %(transfers)s must be validated by the warehouse "
+                    "that sends them.", transfers=", ".join(sent.picking_id.mapped("name")),
+                )
+        return reasons
+
+    def _cc_guard_tracking(self):
+        return {
+            order: self.env._("it needs a courier and a tracking number.")
+            for order in self
+            if not order.cc_tracking_ref or not (order.carrier_id or order.cc_courier_name)
+        }
+
+    def _cc_guard_cod(self):
+        return {
+            order: self.env._("it is not a cash-on-delivery order.")
+            for order in self if order.cc_payment_method != "cod"
+        }
+
+    def _cc_guard_not_cod(self):
+        return {
+            order: self.env._("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
+            for order in self if order.cc_payment_method == "cod" and order.cc_payment_state != "paid"
+        }
+
+    def _cc_format_amount(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    # ------------------------------------------------------------------ effects of a new state
+
+    def _cc_store_deliveries(self):
+        """The open outgoing pickings of the orders that leave from their store."""
+        return self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
+            and p.picking_type_id.warehouse_id == p.sale_id.cc_store_id
+        )
+
+    def _cc_validate_deliveries(self, quantities=None, keep_rest=False):
+        """Deliver the orders' goods from their store's open deliveries.
+
+        :param dict quantities: {stock.move id: quantity} to deliver, by default everything
+            reserved; what is not delivered is cancelled (goods stay in the store's stock)
+            unless ``keep_rest``, where it stays in a backorder, reserved for the customer.
+        :return: the validated pickings
+        """
+        pickings = self._cc_store_deliveries()
+        if not pickings:
+            return pickings
+        if quantities is not None:
+            for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                move.quantity = quantities.get(move.id, 0.0)
+                move.picked = True
+        pickings = self._cc_turnover_resource(pickings)
+        context = {"skip_sms": True, "skip_backorder": True}
+        if not keep_rest:
+            context["picking_ids_not_to_backorder"] = pickings.ids
+        # skip_sms: the customer hears from the flow's own messages, never from the
+        # "has been shipped" text of a delivery. sudo: the door checked the hand-over or the
+        # shipment; with a turnover store the delivery leaves from that store's stock, which
+        # the store's staff do not manage.
+        res = pickings.sudo().with_context(**context).button_validate()
+        if res is not True:
+            raise UserError(self.env._("The deliveries %(pickings)s could not be validated.",
+                              pickings=", ".join(pickings.mapped("name"))))
+        return pickings
+
+    def _cc_after_collected(self, **details):
+        self._cc_validate_deliveries()
+
+    def _cc_after_shipped(self, **details):
+        for picking in self._cc_store_deliveries():
+            order = picking.sale_id
+            picking.write({
+                "carrier_id": order.carrier_id.id or picking.carrier_id.id,
+                "carrier_tracking_ref": order.cc_tracking_ref,
+                "cc_cod_amount": order._cc_cod_due(),
+            })
+        self._cc_validate_deliveries()
+
+    def _cc_cod_due(self):
+        """What the courier collects for this order: all that is not paid yet, for a
+        cash-on-delivery order."""
+        self.ensure_one()
+        if self.cc_payment_method != "cod":
+            return 0.0
+        return max(self.amount_total - self.cc_amount_paid, 0.0)
+
+    def _cc_after_awaiting_cod(self, **details):
+        """The courier delivered and collected the cash: the order's invoice is paid by the
+        courier, who now owes the shop that money (a receivable on the courier's partner, settled
+        when its remittance is reconciled)."""
+        # sudo: invoicing and moving a receivable are accounting the system does for the flow;
+        # the door checked who asked (often the courier's callback itself).
+        # An order shipped with a courier typed in by hand has no courier record to owe the cash:
+        # its invoice waits for the cash registered on the order (Register Payment).
+        orders = self.sudo().filtered(lambda o: not o.cc_cod_move_id and o._cc_courier(required=False))
+        to_invoice = orders.filtered(
+            lambda o: not o.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
+        )
+        if to_invoice:
+            to_invoice._create_invoices(grouped=True).action_post()  # one invoice per order
+        # one miscellaneous journal per company, read once for all the orders
+        journals = {}
+        for journal in self.env["account.journal"].sudo().search(
+                [("type", "=", "general"), ("company_id", "in", orders.company_id.ids)], order="sequence, id"):
+            journals.setdefault(journal.company_id.id, journal)
+        entries, receivables = [], []
+        for order in orders:
+            invoice_lines = order.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            ).line_ids.filtered(lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+            due = sum(invoice_lines.mapped("amount_residual"))
+            if order.currency_id.is_zero(due) or not invoice_lines:
+                continue
+            courier = order._cc_courier()._cc_remitting_partner()
+            journal = journals.get(order.company_id.id)
+            if not journal:
+                raise UserError(self.env._("%(company)s has no miscellaneous journal for cash-on-delivery entries.",
+                                  company=order.company_id.name))
+            account = invoice_lines[0].account_id
+            entries.append({
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": self.env._("Cash on delivery of %(order)s, collected by %(courier)s", order=order.name,
+                         courier=courier.name),
+                "cc_cod_order_id": order.id,
+                "line_ids": [
+                    Command.create({"account_id": account.id, "partner_id": courier.id, "debit": due,
+                                    "name": self.env._("%(order)s: cash collected by the courier", order=order.name)}),
+                    Command.create({"account_id": account.id, "partner_id": invoice_lines[0].partner_id.id,
+                                    "credit": due,
+                                    "name": self.env._("%(order)s: paid cash on delivery", order=order.name)}),
+                ],
+            })
+            receivables.append((order, invoice_lines))
+        if not entries:
+            return
+        moves = self.env["account.move"].sudo().create(entries)
+        moves.action_post()
+        plan = []
+        for (order, invoice_lines), move in zip(receivables, moves, strict=True):
+            plan.append(move.line_ids.filtered(lambda line: line.credit) | invoice_lines)
+            order.cc_cod_move_id = move
+        # each order's invoice against its own entry, all in one pass of Odoo's reconciliation
+        self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _cc_courier(self, required=True):
+        """The courier of a shipped order: its shipment's carrier, or the order's."""
+        self.ensure_one()
+        shipments = self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_id)
+        courier = shipments[:1].carrier_id or self.carrier_id
+        if not courier and required:
+            raise UserError(self.env._("%(order)s has no courier to collect its cash on delivery.", order=self.name))
+        return courier
+
+    def _cc_cod_receivable_lines(self):
+        """What the courier still owes for these orders (open lines of their COD entries)."""
+        # sudo: web-order managers read what a courier owes for orders they see, without being
+        # accountants.
+        return self.sudo().cc_cod_move_id.line_ids.filtered(
+            lambda line: line.debit and line.account_type == "asset_receivable" and not line.reconciled
+        )
+
+    def action_cc_collect_cod(self):
+        self.ensure_one()
+        return self._cc_wizard_action("click_collect.cod.collect",
+                                      self.env._("Collect the cash of %(order)s", order=self.name))
+
+    def _cc_after_returned(self, **details):
+        """The shipment came back: its goods go back into the shipping store's stock through a
+        return of the delivery (and, with a turnover store, a transfer from it to the store)."""
+        for order in self:
+            deliveries = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+                and not p.return_id and not p.return_ids.filtered(lambda r: r.state != "cancel")
+            )
+            for delivery in deliveries:
+                wizard = self.env["stock.return.picking"].with_context(
+                    active_id=delivery.id, active_model="stock.picking",
+                ).create({"picking_id": delivery.id})
+                for line in wizard.product_return_moves:
+                    line.quantity = line.move_id.quantity
+                return_picking = wizard._create_return()
+                return_picking.move_ids.picked = True
+                return_picking.with_context(skip_sms=True, skip_backorder=True).button_validate()
+                if return_picking.location_dest_id.warehouse_id != order.cc_store_id:
+                    order._cc_transfer(
+                        return_picking.location_dest_id.warehouse_id, order.cc_store_id,
+                        {move.product_id: move.quantity for move in return_picking.move_ids},
+                        self.env._("Return of %(order)s to %(store)s", order=order.name, store=order.cc_store_id.name),
+                    )
+
+    def _cc_after_expired(self, **details):
+        """The customer did not come: the goods go back to the store's free stock, the order is
+        cancelled, and a paid order gets a refund to make."""
+        self._cc_after_cancelled()
+        self.filtered(lambda o: o.currency_id.compare_amounts(o.cc_amount_paid, 0) > 0)._cc_schedule_refund()
+
+    def _cc_schedule_refund(self):
+        """Ask the store's manager to pay back what the customer paid for a cancelled order."""
+        for order in self:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Refund %(amount)s to the customer",
+                                   amount=order._cc_format_amount(order.cc_amount_paid)),
+                note=self.env._("%(order)s was paid (%(method)s) and will not be delivered: refund the customer.",
+                       order=order.name,
+                       method=dict(order._fields["cc_payment_method"]._description_selection(self.env)).get(
+                           order.cc_payment_method, "")),
+                user_id=order.user_id.id or self.env.uid,
+            )
+
+    def _cc_after_cancelled(self, **details):
+        # sudo: cancelling a sales order also cancels its deliveries and draft invoices, which
+        # store staff do not manage; the door checked that this user may cancel these orders.
+        self.filtered(lambda o: o.state != "cancel").sudo()._action_cancel()

@@ -1,0 +1,246 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    """Web orders: their goods (the pickup store's supply, transit, turnover store, expiry)."""
+
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------------ stock
+
+    def _cc_revenue_store(self):
+        """The store that books this order's revenue: the web shop's turnover store, if any."""
+        self.ensure_one()
+        return self.cc_web_shop_id.turnover_store_id or self.cc_store_id
+
+    def _cc_plan_supply(self):
+        """Supply the pickup orders' lines that their store cannot serve from a source warehouse.
+
+        A line whose goods are not all free at the store is supplied in full from the first
+        warehouse the store is resupplied from (its "Resupply From" warehouses) that has them,
+        through that warehouse's resupply route: Odoo's procurement creates the transfer to the
+        transit location and the receipt at the store, and the delivery to the customer waits
+        for that receipt.
+        """
+        moves = self._cc_store_deliveries().move_ids.filtered(
+            lambda m: m.state in ("confirmed", "partially_available") and m.sale_line_id
+            and m.picking_id.sale_id.cc_fulfilment == "pickup"
+        )
+        if not moves:
+            return
+        free = {}  # (warehouse, product) -> free quantity, read once per source warehouse
+        for source in moves.picking_id.picking_type_id.warehouse_id.resupply_wh_ids:
+            for product in moves.product_id.with_context(warehouse_id=source.id):
+                free[source, product] = product.free_qty
+        procurements = []
+        for move in moves:
+            store = move.picking_id.picking_type_id.warehouse_id
+            for source in store.resupply_wh_ids:
+                qty = move.product_uom._compute_quantity(move.product_uom_qty, move.product_id.uom_id)
+                if move.product_id.uom_id.compare(free.get((source, move.product_id), 0.0), qty) < 0:
+                    continue
+                route = store.resupply_route_ids.filtered(lambda r, s=source: r.supplier_wh_id == s)[:1]
+                if not route:
+                    continue
+                free[source, move.product_id] -= qty
+                move._do_unreserve()
+                move.procure_method = "make_to_order"
+                values = move._prepare_procurement_values()
+                values.update({
+                    "route_ids": route,
+                    "warehouse_id": store,
+                    "move_dest_ids": move,
+                })
+                procurements.append(self.env["stock.rule"].Procurement(
+                    move.product_id, move.product_uom_qty, move.product_uom, store.lot_stock_id,
+                    move.sale_line_id.name, move.origin or move.picking_id.origin, move.company_id, values,
+                ))
+                break
+        if procurements:
+            # sudo: resupplying a store is stock management the web order asks for; the goods
+            # move between warehouses whoever confirmed the order.
+            self.env["stock.rule"].sudo().run(procurements)
+
+    def _cc_supply_moves(self):
+        """Moves that bring the orders' goods from a source warehouse to their store's stock."""
+        return self.picking_ids.move_ids.filtered(
+            lambda m: m.state != "cancel" and (
+                m.location_dest_id.usage == "transit"
+                or (m.location_id.usage == "transit"
+                    and m.location_dest_id.warehouse_id == m.picking_id.sale_id.cc_store_id)
+            )
+        )
+
+    def _cc_sync_with_stock(self, channel="backoffice", note=None):
+        """Move pickup orders on when their goods moved: sent from the source warehouse ->
+        in transit; received at the store, every line reserved for the customer -> ready."""
+        orders = self.filtered(
+            lambda o: o.cc_fulfilment == "pickup" and o.cc_state in ("preparing", "in_transit")
+        )
+        for order in orders:
+            supply = order._cc_supply_moves()
+            if not supply:
+                continue
+            to_transit = supply.filtered(lambda m: m.location_dest_id.usage == "transit")
+            receipts = supply - to_transit
+            if order.cc_state == "preparing" and any(m.state == "done" for m in to_transit):
+                order._cc_transition("in_transit", channel=channel, note=order._cc_supply_note(receipts) or note)
+            if order.cc_state == "in_transit" and all(m.state == "done" for m in receipts):
+                if not order._cc_guard_goods_at_store():
+                    order._cc_transition("ready", channel=channel,
+                                         note=note or self.env._("Every line arrived at the store."))
+            elif order.cc_state == "in_transit" and any(m.state == "done" for m in receipts):
+                order._cc_log_timeline_note(order._cc_supply_note(receipts), channel=channel)
+
+    def _cc_receive_at_store(self):
+        """The goods in transit arrived at the store (acceptance scan): validate their receipts.
+
+        Their arrival moves the orders on (ready when every line is there).
+        :return: the validated receipts
+        """
+        # sudo: whether the goods left the other warehouse is read there; the receipts found are
+        # the store's own, validated by its staff.
+        receipts = self.sudo()._cc_supply_moves().filtered(
+            lambda m: m.location_id.usage == "transit" and m.state not in ("done", "cancel")
+            and m.move_orig_ids and all(orig.state == "done" for orig in m.move_orig_ids)
+        ).picking_id.sudo(False)
+        if receipts:
+            receipts.move_ids.filtered(lambda m: m.state not in ("done", "cancel")).picked = True
+            receipts.with_context(skip_sms=True, skip_backorder=True).button_validate()
+        return receipts
+
+    def _cc_supply_note(self, receipts):
+        """Which lines arrived at the store, and which are still on their way (and from where)."""
+        self.ensure_one()
+        arrived = receipts.filtered(lambda m: m.state == "done")
+        waiting = receipts - arrived
+        parts = []
+        if arrived:
+            parts.append(self.env._("Arrived: %(lines)s.", lines=", ".join(
+                f"{m.product_id.display_name} ({m.quantity:g})" for m in arrived)))
+        if waiting:
+            parts.append(self.env._("Still on its way: %(lines)s.", lines=", ".join(
+                f"{m.product_id.display_name} ({m.product_uom_qty:g}, "
+                f"{m.move_orig_ids.location_id.warehouse_id.name or m.location_id.display_name})"
+                for m in waiting)))
+        return " ".join(parts)
+
+    def _cc_log_timeline_note(self, note, channel="backoffice"):
+        """Add a step to the timeline that does not change the state (a partial arrival, a
+        partial hand-over, a reminder sent)."""
+        # sudo: the timeline is append-only; the caller acts on orders it may change.
+        return self.env["click_collect.event"].sudo().create([{
+            "order_id": order.id,
+            "from_state": order.cc_state,
+            "to_state": order.cc_state,
+            "user_id": self.env.uid,
+            "store_id": order.cc_store_id.id,
+            "channel": channel,
+            "note": note,
+        } for order in self]).sudo(False)
+
+    def _cc_transfer(self, source, destination, quantities, note):
+        """Move goods from one warehouse's stock to another's, done at once (turnover store).
+
+        :param dict quantities: {product.product: quantity in the product's unit}
+        :return: the validated stock.picking
+        """
+        self.ensure_one()
+        quantities = {product: qty for product, qty in quantities.items() if qty > 0}
+        if not quantities or source == destination:
+            return self.env["stock.picking"]
+        # sudo: the turnover transfer is bookkeeping between two warehouses that the store
+        # staff handing the order over does not manage; the door checked the hand-over itself.
+        Picking = self.env["stock.picking"].sudo()
+        picking = Picking.create({
+            "picking_type_id": source.int_type_id.id,
+            "location_id": source.lot_stock_id.id,
+            "location_dest_id": destination.lot_stock_id.id,
+            "origin": self.name,
+            "note": note,
+            "move_ids": [Command.create({
+                # linked to the order's line: the transfer shows on the order (it is not a
+                # delivery: it does not count as delivered)
+                "sale_line_id": self.order_line.filtered(lambda sol, p=product: sol.product_id == p)[:1].id,
+                "reference_ids": [Command.set(self.stock_reference_ids.ids)],
+                "product_id": product.id,
+                "product_uom_qty": qty,
+                "product_uom": product.uom_id.id,
+                "location_id": source.lot_stock_id.id,
+                "location_dest_id": destination.lot_stock_id.id,
+            }) for product, qty in quantities.items()],
+        })
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        if picking.state != "assigned":
+            raise UserError(self.env._(
+                "%(source)s does not have the goods to transfer to %(destination)s for %(order)s.",
+                source=source.name, destination=destination.name, order=self.name,
+            ))
+        picking.with_context(skip_sms=True, skip_backorder=True).button_validate()
+        return picking.sudo(False)
+
+    def _cc_turnover_resource(self, pickings):
+        """With a turnover store T, goods delivered by store S are first transferred S -> T,
+        and the delivery leaves from T: the sale is made by T."""
+        for picking in pickings:
+            order = picking.sale_id
+            turnover = order.cc_web_shop_id.turnover_store_id
+            store = picking.picking_type_id.warehouse_id
+            if not turnover or turnover == store:
+                continue
+            moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            quantities = {move: move.quantity for move in moves}
+            delivered = {}
+            for move, qty in quantities.items():
+                product_qty = move.product_uom._compute_quantity(qty, move.product_id.uom_id)
+                delivered[move.product_id] = delivered.get(move.product_id, 0.0) + product_qty
+            # sudo: the delivery now leaves from the turnover store, which the store staff do
+            # not manage (same reason as the transfer in _cc_transfer). Its goods, reserved at
+            # the store until now, are the ones the transfer takes.
+            picking_sudo = picking.sudo()
+            picking_sudo.do_unreserve()
+            order._cc_transfer(store, turnover, delivered, self.env._(
+                "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
+                order=order.name, turnover=turnover.name, store=store.name,
+            ))
+            picking_sudo.write({
+                "picking_type_id": turnover.out_type_id.id,
+                "location_id": turnover.lot_stock_id.id,
+            })
+            moves.sudo().write({
+                "location_id": turnover.lot_stock_id.id,
+                "picking_type_id": turnover.out_type_id.id,
+                "warehouse_id": turnover.id,
+                "procure_method": "make_to_stock",
+                "move_orig_ids": [Command.clear()],
+            })
+            picking_sudo.action_assign()
+            for move, qty in quantities.items():
+                if move.product_uom.compare(move.quantity, qty) != 0:
+                    move.sudo().quantity = qty
+            moves.sudo().picked = True
+        return pickings
+
+    @api.model
+    def _cc_cron_expire(self):
+        """Daily: remind the customers of orders about to expire, expire the uncollected ones.
+
+        Idempotent: an order is reminded once, and only ready orders expire.
+        """
+        now = fields.Datetime.now()
+        to_remind = self.search([
+            ("cc_state", "=", "ready"), ("cc_reminder_date", "<=", now),
+            ("cc_expiry_date", ">", now), ("cc_reminder_sent", "=", False),
+        ])
+        if to_remind:
+            to_remind._cc_notify_pickup_reminder()
+            # sudo: a flow field, written by the job (see _cc_check_flow_values)
+            to_remind.sudo().cc_reminder_sent = True
+            to_remind._cc_log_timeline_note(self.env._("Pickup reminder sent."), channel="cron")
+        expired = self.search([("cc_state", "=", "ready"), ("cc_expiry_date", "<=", now)])
+        if expired:
+            expired._cc_transition("expired", channel="cron", note=self.env._("Not collected in time."))
+        return expired
