@@ -14,7 +14,7 @@ SEND_PATH = "/api/sms/3/send"
 
 
 class SmsService:
-    def __init__(self):
+    def __init__(self, port=0):
         self.received = []
         self.failures = 0
         self.failing = False
@@ -53,7 +53,7 @@ class SmsService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -10,7 +10,7 @@ import threading
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, port=0):
         self.messages = []
         self.refusals = 0
         self.mode = None
@@ -86,7 +86,7 @@ class SmtpServer:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.tcp = Server(("127.0.0.1", 0), Handler)
+        self.tcp = Server(("127.0.0.1", port), Handler)
         self.port = self.tcp.server_address[1]
         threading.Thread(target=self.tcp.serve_forever, daemon=True).start()
 

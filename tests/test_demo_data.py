@@ -1,5 +1,12 @@
 """The demo database shows every part of the flow (what `./run demo` serves)."""
 
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
 PICKUP_STATES = {"new", "accepted", "preparing", "in_transit", "ready", "collected", "expired", "cancelled"}
 SHIP_STATES = {"new", "accepted", "preparing", "shipped", "failed", "returned", "delivered",
                "awaiting_cod", "done", "cancelled"}
@@ -33,3 +40,55 @@ def test_every_demo_order_has_a_timeline(client):
         events = admin.call("click_collect.event", "read", order["cc_event_ids"], ["to_state"])
         assert order["cc_state"] in {e["to_state"] for e in events}
         assert "new" in {e["to_state"] for e in events}
+
+
+def _free_ports(count):
+    """A first port of ``count`` free ports in a row on 127.0.0.1."""
+    for _attempt in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            sockets = []
+            for port in range(first, first + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no free ports in a row")
+
+
+def test_demo_works_offline(client):
+    """The demo's couriers talk to the stand-ins that ./run demo starts on 127.0.0.1
+    (scripts/demo_services.py, first port 8169: SMS, GHN, DHL Express, mail), with the demo's
+    credentials: "Test Connection" works without the internet."""
+    admin = client("admin", "admin")
+    carriers = {}
+    for xmlid in ("carrier_ghn_demo", "carrier_dhl_demo"):
+        res_id = admin.call("ir.model.data", "search_read", [("module", "=", "click_collect"), ("name", "=", xmlid)],
+                            ["res_id"])[0]["res_id"]
+        carriers[xmlid] = admin.call("delivery.carrier", "read", [res_id], ["cc_endpoint_url"])[0]
+    assert carriers["carrier_ghn_demo"]["cc_endpoint_url"] == "http://127.0.0.1:8170"
+    assert carriers["carrier_dhl_demo"]["cc_endpoint_url"] == "http://127.0.0.1:8171"
+    first = _free_ports(4)
+    services = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo_services.py"), "--port", str(first)],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        assert "SMS service" in services.stdout.readline()
+        for offset, carrier in ((1, carriers["carrier_ghn_demo"]), (2, carriers["carrier_dhl_demo"])):
+            admin.call("delivery.carrier", "write", [carrier["id"]],
+                       {"cc_endpoint_url": f"http://127.0.0.1:{first + offset}"})
+            answer = admin.call("delivery.carrier", "action_cc_test_connection", [carrier["id"]])
+            assert answer["params"]["type"] == "success"
+    finally:
+        services.terminate()
+        services.wait(timeout=10)
+        for carrier in carriers.values():
+            admin.call("delivery.carrier", "write", [carrier["id"]], {"cc_endpoint_url": carrier["cc_endpoint_url"]})

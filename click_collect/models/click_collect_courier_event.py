@@ -10,8 +10,6 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
-from ..tools.text import storable
-
 _logger = logging.getLogger(__name__)
 
 # A signed callback older or newer than this is refused (seconds).
@@ -25,11 +23,6 @@ MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 def _same(given, expected):
     """Constant-time comparison of a header with a secret; any text, also non-ASCII, compares."""
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape"))
-
-
-def _is_text(value):
-    """A non-empty string PostgreSQL can store."""
-    return isinstance(value, str) and bool(value.strip()) and storable(value)
 
 
 class WebhookRefused(Exception):
@@ -89,7 +82,9 @@ class ClickCollectCourierEvent(models.Model):
 
     @api.model
     def _cc_receive(self, carrier, headers, body, query_token=None):
-        """Check and store one callback of ``carrier``; processing happens after commit.
+        """Check and store one callback of ``carrier``; processing happens after commit. The
+        carrier's connector reads the callback (its ``callback`` hook: the shipment's tracking
+        number, its status, what makes the event unique, the cash paid out if it says so).
 
         The token comes in the ``X-Webhook-Token`` header, or, for a courier that posts its
         callbacks as they are (GHN signs nothing and sends no header of ours), in the URL's
@@ -124,16 +119,17 @@ class ClickCollectCourierEvent(models.Model):
             data = json.loads(text)
         except (ValueError, RecursionError):  # invalid UTF-8 is a ValueError too
             raise WebhookRefused(400, "not JSON") from None
-        if not isinstance(data, dict) or not _is_text(data.get("OrderCode")) or not _is_text(data.get("Status")):
-            raise WebhookRefused(400, "OrderCode and Status are required")
-        key = hashlib.sha256("|".join(
-            str(data.get(name, "")) for name in ("OrderCode", "Status", "Type", "Time")
-        ).encode("utf-8", "surrogatepass")).hexdigest()
+        read = carrier._cc_connector_hook("callback")
+        event = read(data) if read and isinstance(data, dict) else None
+        if not event:
+            raise WebhookRefused(400, "not a status callback of this courier")
+        key = hashlib.sha256("|".join(str(part) for part in event["identity"]).encode(
+            "utf-8", "surrogatepass")).hexdigest()
         try:
             with self.env.cr.savepoint():
                 self.create({
-                    "carrier_id": carrier.id, "event_key": key, "tracking_ref": data["OrderCode"][:64],
-                    "status": data["Status"][:64], "payload": text, "signed": signed,
+                    "carrier_id": carrier.id, "event_key": key, "tracking_ref": event["tracking_ref"][:64],
+                    "status": event["status"][:64], "payload": text, "signed": signed,
                 })
         except IntegrityError:
             return 200, {"status": "duplicate"}
@@ -241,8 +237,8 @@ class ClickCollectCourierEvent(models.Model):
             return values["next_attempt_at"]
 
     def _cc_record_payout(self, picking):
-        """A GHN callback with a CODTransferDate says that the courier paid out the cash of the
-        shipment: a remittance line, reconciled (once per shipment).
+        """A callback that says the courier paid out the cash of the shipment (GHN: its
+        CODTransferDate): a remittance line, reconciled (once per shipment).
 
         Money is booked from a signed callback only. The token of an unsigned one is a static
         secret in a URL's configuration: whoever holds it must not book remittances, pay the
@@ -257,8 +253,10 @@ class ClickCollectCourierEvent(models.Model):
             data = json.loads(self.payload or "{}")
         except ValueError:
             return False
-        when = data.get("CODTransferDate") if isinstance(data, dict) else None
-        if not when:
+        read = carrier._cc_connector_hook("callback")
+        event = read(data) if read and isinstance(data, dict) else None
+        paid_out = event and event.get("paid_out")
+        if not paid_out:
             return False
         if self.env["click_collect.cod.statement.line"].search_count([
             ("statement_id.carrier_id", "=", carrier.id), ("tracking_ref", "=", picking.carrier_tracking_ref),
@@ -266,7 +264,7 @@ class ClickCollectCourierEvent(models.Model):
             return False
         if not self.signed:
             return bool(carrier._cc_fetch_remittances(picking))
-        return bool(carrier._cc_record_remittances([(picking, data.get("CODAmount"), when)]))
+        return bool(carrier._cc_record_remittances([(picking, *paid_out)]))
 
     def _cc_superseded(self):
         """Whether a later callback of the same shipment was applied."""

@@ -1,5 +1,4 @@
 import logging
-import re
 from collections import defaultdict
 from datetime import timedelta
 from functools import partial
@@ -11,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import const
+from ..tools.mail_outcome import mail_failure_is_temporary
 
 _logger = logging.getLogger(__name__)
 
@@ -31,26 +31,6 @@ TEMPORARY_SMS_FAILURES = {"sms_server"}
 # "pending" are the SMS service's), or refused as it was sent
 ANSWERS_TAKEN = ("process", "pending", "sent")
 ANSWERS_FAILED = ("exception",)
-# mail.mail failure types that no retry cures
-PERMANENT_MAIL_FAILURES = {
-    "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_spam",
-    "mail_bl", "mail_optout", "mail_dup",
-}
-# the SMTP reply code in smtplib's errors, e.g. "(451, b'4.3.0 Try again later')"
-SMTP_REPLY_CODE = re.compile(r"\((\d{3}), b?['\"]")
-
-
-def mail_failure_is_temporary(failure_type, failure_reason):
-    """Whether sending the mail again later may work: no connection to the mail server, or a
-    4xx answer; not a 5xx answer nor a wrong address."""
-    if failure_type in PERMANENT_MAIL_FAILURES:
-        return False
-    if failure_type == "mail_smtp":  # the mail server could not be reached or refused the session
-        return True
-    code = SMTP_REPLY_CODE.search(failure_reason or "")
-    return not (code and code.group(1).startswith("5"))
-
-
 RESULTS = [
     ("queued", "Queued"),
     ("sent", "Sent"),
@@ -525,22 +505,3 @@ class ClickCollectNotification(models.Model):
         self.env["sale.order"].browse(list(bodies))._message_log_batch(
             {order_id: Markup("<br/>").join(parts) for order_id, parts in bodies.items()},
         )
-
-
-class ClickCollectNotificationSetting(models.Model):
-    """Which customer messages a web shop's orders send, per step and channel."""
-
-    _name = "click_collect.notification.setting"
-    _description = "Web Shop Customer Message Setting"
-    _order = "web_shop_id, sequence, id"
-
-    web_shop_id = fields.Many2one("click_collect.web.shop", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="web_shop_id.company_id", store=True)
-    sequence = fields.Integer(default=10)
-    step = fields.Selection(const.NOTIFICATION_STEPS, required=True)
-    email = fields.Boolean(default=True)
-    sms = fields.Boolean(string="SMS", default=True)
-
-    _step_uniq = models.Constraint(
-        "UNIQUE(web_shop_id, step)", "A web shop has one setting per customer message.",
-    )

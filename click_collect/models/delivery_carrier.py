@@ -11,12 +11,12 @@ from ..tools.courier import CourierError
 _logger = logging.getLogger(__name__)
 
 # Tracking vocabulary of OCA delivery_state (stock.picking.delivery_state), so that both can live
-# together; "incidence" is a delivery that failed.
+# together; "incident" is a delivery that failed.
 DELIVERY_STATES = [
     ("shipping_recorded_in_carrier", "Shipping recorded in carrier"),
     ("in_transit", "In transit"),
     ("canceled_shipment", "Canceled shipment"),
-    ("incidence", "Incidence"),
+    ("incident", "Incident"),
     ("customer_delivered", "Delivered to the customer"),
     ("warehouse_delivered", "Returned to the warehouse"),
 ]
@@ -95,7 +95,7 @@ class DeliveryCarrier(models.Model):
         for carrier in self:
             url = (
                 f"{carrier.get_base_url()}/click_collect/courier/{carrier.id}/webhook"
-                if carrier.id and carrier._cc_connector_hook("callbacks") else False
+                if carrier.id and carrier._cc_connector_hook("callback") else False
             )
             carrier.cc_webhook_url = url
             token_url = False
@@ -127,8 +127,9 @@ class DeliveryCarrier(models.Model):
     # flow's own `<delivery_type>_cc_<hook>` methods: `client` (its transport client, plain
     # Python), `ping(client)`, `status_table` ({carrier status: (tracking state, flow state)}),
     # `poll(client, shipments, statuses, errors)` (fills {picking: status}, {picking: error});
-    # optionally `currency` (the one it counts in, else the company's), `callbacks` (it posts
-    # status callbacks) and `paid_out(client, picking)` (it says which cash it has paid out).
+    # optionally `currency` (the one it counts in, else the company's), `callback(data)` (it
+    # posts status callbacks: reads one, see click_collect.courier.event) and
+    # `paid_out(client, picking)` (it says which cash it has paid out).
     # Nothing in the flow lists the carriers.
 
     def _cc_connector_hook(self, hook):
@@ -155,7 +156,7 @@ class DeliveryCarrier(models.Model):
         for carrier in self:
             carrier.cc_has_connector = carrier._cc_has_connector()
             carrier.cc_fetches_remittances = bool(carrier._cc_connector_hook("paid_out"))
-            carrier.cc_takes_callbacks = bool(carrier._cc_connector_hook("callbacks"))
+            carrier.cc_takes_callbacks = bool(carrier._cc_connector_hook("callback"))
 
     # ------------------------------------------------------------------ transport
 

@@ -14,9 +14,9 @@ DHL_EVENTS = {
     "AR": ("in_transit", "shipped"),  # arrival in delivery facility
     "WC": ("in_transit", "shipped"),  # with delivery courier
     "OK": ("customer_delivered", "delivered"),  # delivered
-    "NH": ("incidence", "failed"),  # not home
-    "BA": ("incidence", "failed"),  # bad address
-    "RD": ("incidence", "failed"),  # refused delivery
+    "NH": ("incident", "failed"),  # not home
+    "BA": ("incident", "failed"),  # bad address
+    "RD": ("incident", "failed"),  # refused delivery
     "RT": ("warehouse_delivered", "returned"),  # returned to shipper
     "CA": ("canceled_shipment", None),  # shipment cancelled
 }

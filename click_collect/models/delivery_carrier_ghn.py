@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..tools import ghn
 from ..tools.courier import CourierError
+from ..tools.text import nonblank_text
 
 _logger = logging.getLogger(__name__)
 
@@ -20,17 +21,17 @@ GHN_STATUSES = {
     "delivering": ("in_transit", "shipped"),
     "money_collect_delivering": ("in_transit", "shipped"),
     "delivered": ("customer_delivered", "delivered"),
-    "delivery_fail": ("incidence", "failed"),
-    "waiting_to_return": ("incidence", "failed"),
-    "return": ("incidence", "failed"),
-    "return_transporting": ("incidence", "failed"),
-    "return_sorting": ("incidence", "failed"),
-    "returning": ("incidence", "failed"),
-    "return_fail": ("incidence", "failed"),
+    "delivery_fail": ("incident", "failed"),
+    "waiting_to_return": ("incident", "failed"),
+    "return": ("incident", "failed"),
+    "return_transporting": ("incident", "failed"),
+    "return_sorting": ("incident", "failed"),
+    "returning": ("incident", "failed"),
+    "return_fail": ("incident", "failed"),
     "returned": ("warehouse_delivered", "returned"),
-    "exception": ("incidence", "failed"),
-    "damage": ("incidence", "failed"),
-    "lost": ("incidence", "failed"),
+    "exception": ("incident", "failed"),
+    "damage": ("incident", "failed"),
+    "lost": ("incident", "failed"),
     "cancel": ("canceled_shipment", None),
 }
 
@@ -81,9 +82,18 @@ class DeliveryCarrier(models.Model):
                 _logger.warning("Polling %s of %s failed: %s", picking.carrier_tracking_ref, self.name, error)
                 errors[picking] = str(error)
 
-    def cc_ghn_cc_callbacks(self):
-        """GHN posts its status changes (see click_collect.courier.event)."""
-        return True
+    def cc_ghn_cc_callback(self, data):
+        """What a status callback of GHN says, in GHN's own shape (``OrderCode``, ``Status``,
+        ``Type``, ``Time``, ``CODAmount``, ``CODTransferDate``), or None when it names no
+        shipment or no status (see click_collect.courier.event)."""
+        if not nonblank_text(data.get("OrderCode")) or not nonblank_text(data.get("Status")):
+            return None
+        return {
+            "tracking_ref": data["OrderCode"],
+            "status": data["Status"],
+            "identity": [data.get(name, "") for name in ("OrderCode", "Status", "Type", "Time")],
+            "paid_out": (data.get("CODAmount"), data["CODTransferDate"]) if data.get("CODTransferDate") else None,
+        }
 
     def cc_ghn_cc_paid_out(self, client, picking):
         """(amount collected, payout date) when GHN has paid out the shipment's cash, else None

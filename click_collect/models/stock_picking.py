@@ -143,8 +143,7 @@ class StockPicking(models.Model):
         now = fields.Datetime.now()
         for (carrier, status), pickings in groups.items():
             tracking_state, target = carrier._cc_status_table()[status]
-            pickings.write({"cc_carrier_status": status, "cc_delivery_state": tracking_state,
-                            "cc_carrier_status_date": now})
+            pickings.write(self._cc_carrier_tracking_values(status, tracking_state, now))
             changed |= pickings
             orders = pickings.sale_id.filtered(lambda o: o.cc_fulfilment == "ship")
             if target and orders:
@@ -154,6 +153,13 @@ class StockPicking(models.Model):
                 # sudo: the courier (webhook, polling job) moves the orders, not a user.
                 orders.sudo()._cc_follow_carrier(target, channel=channel, note=notes)
         return changed
+
+    def _cc_carrier_tracking_values(self, status, tracking_state, when):
+        """What is written on shipments when their courier reports ``status`` (a word of the
+        courier), ``tracking_state`` (a tracking state of DELIVERY_STATES) at ``when``. Addons add
+        their fields (click_collect_delivery_state: OCA's ``delivery_state``); the key
+        ``cc_carrier_status`` is always there: it says that the flow moves the orders itself."""
+        return {"cc_carrier_status": status, "cc_delivery_state": tracking_state, "cc_carrier_status_date": when}
 
     def action_cc_resume_tracking(self):
         """Let the courier's updates move the shipment again."""

@@ -428,7 +428,7 @@ class TestCouriers(ClickCollectCommon, HttpCase):
         self.dhl_server.add_event(picking.carrier_tracking_ref, "PU")
         self.dhl_server.add_event(picking.carrier_tracking_ref, "NH")
         self.env["delivery.carrier"]._cc_poll(picking)
-        self.assertEqual((order.cc_state, picking.cc_delivery_state), ("failed", "incidence"))
+        self.assertEqual((order.cc_state, picking.cc_delivery_state), ("failed", "incident"))
         self.dhl_server.add_event(picking.carrier_tracking_ref, "RT")
         self.env["delivery.carrier"]._cc_poll(picking)
         self.assertEqual((order.cc_state, picking.cc_delivery_state), ("returned", "warehouse_delivered"))

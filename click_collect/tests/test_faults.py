@@ -15,6 +15,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.click_collect.models import click_collect_courier_event as courier_event
 from odoo.addons.click_collect.models import click_collect_notification as notification_model
 from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
+from odoo.addons.click_collect.tools import mail_outcome
 
 from .common import ClickCollectCommon, start_couriers
 
@@ -227,7 +228,7 @@ class TestMailServerRefusals(ClickCollectCommon):
         self.assertIn("not sent again automatically", notification.error)
 
     def test_failure_kinds(self):
-        temporary = notification_model.mail_failure_is_temporary
+        temporary = mail_outcome.mail_failure_is_temporary
         self.assertTrue(temporary("mail_smtp", "Connection refused"))
         self.assertTrue(temporary("unknown", "SMTPSenderRefused: (421, b'4.3.2 Service shutting down', 'x')"))
         self.assertTrue(temporary("unknown", "timed out"))

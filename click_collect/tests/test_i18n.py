@@ -19,7 +19,7 @@ def _msgids(text):
 
 
 # The family's addons: each ships the template of its own terms (when it has any).
-FAMILY = ("click_collect", "click_collect_pos", "click_collect_website_sale")
+FAMILY = ("click_collect", "click_collect_pos", "click_collect_website_sale", "click_collect_delivery_state")
 
 
 @tagged("post_install", "-at_install")

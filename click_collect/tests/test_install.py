@@ -1,8 +1,9 @@
 from odoo.tests import TransactionCase, tagged
 
 # What the flow may bring with it: Odoo's point of sale and website come with the link modules
-# click_collect_pos and click_collect_website_sale only.
-FORBIDDEN = {"point_of_sale", "pos_sale", "website", "website_sale", "website_sale_collect"}
+# click_collect_pos and click_collect_website_sale only (and OCA's delivery_state with
+# click_collect_delivery_state).
+FORBIDDEN = {"point_of_sale", "pos_sale", "website", "website_sale", "website_sale_collect", "delivery_state"}
 MAX_MODULES = 35
 
 
@@ -32,7 +33,8 @@ class TestInstallFootprint(TransactionCase):
         on a database with click_collect alone, neither came with it."""
         Module = self.env["ir.module.module"]
         installed = set(Module.search([("state", "=", "installed")]).mapped("name"))
-        links = {"pos_sale": "click_collect_pos", "website_sale_collect": "click_collect_website_sale"}
+        links = {"pos_sale": "click_collect_pos", "website_sale_collect": "click_collect_website_sale",
+                 "delivery_state": "click_collect_delivery_state"}
         for host, link in links.items():
             self.assertEqual(host in installed, link in installed, f"{link} installs itself with {host}")
         if not installed & set(links.values()):

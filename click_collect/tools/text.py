@@ -29,3 +29,8 @@ def readable(text):
         return None
     text = _CONTROL.sub("?", str(text))
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def nonblank_text(value):
+    """Whether ``value`` is a string with more than blanks that PostgreSQL can store."""
+    return isinstance(value, str) and bool(value.strip()) and storable(value)

@@ -4,7 +4,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FaultyServer:
-    """An HTTP server on 127.0.0.1 (a free port) in a thread, with programmable faults.
+    """An HTTP server on 127.0.0.1 (a free port, or ``port``) in a thread, with programmable
+    faults.
 
     ``fail(mode, times)``: the next ``times`` requests are slow (``"slow"``: ``delay`` seconds),
     answer HTTP 502 (``"5xx"``), hang past any client timeout (``"timeout"``), answer garbage
@@ -12,7 +13,7 @@ class FaultyServer:
     ``requests`` lists (method, path, body) of every request received.
     """
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.requests = []
         self.faults = []
         self.delay = 0.0
@@ -57,7 +58,7 @@ class FaultyServer:
             def do_POST(self):
                 self._serve("POST")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -46,8 +46,8 @@ OPERATIONS = {
 
 
 class FakeDhl(FaultyServer):
-    def __init__(self, username="dhl-user", password="dhl-pass", account="950000000"):
-        super().__init__()
+    def __init__(self, username="dhl-user", password="dhl-pass", account="950000000", port=0):
+        super().__init__(port)
         self.username, self.password, self.account = username, password, account
         self.shipments = {}  # waybill -> {"events": [codes], "request": element}
         self._waybills = (f"{n:010d}" for n in itertools.count(4700000001))

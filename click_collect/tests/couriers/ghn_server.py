@@ -17,8 +17,8 @@ REQUIRED_CREATE = ("to_name", "to_phone", "to_address", "weight", "service_type_
 
 
 class FakeGhn(FaultyServer):
-    def __init__(self, token="ghn-test-token", shop_id="885"):
-        super().__init__()
+    def __init__(self, token="ghn-test-token", shop_id="885", port=0):
+        super().__init__(port)
         self.token = token
         self.shop_id = str(shop_id)
         self.orders = {}  # order_code -> {"status", "cod_amount", "payload", "log"}
