@@ -14,5 +14,6 @@
         "click_collect",
         "delivery_state",
     ],
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

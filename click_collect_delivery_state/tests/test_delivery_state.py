@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.click_collect.tests.common import ClickCollectCommon, start_couriers
+from odoo.addons.click_collect_delivery_state.hooks import post_init_hook
 
 
 class TrackingFeed(ThreadingHTTPServer):
@@ -199,3 +200,29 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
         events = order.cc_event_ids.filtered(lambda e: e.to_state == "delivered")
         self.assertEqual(len(events), 1, "moved once, by the connector's own application")
         self.assertEqual(events.channel, "webhook")
+
+    def test_shipments_tracked_before_the_installation_get_their_carrier_state(self):
+        """Installed on a database where the flow's connectors tracked shipments already: their
+        carrier state is filled from the flow's, so delivery_state's job leaves the delivered
+        ones alone instead of asking the courier about them every day."""
+        order = self._order("ship", method="transfer")
+        self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.ghn.id}).action_ship()
+        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
+        picking._cc_apply_carrier_status("delivered", channel="webhook")
+        self.env.flush_all()
+        # as before the installation: only the flow's copy
+        self.env.cr.execute("UPDATE stock_picking SET delivery_state = NULL, tracking_state = NULL WHERE id = %s",
+                            [picking.id])
+        picking.invalidate_recordset()
+        asked = len(self.ghn_server.requests)
+        self.env["stock.picking"].with_user(self.env.ref("base.user_root"))._update_delivery_state()
+        self.assertGreater(len(self.ghn_server.requests), asked, "without its carrier state, it is asked")
+        post_init_hook(self.env)
+        self.assertEqual((picking.delivery_state, picking.tracking_state), ("customer_delivered", "delivered"))
+        asked = len(self.ghn_server.requests)
+        self.env["stock.picking"].with_user(self.env.ref("base.user_root"))._update_delivery_state()
+        self.assertEqual(len(self.ghn_server.requests), asked, "a delivered shipment is not asked about again")
