@@ -55,4 +55,4 @@ class StockPicking(models.Model):
             )
             for picking in pickings
         }
-        orders._cc_follow_carrier(target, channel="cron" if system else "backoffice", note=notes)
+        orders._cc_follow_carrier(target, channel="carrier", note=notes)

@@ -91,7 +91,7 @@ class TestDeliveryState(ClickCollectCommon):
         self.assertEqual(order.cc_state, "delivered")
         event = self._events(order, "delivered")
         self.assertEqual(len(event), 1)
-        self.assertEqual(event.channel, "cron")
+        self.assertEqual((event.channel, event.user_id), ("carrier", self.cron_user))
         self.assertIn("Feed Courier", event.note)
         self.assertIn("FEED-1", event.note)
         # delivered is final for delivery_state: the job asks no more
@@ -129,13 +129,15 @@ class TestDeliveryState(ClickCollectCommon):
 
     def test_a_store_user_updates_the_state_of_their_store(self):
         """delivery_state's "update" button, pressed by a store user of the order's store: the
-        order moves as that person, from the back office."""
+        order moves as that person, through the door; it is the carrier's word, not the
+        person's (the courier's later states still move the order)."""
         order, picking = self._shipped("FEED-5")
         self.feed.statuses["FEED-5"] = "delivered"
         picking.with_user(self.user_store_a).tracking_state_update()
         self.assertEqual(order.cc_state, "delivered")
         event = self._events(order, "delivered")
-        self.assertEqual((event.user_id, event.channel), (self.user_store_a, "backoffice"))
+        self.assertEqual((event.user_id, event.channel), (self.user_store_a, "carrier"))
+        self.assertFalse(picking.cc_tracking_manual)
 
     def test_attack_writing_the_carrier_state_is_no_way_around_the_door(self):
         """Attack: a user who may write deliveries but holds no Click & Collect role writes
