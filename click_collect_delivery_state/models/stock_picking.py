@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 # OCA delivery_state -> the flow state a ship-from-store order moves to. The other carrier
 # states (recorded at the carrier, shipment cancelled, no more updates) move nothing.
@@ -19,6 +20,20 @@ class StockPicking(models.Model):
         sees the shipments of web orders as every other."""
         return {**super()._cc_carrier_tracking_values(status, tracking_state, when),
                 "delivery_state": tracking_state, "tracking_state": status}
+
+    def tracking_state_update(self):
+        """Override of `delivery_state`: the shipments of the flow's own connectors are asked the
+        way the flow's polling asks them (one call per batch where the carrier takes several,
+        statuses applied together, a failure kept on the shipment as its tracking error); the
+        others go to their connector's ``<type>_tracking_state_update`` as before."""
+        own = self.filtered(lambda p: p.carrier_id._cc_has_connector() and p.carrier_tracking_ref)
+        if own:
+            self.env["delivery.carrier"]._cc_poll(own)
+            failed = own.filtered("cc_tracking_error")
+            # delivery_state's own way: its scheduled job goes on, a person is told
+            if failed and not self.env.context.get("cron_id"):
+                raise UserError("\n".join(f"{p.name}: {p.cc_tracking_error}" for p in failed))
+        return super(StockPicking, self - own).tracking_state_update()
 
     def write(self, vals):
         """Override of `stock`: a new carrier state (``delivery_state``, written by a carrier

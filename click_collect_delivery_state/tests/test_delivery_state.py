@@ -228,3 +228,39 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
         asked = len(self.ghn_server.requests)
         self.env["stock.picking"].with_user(self.env.ref("base.user_root"))._update_delivery_state()
         self.assertEqual(len(self.ghn_server.requests), asked, "a delivered shipment is not asked about again")
+
+    def test_the_carrier_job_asks_dhl_for_its_shipments_in_one_call(self):
+        """delivery_state's job asks the flow's own connectors the way the flow's polling does:
+        DHL Express answers every shipment of the batch in one call."""
+        orders, pickings = self.env["sale.order"], self.env["stock.picking"]
+        for _index in range(3):
+            order = self._order("ship", method="transfer")
+            self._pay(order, method="transfer")
+            order._cc_transition("accepted")
+            order._cc_transition("preparing")
+            self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.dhl.id}).action_ship()
+            orders |= order
+            pickings |= order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        for picking in pickings:
+            self.dhl_server.add_event(picking.carrier_tracking_ref, "OK")
+        tracked = len([r for r in self.dhl_server.requests if "Track" in r[1]])
+        self.env["stock.picking"].with_user(self.env.ref("base.user_root")).with_context(
+            cron_id=self.env.ref("delivery_state.ir_cron_delivery_state").id)._update_delivery_state()
+        self.assertEqual(len([r for r in self.dhl_server.requests if "Track" in r[1]]), tracked + 1)
+        self.assertEqual(set(pickings.mapped("delivery_state")), {"customer_delivered"})
+        self.assertEqual(set(orders.mapped("cc_state")), {"delivered"})
+        self.assertEqual(set(orders.cc_event_ids.filtered(lambda e: e.to_state == "delivered").mapped("channel")),
+                         {"cron"})
+
+    def test_a_person_asking_a_courier_that_fails_is_told(self):
+        order = self._order("ship", method="transfer")
+        self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.dhl.id}).action_ship()
+        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.addCleanup(self.dhl_server.faults.clear)
+        self.dhl_server.fail("5xx", times=5)
+        with self.assertRaisesRegex(UserError, picking.name):
+            picking.tracking_state_update()
+        self.assertEqual(order.cc_state, "shipped")
