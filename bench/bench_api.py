@@ -65,7 +65,7 @@ def setup_data(env):
     for product in products:
         env["stock.quant"]._update_available_quantity(product, store.lot_stock_id, 100000)
     user = env["res.users"].search([("login", "=", "bench_webshop_api")]) or new_test_user(
-        env, "bench_webshop_api", groups="click_collect.group_web_shop_api")
+        env, "bench_webshop_api", groups="click_collect_api.group_web_shop_api")
     if not env["click_collect.web.shop"].search([("code", "=", "BAPI")]):
         env["click_collect.web.shop"].create({
             "name": "Bench API Shop", "code": "BAPI", "user_id": user.id, "default_store_id": store.id,

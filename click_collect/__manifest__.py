@@ -1,8 +1,8 @@
 {
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
-               "stores, POS, couriers and web shops",
-    "version": "19.0.1.3.0",
+               "stores, couriers and customers",
+    "version": "19.0.1.4.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -22,7 +22,6 @@
         # groups first: the access rules and menus name them
         "security/click_collect_groups.xml",
         "security/click_collect_security.xml",
-        "security/click_collect_api_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/payment_provider_data.xml",
@@ -39,10 +38,6 @@
         "wizards/click_collect_ship_views.xml",
         "wizards/click_collect_handover_views.xml",
         "views/click_collect_menus.xml",
-        # web-shop API: the job and the provider, then the views (they add a menu under the
-        # configuration menu above)
-        "data/click_collect_api_data.xml",
-        "views/click_collect_api_views.xml",
         # customer messages, pickup code, portal tracking page
         "security/click_collect_notification_security.xml",
         "data/mail_template_data.xml",

@@ -1,1 +1,1 @@
-from . import api, courier, portal
+from . import courier, portal

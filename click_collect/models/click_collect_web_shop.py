@@ -1,15 +1,11 @@
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import api, fields, models
 
 from ..tools.access import check_system_fields
 
-# Set by administrators only: where the signed status webhooks go, and whose API keys act for
-# the web shop (its orders, its customers).
-SYSTEM_FIELDS = ("webhook_url", "webhook_secret", "user_id")
-
 
 class ClickCollectWebShop(models.Model):
-    """An external web shop that sends web orders through the API."""
+    """A web shop whose orders the stores serve: its customer messages, prices, sales team,
+    stores (click_collect_api connects an external web shop through the web-shop API)."""
 
     _name = "click_collect.web.shop"
     _description = "Web Shop"
@@ -19,12 +15,6 @@ class ClickCollectWebShop(models.Model):
     code = fields.Char(required=True, help="Short code of the web shop, used in the API and reports.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    user_id = fields.Many2one(
-        "res.users", string="Technical User", ondelete="restrict", check_company=True,
-        domain="[('share', '=', True)]",
-        help="The user whose API keys the web shop uses; its orders are created as this user. "
-             "An external user in the group Web Shop (API) only (Create Technical User).",
-    )
     team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     default_store_id = fields.Many2one(
@@ -35,12 +25,6 @@ class ClickCollectWebShop(models.Model):
         "stock.warehouse", check_company=True,
         domain="[('cc_is_store', '=', True)]",
         help="When set, all revenue of this web shop's orders is booked to this store.",
-    )
-    webhook_url = fields.Char(string="Webhook URL", help="Where order status changes are posted, signed "
-                                                          "(set by administrators).")
-    webhook_secret = fields.Char(
-        groups="base.group_system", copy=False,
-        help="Key of the HMAC-SHA256 signature of every webhook sent to the web shop.",
     )
     order_ids = fields.One2many("sale.order", "cc_web_shop_id", string="Orders")
     order_count = fields.Integer(compute="_compute_order_count")
@@ -53,12 +37,18 @@ class ClickCollectWebShop(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             # a form sends its empty fields too: an empty URL or user sends nothing anywhere
-            check_system_fields(self, {key: value for key, value in vals.items() if value}, SYSTEM_FIELDS)
+            check_system_fields(self, {key: value for key, value in vals.items() if value},
+                                self._cc_system_fields())
         return super().create(vals_list)
 
     def write(self, vals):
-        check_system_fields(self, vals, SYSTEM_FIELDS)
+        check_system_fields(self, vals, self._cc_system_fields())
         return super().write(vals)
+
+    def _cc_system_fields(self):
+        """The fields only administrators set (where the web shop's data goes, whose rights
+        act for it): addons add theirs."""
+        return ()
 
     @api.depends("order_ids")
     def _compute_order_count(self):
@@ -74,79 +64,3 @@ class ClickCollectWebShop(models.Model):
         action["domain"] = [("cc_web_shop_id", "=", self.id)]
         action["context"] = {"default_cc_web_shop_id": self.id}
         return action
-
-    # ---- web-shop API
-
-    webhook_delivery_ids = fields.One2many("click_collect.webhook.delivery", "web_shop_id", string="Webhooks")
-    webhook_failed_count = fields.Integer(compute="_compute_webhook_failed_count", string="Failed Webhooks")
-
-    @api.depends("webhook_delivery_ids.state")
-    def _compute_webhook_failed_count(self):
-        counts = dict(self.env["click_collect.webhook.delivery"]._read_group(
-            [("web_shop_id", "in", self.ids), ("state", "=", "failed")], ["web_shop_id"], ["__count"],
-        ))
-        for shop in self:
-            shop.webhook_failed_count = counts.get(shop, 0)
-
-    def action_view_webhook_deliveries(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("click_collect.action_webhook_deliveries")
-        action["domain"] = [("web_shop_id", "=", self.id)]
-        return action
-
-    @api.constrains("user_id")
-    def _check_technical_user(self):
-        for shop in self:
-            if shop.user_id and not shop.user_id.share:
-                raise ValidationError(self.env._(
-                    "The technical user of %(shop)s, %(user)s, is an internal user: its API keys would "
-                    "open all of Odoo to the web shop. Use an external user in the group Web Shop (API) "
-                    "only (Create Technical User on the web shop).", shop=shop.name, user=shop.user_id.name,
-                ))
-
-    def action_create_technical_user(self):
-        """Create the web shop's technical user: an external user in the group Web Shop (API)
-        alone, never with the rights Odoo gives new users by default."""
-        self.ensure_one()
-        if not self.env.user.has_group("base.group_system"):
-            raise AccessError(self.env._("Only administrators create technical users for web shops."))
-        if self.user_id:
-            raise UserError(self.env._("%(shop)s has a technical user already.", shop=self.name))
-        Users = self.env["res.users"].with_context(active_test=False)
-        login = f"webshop-api-{self.code.strip().lower()}"
-        if Users.search_count([("login", "=", login)], limit=1):
-            login = f"{login}-{self.id}"
-        # no_reset_password: the user never logs in; it acts through its API keys only
-        self.user_id = Users.with_context(no_reset_password=True).create({
-            "name": self.env._("%(shop)s (API)", shop=self.name),
-            "login": login,
-            "company_id": self.company_id.id,
-            "company_ids": [Command.set(self.company_id.ids)],
-            "group_ids": [Command.set(self.env.ref("click_collect.group_web_shop_api").ids)],
-        })
-        return True
-
-    def action_new_api_key(self):
-        """Create an API key of the web shop's technical user and show it once."""
-        self.ensure_one()
-        if not self.env.user.has_group("base.group_system"):
-            raise AccessError(self.env._("Only administrators create API keys for web shops."))
-        if not self.user_id:
-            raise UserError(self.env._("Give the web shop a technical user first."))
-        if not self.user_id.has_group("click_collect.group_web_shop_api"):
-            raise UserError(self.env._(
-                "The technical user %(user)s must be in the group Web Shop (API).", user=self.user_id.name,
-            ))
-        # sudo as the technical user: API keys are created by their own user; an administrator
-        # asked for it (checked above). The key is shown once and stored hashed.
-        key = self.env["res.users.apikeys"].with_user(self.user_id).sudo()._generate(
-            None, self.env._("Web shop %(shop)s", shop=self.name), None,
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.users.apikeys.show",
-            "name": self.env._("API Key of %(shop)s", shop=self.name),
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_key": key},
-        }

@@ -36,7 +36,7 @@ class SaleOrder(models.Model):
     cc_state_date = fields.Datetime(string="In This State Since", readonly=True, copy=False)
     cc_event_ids = fields.One2many(
         "click_collect.event", "order_id", string="Timeline", readonly=True,
-        groups="click_collect.group_store_user,click_collect.group_web_shop_api",
+        groups="click_collect.group_store_user",
     )
     cc_web_shop_id = fields.Many2one(
         "click_collect.web.shop", string="Web Shop", index="btree_not_null", copy=False,
@@ -432,12 +432,8 @@ class SaleOrder(models.Model):
         self._cc_queue_customer_messages(events)
 
     def _cc_notify_web_shop(self, events):
-        """Post the new states to the web shops that sent the orders (signed status webhook).
-
-        Deliveries are queued in this transaction and sent after commit, retried while the
-        web shop fails (model click_collect.webhook.delivery).
-        """
-        self.env["click_collect.webhook.delivery"]._enqueue(events)
+        """Tell the web shops that sent the orders about their new states: nothing here;
+        click_collect_api posts its signed status webhooks."""
 
     def _cc_notify_pickup_reminder(self):
         """Remind the customers of ready orders that are about to expire.
@@ -450,6 +446,6 @@ class SaleOrder(models.Model):
     # ---- the rest of a web order, one concern a file: who writes and reads which fields
     # (sale_order_access.py), guards and effects of the states (sale_order_steps.py), stock
     # (sale_order_stock.py), couriers (sale_order_courier.py), buttons and payments
-    # (sale_order_payment.py), lookup and the web-shop API (sale_order_api.py), the customer's
+    # (sale_order_payment.py), lookup (sale_order_lookup.py), the customer's
     # messages and tracking page (sale_order_customer.py), the pickup code and the hand-over at
     # the counter (sale_order_pickup.py).

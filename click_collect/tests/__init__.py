@@ -1,11 +1,5 @@
 from . import (
     test_access_matrix,
-    test_api,
-    test_api_companies,
-    test_api_http,
-    test_api_queries,
-    test_api_user,
-    test_api_webhooks,
     test_cod,
     test_couriers,
     test_faults,

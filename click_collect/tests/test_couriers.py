@@ -11,7 +11,7 @@ from odoo.addons.click_collect.tools import dhl as dhl_tools
 from odoo.addons.click_collect.tools.courier import CourierError
 
 from .common import ClickCollectCommon, start_couriers
-from .common_api import chunk, post_part_of_a_body
+from .common_http import chunk, post_part_of_a_body
 from .couriers.ghn_server import FakeGhn, sign
 
 # Polling delivered COD shipments: at most these queries in all, and per further shipment

@@ -1,5 +1,5 @@
 """Faults: a courier that fails, a callback that cannot be applied, a mail server that refuses,
-an SMS service that fails, a web shop that does not answer. The flow goes on, nothing is lost, each failure shows on the
+an SMS service that fails. The flow goes on, nothing is lost, each failure shows on the
 record a person looks at, and is retried."""
 
 import json
@@ -14,7 +14,6 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.click_collect.models import click_collect_courier_event as courier_event
 from odoo.addons.click_collect.models import click_collect_notification as notification_model
-from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
 from odoo.addons.click_collect.tools import mail_outcome
 
 from .common import ClickCollectCommon, start_couriers
@@ -445,26 +444,3 @@ class TestConcurrentCustomerMessages(ClickCollectCommon):
         self.assertTrue(any("could not be sent" in body for body in _notes(order)))
         TestMailServerRefusals._delivered(mail)
         self.assertRecordValues(notification, [{"email_result": "sent", "state": "done"}])
-
-
-@tagged("post_install", "-at_install")
-class TestWebShopGivenUp(ClickCollectCommon):
-
-    def test_a_status_the_web_shop_never_got_is_said_on_the_order(self):
-        shop = self.env["click_collect.web.shop"].create({
-            "name": "Faults Shop", "code": "FLTS", "webhook_url": "http://127.0.0.1:9/down",
-            "webhook_secret": "s3cret",
-        })
-        order = self._order()
-        order.cc_web_shop_id = shop
-        order._cc_transition("accepted")
-        Delivery = self.env["click_collect.webhook.delivery"]
-        delivery = Delivery.search([("order_id", "=", order.id)])
-        self.assertEqual(order.cc_state, "accepted", "the flow does not wait for the web shop")
-        moment = fields.Datetime.now()
-        for _attempt in range(len(webhook.BACKOFF_MINUTES) + 1):
-            with freeze_time(moment):
-                Delivery._cron_send()
-            moment = delivery.next_attempt_at
-        self.assertEqual(delivery.state, "failed")
-        self.assertTrue(any("web shop was not told" in body and "accepted" in body for body in _notes(order)))

@@ -59,8 +59,3 @@ class TestStoreAccess(ClickCollectCommon):
             self.env["click_collect.web.shop"].with_user(self.user_store_a).create({"name": "X", "code": "X"})
         shop = self.env["click_collect.web.shop"].with_user(self.user_manager).create({"name": "Shop", "code": "S1"})
         self.assertTrue(shop)
-
-    def test_web_shop_secret_is_for_admins(self):
-        shop = self.env["click_collect.web.shop"].create({"name": "Shop", "code": "S2", "webhook_secret": "s3cr3t"})
-        with self.assertRaises(AccessError):
-            shop.with_user(self.user_manager).read(["webhook_secret"])

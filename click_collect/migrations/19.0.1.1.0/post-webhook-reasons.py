@@ -1,7 +1,7 @@
 """Status webhooks keep the status code and a short reason of a failed attempt, never the web
 shop's answer: the answers kept before are replaced by the reason of their status code."""
 
-from odoo.addons.click_collect.models.click_collect_webhook_delivery import MAX_REASON, _reason
+from odoo.addons.click_collect_api.models.click_collect_webhook_delivery import MAX_REASON, _reason
 
 
 def migrate(cr, version):

@@ -4,8 +4,8 @@ from unittest.mock import patch
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import mute_logger, new_test_user, tagged
 
-from odoo.addons.click_collect.models.sale_order_api import SaleOrder
-from odoo.addons.click_collect.tools.api_contract import STATUS_CODES
+from odoo.addons.click_collect_api.models.sale_order import SaleOrder
+from odoo.addons.click_collect_api.tools.api_contract import STATUS_CODES
 
 from .common_api import ClickCollectApiCommon
 
@@ -51,7 +51,7 @@ class TestApiAuth(ClickCollectApiCommon):
     def test_no_traceback_reaches_the_client(self):
         order = self._shop_order()
         with patch.object(SaleOrder, "_cc_api_describe", side_effect=ZeroDivisionError("boom")), \
-                mute_logger("odoo.addons.click_collect.models.ir_http", "odoo.http"):
+                mute_logger("odoo.addons.click_collect_api.models.ir_http", "odoo.http"):
             response = self._call("GET", f"/orders/{order.name}")
         error = self.assertApiError(response, 500, "internal_error")
         self.assertNotIn("boom", error["message"])
@@ -115,7 +115,7 @@ class TestApiCreate(ClickCollectApiCommon):
         self.assertTrue(body["paid"])
         tx = order.transaction_ids
         self.assertEqual((tx.state, tx.provider_reference, tx.amount), ("done", "PSP-778899", order.amount_total))
-        self.assertEqual(tx.provider_id, self.env.ref("click_collect.payment_provider_web_shop"))
+        self.assertEqual(tx.provider_id, self.env.ref("click_collect_api.payment_provider_web_shop"))
         self.assertTrue(tx.payment_id, "Odoo posted an account.payment for it")
         self.assertEqual(order.cc_payment_method, "online")
         order._cc_transition("accepted")
@@ -180,7 +180,7 @@ class TestApiCreate(ClickCollectApiCommon):
         """The order and the customer are created, then the payment fails: all is undone."""
         before = self._counts()
         with patch.object(SaleOrder, "_cc_api_register_online_payment", side_effect=RuntimeError("PSP down")), \
-                mute_logger("odoo.addons.click_collect.models.ir_http", "odoo.http"):
+                mute_logger("odoo.addons.click_collect_api.models.ir_http", "odoo.http"):
             response = self._call("POST", "/orders", self._order_body(
                 fulfilment="ship", store=self.central.code,
                 payment={"method": "online", "paid": True, "reference": "PSP-1"}))

@@ -1,49 +1,31 @@
-from odoo import api, models
+from odoo import fields, models
 from odoo.exceptions import UserError
+
+from ..tools.api_contract import STATUS_CODES, format_datetime
 
 
 class SaleOrder(models.Model):
-    """Web orders: looking them up by number or barcode, and what the web-shop API answers."""
+    """Web orders as the web-shop API answers them, their online payments, and the status
+    webhooks to their web shops."""
 
     _inherit = "sale.order"
 
-    # ------------------------------------------------------------------ lookup
+    # the web shop's technical user reads the timeline of its orders
+    cc_event_ids = fields.One2many(groups="click_collect.group_store_user,click_collect_api.group_web_shop_api")
 
-    @api.model
-    def _cc_lookup(self, code, store=None):
-        """Find a web order by its number or barcode, for the scan screens, POS and API.
-
-        One indexed query, whatever the number of orders. Returns (order, error): the order
-        when the user may act on it, otherwise an empty recordset and a message.
-        """
-        code = (code or "").strip()
-        if not code:
-            return self.browse(), self.env._("Type or scan an order number.")
-        domain = [("name", "in", list({code, code.upper()})), ("cc_fulfilment", "!=", False)]
-        fields_to_fetch = ["cc_fulfilment", "cc_store_id"]
-        order = self.search_fetch(domain, fields_to_fetch, limit=1)
-        if order and (not store or order.cc_store_id == store):
-            return order, None
-        if not order:
-            # sudo: to tell "not found" from "another store's order" without revealing more
-            # than the store's name.
-            order = self.sudo().search_fetch(domain, fields_to_fetch, limit=1)
-            if not order:
-                return self.browse(), self.env._("Order could not be found")
-        return self.browse(), self.env._(
-            "Order %(order)s belongs to another store (%(store)s).",
-            order=order.name, store=order.cc_store_id.sudo().name,
-        )
-
-    # ---- web-shop API
+    def _cc_notify_web_shop(self, events):
+        """Override of `click_collect`: post the new states to the web shops that sent the
+        orders (signed status webhook). Deliveries are queued in this transaction and sent after
+        commit, retried while the web shop fails (model click_collect.webhook.delivery)."""
+        res = super()._cc_notify_web_shop(events)
+        self.env["click_collect.webhook.delivery"]._enqueue(events)
+        return res
 
     def _cc_api_describe(self):
         """The orders as the web-shop API answers them (a list of dicts, in the same order).
 
         Reads in batch: a fixed number of queries whatever the number of orders.
         """
-        from ..tools.api_contract import STATUS_CODES, format_datetime
-
         lines_by_order = {}
         for line in self.order_line:
             if not line.display_type and not line.is_delivery:
@@ -103,7 +85,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         # sudo: payment providers and transactions are the system's; this is the web shop's
         # payment of the order its API user has just created
-        provider = self.env.ref("click_collect.payment_provider_web_shop").sudo()
+        provider = self.env.ref("click_collect_api.payment_provider_web_shop").sudo()
         journal = self._cc_default_payment_journal("online")
         if not journal:
             raise UserError(self.env._("%(company)s has no bank journal to book the payment in.",

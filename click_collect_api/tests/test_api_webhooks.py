@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from odoo.addons.click_collect.models import click_collect_webhook_delivery as webhook
+from odoo.addons.click_collect_api.models import click_collect_webhook_delivery as webhook
 
 from .common_api import ClickCollectApiCommon
 

@@ -3,9 +3,10 @@ import re
 
 from odoo.tests import tagged
 
-from odoo.addons.click_collect.tools.api_contract import API_PREFIX, MAX_BODY
+from odoo.addons.click_collect.tests.common_http import chunk, post_part_of_a_body
+from odoo.addons.click_collect_api.tools.api_contract import API_PREFIX, MAX_BODY
 
-from .common_api import ClickCollectApiCommon, chunk, post_part_of_a_body
+from .common_api import ClickCollectApiCommon
 
 
 @tagged("post_install", "-at_install")

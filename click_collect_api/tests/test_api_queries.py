@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common import ClickCollectCommon
+from odoo.addons.click_collect.tests.common import ClickCollectCommon
 
 # Queries of describing orders for an answer (GET /orders), whatever their number; of creating
 # and confirming a one-line order through the API; and of each further line (Odoo's own sales

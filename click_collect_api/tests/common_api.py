@@ -1,4 +1,3 @@
-import http.client
 import json
 import random
 import threading
@@ -6,46 +5,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
-from urllib.parse import urlparse
 
 from odoo import fields
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, mute_logger, new_test_user
-from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
-from odoo.addons.click_collect.models.click_collect_api import ClickCollectApi
-from odoo.addons.click_collect.tools.api_contract import API_PREFIX
-
-from .common import ClickCollectCommon
-
-
-def post_part_of_a_body(case, path, headers, sent, timeout=15):
-    """POST to ``path`` of the test server of ``case`` (an HttpCase) over a socket of its own:
-    the headers, then only the bytes ``sent`` of the body they announce, never the rest. A
-    server that reads the body before answering waits for bytes that never come (the socket
-    times out); one that refuses the body before reading it answers at once.
-
-    :return: (HTTP status, headers, body) of the answer
-    """
-    url = urlparse(case.base_url())
-    case.env.flush_all()
-    with case.allow_requests():  # the test server's cookie, as url_open sends it
-        cookie = f"{TEST_CURSOR_COOKIE_NAME}={case.opener.cookies[TEST_CURSOR_COOKIE_NAME]}"
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
-        try:
-            connection.putrequest("POST", path, skip_accept_encoding=True)
-            for name, value in {"Cookie": cookie, **headers}.items():
-                connection.putheader(name, value)
-            connection.endheaders(sent)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
-
-
-def chunk(data):
-    """``data`` as one chunk of a chunked body (Transfer-Encoding: chunked)."""
-    return b"%x\r\n%s\r\n" % (len(data), data)
+from odoo.addons.click_collect.tests.common import ClickCollectCommon
+from odoo.addons.click_collect_api.models.click_collect_api import ClickCollectApi
+from odoo.addons.click_collect_api.tools.api_contract import API_PREFIX
 
 
 class WebShopReceiver:
@@ -92,7 +59,7 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
         cls.addClassCleanup(cls.receiver.stop)
         cls.team = cls.env["crm.team"].create({"name": "CC Test Web Team"})
         cls.shop_user, cls.other_shop_user = (
-            new_test_user(cls.env, login, groups="click_collect.group_web_shop_api")
+            new_test_user(cls.env, login, groups="click_collect_api.group_web_shop_api")
             for login in ("cc_test_shop_api", "cc_test_other_shop_api")
         )
         Shop = cls.env["click_collect.web.shop"]
@@ -204,7 +171,7 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
 
         with patch.object(ClickCollectApi, method, change), \
                 patch.object(random, "uniform", return_value=0), \
-                mute_logger("odoo.service.model", "odoo.addons.click_collect.models.ir_http", "odoo.http"):
+                mute_logger("odoo.service.model", "odoo.addons.click_collect_api.models.ir_http", "odoo.http"):
             yield calls
 
     def _counts(self):

@@ -59,7 +59,7 @@ class TestWebShopTechnicalUser(ClickCollectApiCommon):
         })
         shop.action_create_technical_user()
         user = shop.user_id
-        api_group = self.env.ref("click_collect.group_web_shop_api")
+        api_group = self.env.ref("click_collect_api.group_web_shop_api")
         self.assertTrue(user.share)
         self.assertEqual(user.all_group_ids, api_group, "the API group and nothing implied, no default")
         key = shop.action_new_api_key()["context"]["default_key"]
@@ -75,7 +75,7 @@ class TestWebShopTechnicalUser(ClickCollectApiCommon):
         """Replays the web shop form's "Create and edit" (or picking an existing employee): an
         internal user, whose key would open all of Odoo, as technical user. Refused."""
         internal = new_test_user(self.env, "cc_test_internal_api",
-                                 groups="base.group_user,click_collect.group_web_shop_api")
+                                 groups="base.group_user,click_collect_api.group_web_shop_api")
         with self.assertRaises(ValidationError):
             self.shop.user_id = internal
         with self.assertRaises(ValidationError):
@@ -83,8 +83,8 @@ class TestWebShopTechnicalUser(ClickCollectApiCommon):
 
     def test_demo_web_shop_user_is_external(self):
         """The demo's technical user (cc_webshop_api) is an external user in the API group alone."""
-        user = self.env.ref("click_collect.user_web_shop", raise_if_not_found=False)
+        user = self.env.ref("click_collect_api.user_web_shop", raise_if_not_found=False)
         if not user:
             self.skipTest("no demo data")
         self.assertTrue(user.share)
-        self.assertEqual(user.all_group_ids, self.env.ref("click_collect.group_web_shop_api"))
+        self.assertEqual(user.all_group_ids, self.env.ref("click_collect_api.group_web_shop_api"))

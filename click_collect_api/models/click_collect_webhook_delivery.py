@@ -197,7 +197,7 @@ class ClickCollectWebhookDelivery(models.Model):
                 next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
         if next_attempt:
             # sudo: any user whose action failed a delivery plans its retry
-            self.env.ref("click_collect.ir_cron_webhook_send").sudo()._trigger(at=next_attempt)
+            self.env.ref("click_collect_api.ir_cron_webhook_send").sudo()._trigger(at=next_attempt)
 
     def _post(self, session, url, secret):
         """One attempt; returns the values to write."""

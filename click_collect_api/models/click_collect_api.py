@@ -5,10 +5,11 @@ from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
-from .. import const
+from odoo.addons.click_collect import const
+from odoo.addons.click_collect.tools.text import has_lone_surrogate, storable
+
 from ..tools import api_contract
 from ..tools.api_contract import ApiError
-from ..tools.text import has_lone_surrogate, storable
 
 
 class ClickCollectApi(models.AbstractModel):
@@ -28,7 +29,7 @@ class ClickCollectApi(models.AbstractModel):
     def _web_shop(self):
         """The active web shop whose technical user is calling (record rules apply)."""
         shop = self.env["click_collect.web.shop"]
-        if self.env.user.has_group("click_collect.group_web_shop_api"):
+        if self.env.user.has_group("click_collect_api.group_web_shop_api"):
             shop = shop.search([("user_id", "=", self.env.uid)], limit=1)
         if not shop:
             raise ApiError("no_web_shop", self.env._(

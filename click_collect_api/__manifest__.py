@@ -1,0 +1,25 @@
+{
+    "name": "Click & Collect: web-shop API",
+    "summary": "External web shops send their orders into the Click & Collect flow over a REST "
+               "API and hear of every change of state through signed webhooks",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/click-collect/click_collect",
+    "author": "click_collect contributors",
+    "maintainers": ["click-collect"],
+    "development_status": "Alpha",
+    "license": "LGPL-3",
+    "depends": [
+        "click_collect",
+    ],
+    "data": [
+        "security/click_collect_api_security.xml",
+        "security/ir.model.access.csv",
+        # the job and the provider, then the views (a menu under the flow's configuration menu)
+        "data/click_collect_api_data.xml",
+        "views/click_collect_api_views.xml",
+    ],
+    "demo": [
+        "demo/click_collect_api_demo.xml",
+    ],
+}
