@@ -13,11 +13,14 @@
         "click_collect",
     ],
     "data": [
+        # the group first: the access rules name it
+        "security/click_collect_api_groups.xml",
         "security/click_collect_api_security.xml",
         "security/ir.model.access.csv",
-        # the job and the provider, then the views (a menu under the flow's configuration menu)
         "data/click_collect_api_data.xml",
+        # the action before the menu that opens it (under the flow's configuration menu)
         "views/click_collect_api_views.xml",
+        "views/click_collect_api_menus.xml",
     ],
     "demo": [
         "demo/click_collect_api_demo.xml",
