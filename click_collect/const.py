@@ -123,6 +123,7 @@ CHANNELS = [
     ("api", "Web-shop API"),
     ("webhook", "Courier webhook"),
     ("cron", "Scheduled job"),
+    ("carrier", "Carrier state"),
     ("portal", "Customer portal"),
     ("shop", "Odoo e-shop"),
 ]

@@ -1,7 +1,7 @@
 def post_init_hook(env):
     """Shipments the flow's own connectors tracked before this addon was installed get OCA's
-    carrier state and tracking state from the flow's copy, so that delivery_state's job does not
-    ask the courier again, every day, about shipments that are over."""
+    carrier state and tracking state from the flow's copy: delivery_state's lists, filters and
+    scheduled job see the finished ones as over."""
     env.cr.execute("""
         UPDATE stock_picking
            SET delivery_state = cc_delivery_state, tracking_state = cc_carrier_status

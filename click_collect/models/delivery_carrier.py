@@ -250,7 +250,7 @@ class DeliveryCarrier(models.Model):
         self._cc_shipments_in_batches(self._cc_open_shipments_domain(), batch_size, self._cc_poll)
 
     @api.model
-    def _cc_poll(self, pickings):
+    def _cc_poll(self, pickings, channel="cron"):
         """Poll the given shipments: one call per batch where the carrier takes several (DHL),
         one per shipment where it does not (GHN). A carrier that fails is retried next run; the
         failure is kept on the shipments (Tracking Error) until a poll gets their status.
@@ -267,12 +267,12 @@ class DeliveryCarrier(models.Model):
             except CourierError as error:
                 _logger.warning("Polling %s failed, to be retried: %s", carrier.name, error)
                 errors.update({picking: str(error) for picking in shipments if picking not in statuses})
-            changed |= self._cc_apply_polled(statuses, errors)
+            changed |= self._cc_apply_polled(statuses, errors, channel)
             self._cc_record_tracking_errors(shipments, errors)
         return changed
 
     @api.model
-    def _cc_apply_polled(self, statuses, errors):
+    def _cc_apply_polled(self, statuses, errors, channel="cron"):
         """Apply polled statuses ({picking: status}) all together; when that fails, one shipment
         at a time, so that one shipment that cannot move stops none (the next run retries it;
         its error is added to ``errors``).
@@ -282,7 +282,7 @@ class DeliveryCarrier(models.Model):
         Picking = self.env["stock.picking"]
         try:
             with self.env.cr.savepoint():
-                return Picking._cc_apply_carrier_statuses(statuses, channel="cron")
+                return Picking._cc_apply_carrier_statuses(statuses, channel=channel)
         except Exception as error:  # replayed shipment by shipment below
             if len(statuses) == 1:
                 picking, status = next(iter(statuses.items()))
@@ -291,7 +291,7 @@ class DeliveryCarrier(models.Model):
                 return Picking
         changed = Picking
         for picking, status in statuses.items():
-            changed |= self._cc_apply_polled({picking: status}, errors)
+            changed |= self._cc_apply_polled({picking: status}, errors, channel)
         return changed
 
     @api.model

@@ -339,8 +339,9 @@ class SaleOrder(models.Model):
         if effect:
             effect(**details)
         if channel in const.PERSON_CHANNELS and target in const.CARRIER_STATES:
-            # a person overrules the courier: its updates no longer move these shipments
-            self._cc_shipments().cc_tracking_manual = True
+            # a person overrules the courier: its updates (its connector's, or the carrier state
+            # another addon follows) no longer move these shipments
+            self._cc_shipped_deliveries().cc_tracking_manual = True
         self._cc_log_events(events)
         self._cc_notify(events)
         return events

@@ -11,12 +11,15 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ couriers
 
-    def _cc_shipments(self):
-        """The orders' deliveries handed to a courier with a connector."""
+    def _cc_shipped_deliveries(self):
+        """The orders' deliveries handed to a courier (a tracking number), whatever the courier."""
         return self.picking_ids.filtered(
             lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_tracking_ref
-            and p.carrier_id._cc_has_connector()
         )
+
+    def _cc_shipments(self):
+        """The orders' deliveries handed to a courier with a connector."""
+        return self._cc_shipped_deliveries().filtered(lambda p: p.carrier_id._cc_has_connector())
 
     def _cc_ship_with_carrier(self, carrier, channel="backoffice"):
         """Create the shipment at the courier (tracking number, label), then ship the order."""
@@ -110,5 +113,5 @@ class SaleOrder(models.Model):
         return shipments[:1].action_cc_print_label()
 
     def action_cc_resume_tracking(self):
-        self._cc_shipments().action_cc_resume_tracking()
+        self._cc_shipped_deliveries().action_cc_resume_tracking()
         return True

@@ -1,1 +1,1 @@
-from . import click_collect_event, stock_picking
+from . import stock_picking

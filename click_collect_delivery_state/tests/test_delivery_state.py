@@ -121,11 +121,44 @@ class TestDeliveryState(ClickCollectCommon):
         self.assertEqual(order.cc_state, "awaiting_cod")
 
     def test_a_state_set_by_hand_is_not_overruled(self):
+        """A store user says the delivery failed: the carrier's later states no longer move the
+        order, until its automatic tracking is resumed."""
         order, picking = self._shipped("FEED-4")
-        picking.cc_tracking_manual = True
+        order.with_user(self.user_store_a)._cc_transition("failed", channel="backoffice")
+        self.assertTrue(picking.cc_tracking_manual)
         self.feed.statuses["FEED-4"] = "delivered"
         self._carrier_job()
-        self.assertEqual((picking.delivery_state, order.cc_state), ("customer_delivered", "shipped"))
+        self.assertEqual((picking.delivery_state, order.cc_state), ("customer_delivered", "failed"))
+
+    def test_an_order_that_cannot_follow_says_why_and_the_carrier_state_is_kept(self):
+        """The scheduled job: an order whose guard refuses the move stays where it is and says
+        why in its chatter; the carrier state is recorded (delivery_state's own data)."""
+        order, picking = self._shipped("FEED-8")
+        other, other_picking = self._shipped("FEED-9")
+        self.feed.statuses.update({"FEED-8": "not_delivered", "FEED-9": "not_delivered"})
+        self._carrier_job()
+        self.assertEqual((order.cc_state, other.cc_state), ("failed", "failed"))
+        # shipping again needs a tracking number: FEED-8's is gone
+        self.env.cr.execute("UPDATE sale_order SET cc_tracking_ref = NULL WHERE id = %s", [order.id])
+        order.invalidate_recordset()
+        self.feed.statuses.update({"FEED-8": "on_the_way", "FEED-9": "on_the_way"})
+        self._carrier_job()
+        self.assertEqual((picking.delivery_state, order.cc_state), ("in_transit", "failed"))
+        self.assertEqual((other_picking.delivery_state, other.cc_state), ("in_transit", "shipped"))
+        self.assertTrue(any("could not follow" in body for body in order.message_ids.mapped("body")))
+
+    def test_web_order_customers_get_no_second_delivered_email(self):
+        """delivery_state's "delivered" email, switched on for the company, goes to the
+        customers of other deliveries; a web order's customer hears from the flow only."""
+        template = self.env.ref("delivery_state.delivery_state_delivered_notification")
+        self.company.write({"delivery_state_delivered_email_validation": True,
+                            "delivery_state_delivered_mail_template_id": template.id})
+        order, picking = self._shipped("FEED-10")
+        self.feed.statuses["FEED-10"] = "delivered"
+        self._carrier_job()
+        self.assertEqual(order.cc_state, "delivered")
+        subject = template._render_field("subject", picking.ids)[picking.id]
+        self.assertFalse(picking.message_ids.filtered(lambda m: m.subject == subject))
 
     def test_a_store_user_updates_the_state_of_their_store(self):
         """delivery_state's "update" button, pressed by a store user of the order's store: the
@@ -138,6 +171,9 @@ class TestDeliveryState(ClickCollectCommon):
         event = self._events(order, "delivered")
         self.assertEqual((event.user_id, event.channel), (self.user_store_a, "carrier"))
         self.assertFalse(picking.cc_tracking_manual)
+        # the store user of another store cannot ask about it
+        with self.assertRaises(AccessError):
+            picking.with_user(self.user_store_b).tracking_state_update()
 
     def test_attack_writing_the_carrier_state_is_no_way_around_the_door(self):
         """Attack: a user who may write deliveries but holds no Click & Collect role writes
@@ -184,14 +220,32 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
         start_couriers(cls, "delivery_state")
         cls.product_1.weight = 0.8
 
-    def test_ghn_statuses_fill_delivery_state(self):
+    def _shipped_with(self, carrier):
+        """A ship-from-store order paid by transfer, shipped with ``carrier``: (order, delivery)."""
         order = self._order("ship", method="transfer")
         self._pay(order, method="transfer")
         order._cc_transition("accepted")
         order._cc_transition("preparing")
-        wizard = self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.ghn.id})
-        wizard.action_ship()
-        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": carrier.id}).action_ship()
+        return order, order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+
+    def test_a_person_asks_the_courier_under_their_name(self):
+        """delivery_state's button on a DHL shipment, pressed by a store user of the order's
+        store: the flow's polling asks DHL, the order moves under the person's name as the
+        carrier's word; a store user of another store may not ask."""
+        order, picking = self._shipped_with(self.dhl)
+        self.dhl_server.add_event(picking.carrier_tracking_ref, "OK")
+        with self.assertRaises(AccessError):
+            picking.with_user(self.user_store_b).tracking_state_update()
+        self.assertEqual(order.cc_state, "shipped")
+        picking.with_user(self.user_store_a).tracking_state_update()
+        self.assertEqual((picking.delivery_state, order.cc_state), ("customer_delivered", "delivered"))
+        event = order.cc_event_ids.filtered(lambda e: e.to_state == "delivered")
+        self.assertEqual((event.user_id, event.channel), (self.user_store_a, "carrier"))
+        self.assertFalse(picking.cc_tracking_manual)
+
+    def test_ghn_statuses_fill_delivery_state(self):
+        order, picking = self._shipped_with(self.ghn)
         self.assertEqual(picking.delivery_state, "shipping_recorded_in_carrier")
         self.assertTrue(picking._cc_apply_carrier_status("delivering", channel="webhook"))
         self.assertEqual((picking.delivery_state, picking.tracking_state), ("in_transit", "delivering"))
@@ -205,14 +259,9 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
 
     def test_shipments_tracked_before_the_installation_get_their_carrier_state(self):
         """Installed on a database where the flow's connectors tracked shipments already: their
-        carrier state is filled from the flow's, so delivery_state's job leaves the delivered
-        ones alone instead of asking the courier about them every day."""
-        order = self._order("ship", method="transfer")
-        self._pay(order, method="transfer")
-        order._cc_transition("accepted")
-        order._cc_transition("preparing")
-        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.ghn.id}).action_ship()
-        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        carrier state is filled from the flow's (delivery_state's lists, filters and job see
+        them as over), and the courier is not asked about them again."""
+        _order, picking = self._shipped_with(self.ghn)
         self.ghn_server.set_status(picking.carrier_tracking_ref, "delivered")
         picking._cc_apply_carrier_status("delivered", channel="webhook")
         self.env.flush_all()
@@ -220,9 +269,6 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
         self.env.cr.execute("UPDATE stock_picking SET delivery_state = NULL, tracking_state = NULL WHERE id = %s",
                             [picking.id])
         picking.invalidate_recordset()
-        asked = len(self.ghn_server.requests)
-        self.env["stock.picking"].with_user(self.env.ref("base.user_root"))._update_delivery_state()
-        self.assertGreater(len(self.ghn_server.requests), asked, "without its carrier state, it is asked")
         post_init_hook(self.env)
         self.assertEqual((picking.delivery_state, picking.tracking_state), ("customer_delivered", "delivered"))
         asked = len(self.ghn_server.requests)
@@ -234,13 +280,9 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
         DHL Express answers every shipment of the batch in one call."""
         orders, pickings = self.env["sale.order"], self.env["stock.picking"]
         for _index in range(3):
-            order = self._order("ship", method="transfer")
-            self._pay(order, method="transfer")
-            order._cc_transition("accepted")
-            order._cc_transition("preparing")
-            self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.dhl.id}).action_ship()
+            order, picking = self._shipped_with(self.dhl)
             orders |= order
-            pickings |= order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+            pickings |= picking
         for picking in pickings:
             self.dhl_server.add_event(picking.carrier_tracking_ref, "OK")
         tracked = len([r for r in self.dhl_server.requests if "Track" in r[1]])
@@ -253,14 +295,9 @@ class TestOwnConnectorsFillDeliveryState(ClickCollectCommon):
                          {"cron"})
 
     def test_a_person_asking_a_courier_that_fails_is_told(self):
-        order = self._order("ship", method="transfer")
-        self._pay(order, method="transfer")
-        order._cc_transition("accepted")
-        order._cc_transition("preparing")
-        self.env["click_collect.ship"].create({"order_id": order.id, "carrier_id": self.dhl.id}).action_ship()
-        picking = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        order, picking = self._shipped_with(self.dhl)
         self.addCleanup(self.dhl_server.faults.clear)
         self.dhl_server.fail("5xx", times=5)
         with self.assertRaisesRegex(UserError, picking.name):
-            picking.tracking_state_update()
+            picking.with_user(self.user_store_a).tracking_state_update()
         self.assertEqual(order.cc_state, "shipped")

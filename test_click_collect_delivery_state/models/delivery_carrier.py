@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import requests
 
 from odoo import fields, models
@@ -33,11 +35,15 @@ class DeliveryCarrier(models.Model):
 
     def tracking_feed_tracking_state_update(self, picking):
         """delivery_state's hook: ask the feed where the shipment is."""
-        # sudo: the feed's URL is configuration of administrators; whoever updates the state reads it
-        url = f"{self.sudo().tracking_feed_url}/{picking.carrier_tracking_ref}"
-        answer = requests.get(url, timeout=5)
-        answer.raise_for_status()
-        status = answer.json().get("status")
+        # sudo: the feed's URL is configuration of administrators; whoever updates the state
+        # uses it, and never sees it (the errors below do not name it)
+        url = f"{self.sudo().tracking_feed_url}/{quote(picking.carrier_tracking_ref or '', safe='')}"
+        try:
+            answer = requests.get(url, timeout=5)
+            answer.raise_for_status()
+            status = answer.json().get("status")
+        except (requests.RequestException, ValueError) as error:
+            raise UserError(self.env._("The tracking feed did not answer (%s).", type(error).__name__)) from None
         if status not in FEED_STATES:
             raise UserError(self.env._("The tracking feed answered an unknown status: %s", status))
         picking.write({"tracking_state": status, "delivery_state": FEED_STATES[status]})

@@ -52,9 +52,10 @@ MOVED = [
 
 
 def migrate(cr, version):
+    # marked already when the update also installs it (``-i click_collect_api -u click_collect``)
     cr.execute(
         """UPDATE ir_module_module SET state = 'to install'
-            WHERE name = 'click_collect_api' AND state = 'uninstalled'
+            WHERE name = 'click_collect_api' AND state IN ('uninstalled', 'to install')
         RETURNING id"""
     )
     row = cr.fetchone()
