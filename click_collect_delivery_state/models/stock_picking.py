@@ -43,7 +43,7 @@ class StockPicking(models.Model):
             system = self._cc_is_system()
             if not system:
                 own.check_access("write")
-            # sudo: read the carriers' polling domain on deliveries the caller may change
+            # what the flow's own polling asks about: open shipments that no person took over
             own_open = own.filtered_domain([
                 ("state", "=", "done"), ("picking_type_code", "=", "outgoing"),
                 ("carrier_tracking_ref", "!=", False), ("cc_tracking_manual", "=", False),
