@@ -2,7 +2,7 @@
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
                "stores, couriers and customers",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -32,7 +32,6 @@
         "views/click_collect_web_shop_views.xml",
         "views/click_collect_event_views.xml",
         "views/delivery_carrier_views.xml",
-        "views/click_collect_cod_views.xml",
         "wizards/click_collect_scan_views.xml",
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",

@@ -25,7 +25,6 @@ STATES = [
     ("failed", "Delivery failed"),
     ("returned", "Returned"),
     ("delivered", "Delivered"),
-    ("awaiting_cod", "Awaiting COD"),
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
@@ -33,8 +32,7 @@ STATES = [
 # The states each fulfilment uses (kanban columns, status bar).
 FULFILMENT_STATES = {
     "pickup": ["new", "accepted", "preparing", "in_transit", "ready", "collected", "expired", "cancelled"],
-    "ship": ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered",
-             "awaiting_cod", "done", "cancelled"],
+    "ship": ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered", "done", "cancelled"],
 }
 
 # States where the flow is over.
@@ -54,7 +52,9 @@ MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_met
 CLERK_WRITABLE_FIELDS = frozenset({"message_main_attachment_id"})
 
 # The base's table: (fulfilment, from state, to state, guards, group); addons add their rows
-# through sale.order._cc_transitions().
+# through sale.order._cc_transitions(). A cash-on-delivery order is delivered, then done once
+# its cash is registered (click_collect_cod puts "awaiting COD" and the courier's remittance
+# between the two).
 #   from state None: the order enters the flow.
 #   guards: names of ``sale.order._cc_guard_<name>`` methods; each returns, per order,
 #           the reason why it may not go on (see models/sale_order.py).
@@ -79,12 +79,10 @@ TRANSITIONS = [
     ("ship", "accepted", "preparing", ("confirmed",), STORE_USER),
     ("ship", "preparing", "shipped", ("tracking",), STORE_USER),
     ("ship", "failed", "shipped", ("tracking",), STORE_USER),
-    ("ship", "shipped", "delivered", ("not_cod",), STORE_USER),
-    ("ship", "shipped", "awaiting_cod", ("cod",), STORE_USER),
+    ("ship", "shipped", "delivered", (), STORE_USER),
     ("ship", "shipped", "failed", (), STORE_USER),
     ("ship", "failed", "returned", (), STORE_USER),
     ("ship", "delivered", "done", ("paid",), STORE_USER),
-    ("ship", "awaiting_cod", "done", ("paid",), STORE_MANAGER),
     ("ship", "new", "cancelled", (), STORE_MANAGER),
     ("ship", "accepted", "cancelled", (), STORE_MANAGER),
     ("ship", "preparing", "cancelled", (), STORE_MANAGER),
@@ -113,8 +111,9 @@ PROMISE_CUSTOM_MODES = {"on_site", "cash_on_delivery"}
 
 # Channels where a person acts (and may overrule a courier's tracking)
 PERSON_CHANNELS = {"backoffice", "scan", "pos"}
-# States a courier's tracking moves a shipped order to
-CARRIER_STATES = {"failed", "delivered", "awaiting_cod", "returned"}
+# States a courier's tracking moves a shipped order to (an addon adds its own through
+# sale.order._cc_carrier_states())
+CARRIER_STATES = {"failed", "delivered", "returned"}
 
 CHANNELS = [
     ("backoffice", "Back office"),
@@ -141,14 +140,14 @@ NOTIFICATION_STEPS = [
     ("cancelled", "Expired / cancelled"),
     ("payment", "Payment received"),
 ]
-# flow state reached -> the step the customer hears about (states not listed are silent)
+# flow state reached -> the step the customer hears about (states not listed are silent); an
+# addon's states through sale.order._cc_notification_steps()
 STATE_NOTIFICATION_STEP = {
     "accepted": "accepted",
     "ready": "ready",
     "shipped": "shipped",
     "collected": "delivered",
     "delivered": "delivered",
-    "awaiting_cod": "delivered",
     "failed": "failed",
     "expired": "cancelled",
     "cancelled": "cancelled",

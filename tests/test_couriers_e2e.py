@@ -58,7 +58,7 @@ def test_cash_on_delivery_paid_out_by_the_courier(client, odoo_server, ghn_serve
     assert nothing["tag"] == "display_notification", "GHN has paid out nothing yet"
     ghn_server.pay_out_cod(code, "2026-11-20T09:44:09Z")
     # the scheduled job reads it (run now, as the scheduler runs it)
-    run_cron(admin, cron_id(admin, "click_collect.ir_cron_fetch_cod_remittances"))
+    run_cron(admin, cron_id(admin, "click_collect_cod.ir_cron_fetch_cod_remittances"))
     statements = manager.call("click_collect.cod.statement", "search_read", [("carrier_id", "=", carrier)],
                               ["name", "state", "amount_total"])
     assert [(s["name"], s["state"]) for s in statements] == [("GHN e2e cod 2026-11-20", "done")]

@@ -1,7 +1,4 @@
 from . import (
-    account_move,
-    account_payment,
-    click_collect_cod_statement,
     click_collect_courier_event,
     click_collect_demo,
     click_collect_event,
@@ -11,7 +8,6 @@ from . import (
     click_collect_web_shop,
     click_collect_web_shop_notification,
     delivery_carrier,
-    delivery_carrier_cod,
     delivery_carrier_dhl,
     delivery_carrier_ghn,
     ir_http,

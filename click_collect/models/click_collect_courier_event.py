@@ -237,34 +237,13 @@ class ClickCollectCourierEvent(models.Model):
             return values["next_attempt_at"]
 
     def _cc_record_payout(self, picking):
-        """A callback that says the courier paid out the cash of the shipment (GHN: its
-        CODTransferDate): a remittance line, reconciled (once per shipment).
+        """Book what a callback says the courier paid out for the shipment (cash it collected on
+        delivery); the base books nothing (see click_collect_cod).
 
-        Money is booked from a signed callback only. The token of an unsigned one is a static
-        secret in a URL's configuration: whoever holds it must not book remittances, pay the
-        invoices and close the orders. An unsigned payout has the courier asked (its shipment
-        detail), and only what the courier confirms is booked.
+        :return: whether something was booked
         """
         self.ensure_one()
-        carrier = self.carrier_id
-        if not carrier._cc_fetches_remittances() or picking.sale_id.cc_state != "awaiting_cod":
-            return False
-        try:
-            data = json.loads(self.payload or "{}")
-        except ValueError:
-            return False
-        read = carrier._cc_connector_hook("callback")
-        event = read(data) if read and isinstance(data, dict) else None
-        paid_out = event and event.get("paid_out")
-        if not paid_out:
-            return False
-        if self.env["click_collect.cod.statement.line"].search_count([
-            ("statement_id.carrier_id", "=", carrier.id), ("tracking_ref", "=", picking.carrier_tracking_ref),
-        ], limit=1):
-            return False
-        if not self.signed:
-            return bool(carrier._cc_fetch_remittances(picking))
-        return bool(carrier._cc_record_remittances([(picking, *paid_out)]))
+        return False
 
     def _cc_superseded(self):
         """Whether a later callback of the same shipment was applied."""

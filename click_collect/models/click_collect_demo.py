@@ -74,7 +74,7 @@ class ClickCollectDemo(models.AbstractModel):
             ("central", "online", ["accepted", "preparing", "shipped", "failed"]),
             ("ghent", "online", ["accepted", "preparing", "shipped", "failed", "returned"]),
             ("central", "online", ["accepted", "preparing", "shipped", "delivered"]),
-            ("central", "cod", ["accepted", "preparing", "shipped", "awaiting_cod"]),
+            ("central", "cod", ["accepted", "preparing", "shipped", "delivered"]),
             ("central", "online", ["accepted", "preparing", "shipped", "delivered", "done"]),
             ("brussels", "cod", ["accepted", "cancelled"]),
         ]
@@ -100,28 +100,7 @@ class ClickCollectDemo(models.AbstractModel):
             orders |= order
             self._walk(order, method, path, carrier)
         self._populate_customer_messages(orders)
-        self._remittance(orders)
         return orders
-
-    def _remittance(self, orders):
-        """The courier's remittance for the order awaiting its cash, with a line it does not
-        know: ready to reconcile, one problem to resolve."""
-        awaiting = orders.filtered(lambda o: o.cc_state == "awaiting_cod" and o.cc_cod_move_id)[:1]
-        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.env.company.id)],
-                                                  limit=1)
-        if not awaiting or not bank:
-            return
-        courier = awaiting._cc_courier()
-        courier.allow_cash_on_delivery = True
-        due = sum(awaiting._cc_cod_receivable_lines().mapped("amount_residual"))
-        self.env["click_collect.cod.statement"].create({
-            "name": "REMIT-0001", "carrier_id": courier.id, "journal_id": bank.id,
-            "line_ids": [
-                fields.Command.create({"sequence": 1, "tracking_ref": awaiting.cc_tracking_ref, "amount": due,
-                                       "fee": 1.5}),
-                fields.Command.create({"sequence": 2, "tracking_ref": "TRK99999999", "amount": 25.0, "fee": 0.5}),
-            ],
-        })
 
     # ---- customer notifications
     def _populate_customer_messages(self, orders):

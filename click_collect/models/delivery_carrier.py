@@ -56,29 +56,7 @@ class DeliveryCarrier(models.Model):
              "URL carries the token. Keep it as secret as the token.",
     )
     cc_has_connector = fields.Boolean(string="Has a Connector", compute="_compute_cc_has_connector")
-    cc_fetches_remittances = fields.Boolean(string="Reports Its Remittances", compute="_compute_cc_has_connector")
     cc_takes_callbacks = fields.Boolean(string="Posts Status Callbacks", compute="_compute_cc_has_connector")
-    cc_partner_id = fields.Many2one(
-        "res.partner", string="Remitting Partner", check_company=True,
-        help="The courier as a partner: it owes the cash it collects on delivery until its "
-             "remittance is reconciled (created from the courier's name when empty).",
-    )
-    cc_cod_fee_account_id = fields.Many2one(
-        "account.account", string="Fee Account", check_company=True,
-        help="Where the courier's fees on remittances are booked (by default the expense account "
-             "of the courier's product).",
-    )
-    cc_cod_journal_id = fields.Many2one(
-        "account.journal", string="Remittances Received In", check_company=True,
-        domain="[('type', '=', 'bank')]",
-        help="The bank journal the courier pays its remittances into. Remittances fetched from "
-             "the courier are booked there (by default the company's first bank journal).",
-    )
-    cc_cod_csv_tracking = fields.Char(string="Tracking Number Column", default="tracking_number")
-    cc_cod_csv_order = fields.Char(string="Order Number Column", default="order_number")
-    cc_cod_csv_amount = fields.Char(string="Amount Collected Column", default="cod_amount")
-    cc_cod_csv_fee = fields.Char(string="Fee Column", default="fee")
-    cc_cod_csv_delimiter = fields.Char(string="Column Separator", default=",", size=1)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -105,23 +83,6 @@ class DeliveryCarrier(models.Model):
                 token_url = secret and f"{url}?{url_encode({'token': secret})}"
             carrier.cc_webhook_url_token = token_url
 
-    def _cc_remitting_partner(self):
-        """The courier's partner (created at first need)."""
-        self.ensure_one()
-        if not self.cc_partner_id:
-            # sudo: the courier's partner is accounting data made once for the courier record.
-            self.sudo().cc_partner_id = self.env["res.partner"].sudo().create({
-                "name": self.name, "is_company": True, "company_id": self.company_id.id or False,
-            })
-        return self.cc_partner_id
-
-    def _cc_fee_account(self):
-        self.ensure_one()
-        account = self.cc_cod_fee_account_id or self.product_id.product_tmpl_id._get_product_accounts()["expense"]
-        if not account:
-            raise UserError(self.env._("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
-        return account
-
     # ------------------------------------------------------------------ connectors
     # A carrier with a connector implements, besides Odoo's `<delivery_type>_*` methods, the
     # flow's own `<delivery_type>_cc_<hook>` methods: `client` (its transport client, plain
@@ -129,7 +90,7 @@ class DeliveryCarrier(models.Model):
     # `poll(client, shipments, statuses, errors)` (fills {picking: status}, {picking: error});
     # optionally `currency` (the one it counts in, else the company's), `callback(data)` (it
     # posts status callbacks: reads one, see click_collect.courier.event) and
-    # `paid_out(client, picking)` (it says which cash it has paid out).
+    # `paid_out(client, picking)` (it says which cash it has paid out: read by click_collect_cod).
     # Nothing in the flow lists the carriers.
 
     def _cc_connector_hook(self, hook):
@@ -155,7 +116,6 @@ class DeliveryCarrier(models.Model):
     def _compute_cc_has_connector(self):
         for carrier in self:
             carrier.cc_has_connector = carrier._cc_has_connector()
-            carrier.cc_fetches_remittances = bool(carrier._cc_connector_hook("paid_out"))
             carrier.cc_takes_callbacks = bool(carrier._cc_connector_hook("callback"))
 
     # ------------------------------------------------------------------ transport

@@ -84,10 +84,6 @@ class SaleOrder(models.Model):
         help="The courier's name, for a shipment without a courier connector.",
     )
     cc_tracking_ref = fields.Char(string="Tracking Number", copy=False, index="btree_not_null")
-    cc_cod_move_id = fields.Many2one(
-        "account.move", string="Cash on Delivery Entry", copy=False, readonly=True, index="btree_not_null",
-        help="The entry that made the courier owe the collected cash instead of the customer.",
-    )
 
     # ------------------------------------------------------------------ constraints
 
@@ -108,7 +104,7 @@ class SaleOrder(models.Model):
     def _cc_group_expand_states(self, states, domain):
         """Kanban columns: the states of the fulfilment shown, final ones only when not empty."""
         fulfilment = self.env.context.get("cc_kanban_fulfilment")
-        keys = const.FULFILMENT_STATES.get(fulfilment) or [key for key, _label in const.STATES]
+        keys = self._cc_fulfilment_states().get(fulfilment) or self._fields["cc_state"].get_values(self.env)
         return [key for key in keys if key not in const.FINAL_STATES or key in states]
 
     @api.depends("transaction_ids.provider_id.custom_mode", "transaction_ids.state")
@@ -180,13 +176,33 @@ class SaleOrder(models.Model):
         the base's being const.TRANSITIONS.
 
         The extension point of the flow: an addon adds its rows by overriding this method
-        (``return super()._cc_transitions() + [...]``), with the guards they name
-        (``_cc_guard_<name>`` methods), the effects of the states they reach (``_cc_after_<state>``)
-        and, for a state of its own, a ``selection_add`` on ``cc_state`` and on the timeline's
-        ``from_state`` and ``to_state``; a channel of its own is a ``selection_add`` on the
-        timeline's ``channel``.
+        (``return super()._cc_transitions() + [...]``, or adds a guard to a row of the base's),
+        with the guards they name (``_cc_guard_<name>`` methods), the effects of the states they
+        reach (``_cc_after_<state>``) and, for a state of its own, a ``selection_add`` on
+        ``cc_state`` and on the timeline's ``from_state`` and ``to_state``, its place among the
+        fulfilment's states (``_cc_fulfilment_states``) and, where it has one, its meaning to
+        couriers (``_cc_carrier_states``, ``_cc_carrier_goal``) and to customers
+        (``_cc_notification_steps``, ``_cc_customer_states``). A channel of its own is a
+        ``selection_add`` on the timeline's ``channel``. click_collect_cod is an example.
         """
         return list(const.TRANSITIONS)
+
+    @api.model
+    def _cc_fulfilment_states(self):
+        """{fulfilment: its states in the order a customer meets them} (kanban columns); an addon
+        with a state of its own puts it in its place."""
+        return {fulfilment: list(states) for fulfilment, states in const.FULFILMENT_STATES.items()}
+
+    @api.model
+    def _cc_carrier_states(self):
+        """The states a courier's tracking moves a shipped order to (and a person's decision on
+        them stops the courier's updates)."""
+        return set(const.CARRIER_STATES)
+
+    @api.model
+    def _cc_notification_steps(self):
+        """{flow state reached: customer message step} (const.STATE_NOTIFICATION_STEP)."""
+        return dict(const.STATE_NOTIFICATION_STEP)
 
     @api.model
     @tools.ormcache()
@@ -304,7 +320,7 @@ class SaleOrder(models.Model):
         :raise UserError: naming every refused order, its state and why
         :return: the created events
         """
-        if target not in dict(const.STATES):
+        if target not in self._fields["cc_state"].get_values(self.env):
             raise UserError(self.env._("Unknown flow state: %(state)s", state=target))
         if not self:
             return self.env["click_collect.event"]
@@ -338,7 +354,7 @@ class SaleOrder(models.Model):
         effect = getattr(self, f"_cc_after_{target}", None)
         if effect:
             effect(**details)
-        if channel in const.PERSON_CHANNELS and target in const.CARRIER_STATES:
+        if channel in const.PERSON_CHANNELS and target in self._cc_carrier_states():
             # a person overrules the courier: its updates (its connector's, or the carrier state
             # another addon follows) no longer move these shipments
             self._cc_shipped_deliveries().cc_tracking_manual = True
@@ -427,7 +443,7 @@ class SaleOrder(models.Model):
     def _cc_notify_customer(self, events):
         """Tell the customers about the new states of their orders (email and SMS).
 
-        Queues the message of each customer-facing state (const.STATE_NOTIFICATION_STEP); it is
+        Queues the message of each customer-facing state (``_cc_notification_steps``); it is
         sent after the transaction commits (see click_collect.notification).
         """
         self._cc_queue_customer_messages(events)

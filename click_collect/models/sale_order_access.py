@@ -63,12 +63,21 @@ class SaleOrder(models.Model):
     def _cc_flow_field_refusal(self, name):
         """The message refusing a direct change of the flow's field ``name``: what it is and
         which action changes it."""
+        field = self._fields[name]
+        return self.env._(
+            "%(field)s of a web order only changes through the flow: %(action)s.",
+            field=field.get_description(self.env)["string"],
+            action=self._cc_flow_field_actions().get(name) or self.env._("it is computed by the flow"),
+        )
+
+    def _cc_flow_field_actions(self):
+        """{flow field: the action that changes it} (an addon adds its own fields)."""
         flow_actions = self.env._("use the order's actions (Accept, Start Preparing, Ready for Pickup, "
                                   "Hand Over, Ship, Cancel), its scan screens or the point of sale")
         manager_before_confirm = self.env._("a web-order manager sets it before the order is confirmed")
         manager_before_accept = self.env._("a web-order manager sets it before the order is accepted")
         payment = self.env._("use Register Payment, or take the payment at the counter")
-        actions = {
+        return {
             "cc_state": flow_actions,
             "cc_state_date": flow_actions,
             "cc_fulfilment": manager_before_confirm,
@@ -87,15 +96,8 @@ class SaleOrder(models.Model):
                                             "changes it"),
             "cc_pickup_failures": self.env._("wrong pickup codes at the counter count it; a store manager "
                                              "starts it again with Unlock Hand-Over"),
-            "cc_cod_move_id": self.env._("use Collect COD, or import the courier's remittance"),
             "cc_reminder_sent": self.env._("the daily job sends the pickup reminders"),
         }
-        field = self._fields[name]
-        return self.env._(
-            "%(field)s of a web order only changes through the flow: %(action)s.",
-            field=field.get_description(self.env)["string"],
-            action=actions.get(name) or self.env._("it is computed by the flow"),
-        )
 
     @api.model
     def _has_field_access(self, field, operation):

@@ -1,8 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from .. import const
-
 
 class SaleOrder(models.Model):
     """Web orders: their shipment by a courier and what the courier's tracking tells."""
@@ -68,23 +66,26 @@ class SaleOrder(models.Model):
         })
 
     def _cc_follow_carrier(self, target, channel="webhook", note=None):
-        """Move ship-from-store orders to what the courier reports, through the table:
-        delivered becomes awaiting COD when cash is to be remitted; returned passes by failed.
-        Orders on the same path move together, one transition per step.
+        """Move ship-from-store orders to what the courier reports, through the table (returned
+        passes by failed); each order's goal is ``_cc_carrier_goal``. Orders on the same path
+        move together, one transition per step.
 
         :param note: a text for the timeline, or {order id: text}
         """
         paths = {}
         for order in self.filtered(lambda o: o.cc_fulfilment == "ship"):
-            goal = target
-            if goal == "delivered" and order.cc_payment_method == "cod" and order.cc_payment_state != "paid":
-                goal = "awaiting_cod"
-            path = tuple(order._cc_path_to(goal))
+            path = tuple(order._cc_path_to(order._cc_carrier_goal(target)))
             if path:
                 paths[path] = paths.get(path, self.browse()) | order
         for path, orders in paths.items():
             for step in path:
                 orders._cc_transition(step, channel=channel, note=note)
+
+    def _cc_carrier_goal(self, target):
+        """The state this order reaches when its courier reports ``target`` (an addon's own
+        state in its place, e.g. awaiting its cash instead of delivered)."""
+        self.ensure_one()
+        return target
 
     def _cc_path_to(self, goal):
         """The shortest way from the order's state to ``goal`` in the table (empty when the
@@ -94,11 +95,12 @@ class SaleOrder(models.Model):
             return []
         paths = {self.cc_state: []}
         frontier = [self.cc_state]
+        carrier_states = self._cc_carrier_states() | {"shipped"}
         while frontier:
             state = frontier.pop(0)
             for fulfilment, source, target in self._cc_transition_table():
                 if fulfilment == self.cc_fulfilment and source == state and target not in paths \
-                        and target in const.CARRIER_STATES | {"shipped"}:
+                        and target in carrier_states:
                     paths[target] = [*paths[state], target]
                     if target == goal:
                         return paths[target]

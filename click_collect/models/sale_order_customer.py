@@ -128,7 +128,7 @@ class SaleOrder(models.Model):
         return True
 
     def _cc_queue_customer_messages(self, events):
-        step = events and const.STATE_NOTIFICATION_STEP.get(events[0].to_state)
+        step = events and self._cc_notification_steps().get(events[0].to_state)
         if step:
             self.env["click_collect.notification"]._cc_queue(events.order_id, step, events=events)
 
@@ -275,10 +275,15 @@ class SaleOrder(models.Model):
         labels.update({
             "new": self.env._("Order received"),
             "preparing": self.env._("Being prepared"),
-            "awaiting_cod": labels["delivered"],
-            "done": labels["delivered"],
         })
+        labels.update({state: labels[shown] for state, shown in self._cc_customer_states().items()})
         return labels
+
+    @api.model
+    def _cc_customer_states(self):
+        """{flow state: the step the customer sees instead} for states that are steps of the
+        flow's own, not of the customer's (a delivered order closed is delivered to them)."""
+        return {"done": "delivered"}
 
     def _cc_customer_state_label(self):
         """The order's flow state as the customer reads it, in the language of the context."""
@@ -295,13 +300,14 @@ class SaleOrder(models.Model):
         reached = {}
         for event in self.cc_event_ids._cc_steps().sorted(lambda e: (e.date, e.id)):
             reached[event.to_state] = event.date
-        for state in ("awaiting_cod", "done"):  # the parcel reached the customer
-            if state in reached:
-                reached.setdefault("delivered", reached[state])
+        shown_as = self._cc_customer_states()
+        # the first of them reached dates the step (e.g. the parcel reached the customer)
+        for state in sorted((s for s in shown_as if s in reached), key=reached.get):
+            reached.setdefault(shown_as[state], reached[state])
         path = list(const.TRACKING_STEPS.get(self.cc_fulfilment) or [])
         if "in_transit" in reached or self.cc_state == "in_transit":
             path.insert(path.index("preparing") + 1, "in_transit")
-        current = {"awaiting_cod": "delivered", "done": "delivered"}.get(self.cc_state, self.cc_state)
+        current = shown_as.get(self.cc_state, self.cc_state)
         if current in path:
             index = path.index(current)
             statuses = ["done"] * index + ["current"] + ["next"] + ["later"] * len(path)

@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -91,18 +91,6 @@ class SaleOrder(models.Model):
             if not order.cc_tracking_ref or not (order.carrier_id or order.cc_courier_name)
         }
 
-    def _cc_guard_cod(self):
-        return {
-            order: self.env._("it is not a cash-on-delivery order.")
-            for order in self if order.cc_payment_method != "cod"
-        }
-
-    def _cc_guard_not_cod(self):
-        return {
-            order: self.env._("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
-            for order in self if order.cc_payment_method == "cod" and order.cc_payment_state != "paid"
-        }
-
     def _cc_format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)
 
@@ -165,89 +153,6 @@ class SaleOrder(models.Model):
         if self.cc_payment_method != "cod":
             return 0.0
         return max(self.amount_total - self.cc_amount_paid, 0.0)
-
-    def _cc_after_awaiting_cod(self, **details):
-        """The courier delivered and collected the cash: the order's invoice is paid by the
-        courier, who now owes the shop that money (a receivable on the courier's partner, settled
-        when its remittance is reconciled)."""
-        # sudo: invoicing and moving a receivable are accounting the system does for the flow;
-        # the door checked who asked (often the courier's callback itself).
-        # An order shipped with a courier typed in by hand has no courier record to owe the cash:
-        # its invoice waits for the cash registered on the order (Register Payment).
-        orders = self.sudo().filtered(lambda o: not o.cc_cod_move_id and o._cc_courier(required=False))
-        to_invoice = orders.filtered(
-            lambda o: not o.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
-        )
-        if to_invoice:
-            to_invoice._create_invoices(grouped=True).action_post()  # one invoice per order
-        # one miscellaneous journal per company, read once for all the orders
-        journals = {}
-        for journal in self.env["account.journal"].sudo().search(
-                [("type", "=", "general"), ("company_id", "in", orders.company_id.ids)], order="sequence, id"):
-            journals.setdefault(journal.company_id.id, journal)
-        entries, receivables = [], []
-        for order in orders:
-            invoice_lines = order.invoice_ids.filtered(
-                lambda m: m.state == "posted" and m.move_type == "out_invoice"
-            ).line_ids.filtered(lambda line: line.account_type == "asset_receivable" and not line.reconciled)
-            due = sum(invoice_lines.mapped("amount_residual"))
-            if order.currency_id.is_zero(due) or not invoice_lines:
-                continue
-            courier = order._cc_courier()._cc_remitting_partner()
-            journal = journals.get(order.company_id.id)
-            if not journal:
-                raise UserError(self.env._("%(company)s has no miscellaneous journal for cash-on-delivery entries.",
-                                  company=order.company_id.name))
-            account = invoice_lines[0].account_id
-            entries.append({
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "date": fields.Date.context_today(self),
-                "ref": self.env._("Cash on delivery of %(order)s, collected by %(courier)s", order=order.name,
-                         courier=courier.name),
-                "cc_cod_order_id": order.id,
-                "line_ids": [
-                    Command.create({"account_id": account.id, "partner_id": courier.id, "debit": due,
-                                    "name": self.env._("%(order)s: cash collected by the courier", order=order.name)}),
-                    Command.create({"account_id": account.id, "partner_id": invoice_lines[0].partner_id.id,
-                                    "credit": due,
-                                    "name": self.env._("%(order)s: paid cash on delivery", order=order.name)}),
-                ],
-            })
-            receivables.append((order, invoice_lines))
-        if not entries:
-            return
-        moves = self.env["account.move"].sudo().create(entries)
-        moves.action_post()
-        plan = []
-        for (order, invoice_lines), move in zip(receivables, moves, strict=True):
-            plan.append(move.line_ids.filtered(lambda line: line.credit) | invoice_lines)
-            order.cc_cod_move_id = move
-        # each order's invoice against its own entry, all in one pass of Odoo's reconciliation
-        self.env["account.move.line"]._reconcile_plan(plan)
-
-    def _cc_courier(self, required=True):
-        """The courier of a shipped order: its shipment's carrier, or the order's."""
-        self.ensure_one()
-        shipments = self.picking_ids.filtered(
-            lambda p: p.state == "done" and p.location_dest_id.usage == "customer" and p.carrier_id)
-        courier = shipments[:1].carrier_id or self.carrier_id
-        if not courier and required:
-            raise UserError(self.env._("%(order)s has no courier to collect its cash on delivery.", order=self.name))
-        return courier
-
-    def _cc_cod_receivable_lines(self):
-        """What the courier still owes for these orders (open lines of their COD entries)."""
-        # sudo: web-order managers read what a courier owes for orders they see, without being
-        # accountants.
-        return self.sudo().cc_cod_move_id.line_ids.filtered(
-            lambda line: line.debit and line.account_type == "asset_receivable" and not line.reconciled
-        )
-
-    def action_cc_collect_cod(self):
-        self.ensure_one()
-        return self._cc_wizard_action("click_collect.cod.collect",
-                                      self.env._("Collect the cash of %(order)s", order=self.name))
 
     def _cc_after_returned(self, **details):
         """The shipment came back: its goods go back into the shipping store's stock through a

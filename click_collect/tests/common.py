@@ -143,6 +143,44 @@ class ClickCollectCommon(TransactionCase):
         return dict(const.STATES)[state]
 
 
+class CompaniesCommon(TransactionCase):
+    """Two companies, a web-order manager and accountant of the first, one of both: what each
+    sees of records that belong to a company (``_check_companies``)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.here = cls.env.company
+        cls.there = cls.env["res.company"].create({"name": "CC Other Company", "currency_id": cls.here.currency_id.id})
+        groups = "click_collect.group_manager,account.group_account_manager"
+        cls.manager = new_test_user(cls.env, "cc_test_company_manager", groups=groups,
+                                    company_id=cls.here.id, company_ids=[Command.set(cls.here.ids)])
+        cls.both = new_test_user(cls.env, "cc_test_both_companies", groups=groups,
+                                 company_id=cls.here.id, company_ids=[Command.set((cls.here | cls.there).ids)])
+        # a courier of each company (a courier's company is its product's)
+        cls.company_carriers = {
+            company: cls.env["delivery.carrier"].create({
+                "name": f"Courier of {company.name}", "delivery_type": "cc_ghn", "company_id": company.id,
+                "product_id": cls.env["product.product"].create({"name": "CC Company Courier Fee",
+                                                                 "type": "service"}).id,
+            })
+            for company in (cls.here, cls.there)
+        }
+
+    def _check_companies(self, records):
+        """``records``: {company: {model: records of that company}}. The manager of one company
+        sees its own only, as Odoo hides another company's records; a user of both sees both."""
+        for model, here in records[self.here].items():
+            there = records[self.there][model]
+            with self.subTest(model=model):
+                self.assertEqual(here.company_id, self.here, model)
+                self.assertEqual(there.company_id, self.there)
+                every = here | there
+                self.assertEqual(every.with_user(self.manager).search([("id", "in", every.ids)]), here)
+                both = every.with_user(self.both).with_context(allowed_company_ids=(self.here | self.there).ids)
+                self.assertEqual(both.search([("id", "in", every.ids)]), every)
+
+
 def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
     """Start the GHN and DHL test servers for a test class (stopped after it) and make a courier
     for each: ``cls.ghn_server``, ``cls.dhl_server``, ``cls.ghn`` ("GHN <prefix>"), ``cls.dhl``

@@ -7,7 +7,6 @@ from .common import ClickCollectCommon
 READ = {
     "click_collect.web.shop": (True, True, True),
     "click_collect.courier.event": (False, False, True),
-    "click_collect.cod.statement": (False, False, True),
     "click_collect.notification": (True, True, True),
 }
 

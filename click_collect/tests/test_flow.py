@@ -7,7 +7,8 @@ from odoo.addons.click_collect import const
 
 from .common import ClickCollectCommon
 
-# Every change of state the flow allows, by fulfilment: (fulfilment, from, to).
+# Every change of state the flow allows, by fulfilment: (fulfilment, from, to). An addon's
+# rows go to states of its own (its tests list them).
 ALLOWED = {
     ("pickup", None, "new"),
     ("pickup", "new", "accepted"),
@@ -28,11 +29,9 @@ ALLOWED = {
     ("ship", "preparing", "shipped"),
     ("ship", "failed", "shipped"),
     ("ship", "shipped", "delivered"),
-    ("ship", "shipped", "awaiting_cod"),
     ("ship", "shipped", "failed"),
     ("ship", "failed", "returned"),
     ("ship", "delivered", "done"),
-    ("ship", "awaiting_cod", "done"),
     ("ship", "new", "cancelled"),
     ("ship", "accepted", "cancelled"),
     ("ship", "preparing", "cancelled"),
@@ -56,11 +55,13 @@ class TestFlowTable(ClickCollectCommon):
             cls.orders[fulfilment] = order
 
     def test_table_is_consistent(self):
-        states = dict(const.STATES)
-        for fulfilment, source, target, guards, group in self.env["sale.order"]._cc_transitions():
-            self.assertIn(fulfilment, const.FULFILMENT_STATES)
-            self.assertIn(target, const.FULFILMENT_STATES[fulfilment])
-            self.assertTrue(source is None or source in const.FULFILMENT_STATES[fulfilment])
+        Order = self.env["sale.order"]
+        states = Order._fields["cc_state"].get_values(self.env)
+        fulfilment_states = Order._cc_fulfilment_states()
+        for fulfilment, source, target, guards, group in Order._cc_transitions():
+            self.assertIn(fulfilment, fulfilment_states)
+            self.assertIn(target, fulfilment_states[fulfilment])
+            self.assertTrue(source is None or source in fulfilment_states[fulfilment])
             self.assertNotIn(source, const.FINAL_STATES, "nothing leaves a final state")
             self.assertTrue(self.env.ref(group))
             for guard in guards:
@@ -72,8 +73,10 @@ class TestFlowTable(ClickCollectCommon):
 
     def test_the_table_is_the_one_written_here(self):
         """A changed row of the table fails here: the expected transitions are written out, not
-        read from the table they test."""
-        self.assertEqual(set(self.env["sale.order"]._cc_transition_table()), ALLOWED)
+        read from the table they test (those of the base's states; an addon tests its own)."""
+        base_states = {None, *dict(const.STATES)}
+        table = self.env["sale.order"]._cc_transition_table()
+        self.assertEqual({row for row in table if {row[1], row[2]} <= base_states}, ALLOWED)
 
     def test_an_addon_adds_rows_to_the_table(self):
         """The extension point of the flow: an addon's ``_cc_transitions`` adds a row, and the
@@ -198,6 +201,10 @@ class TestFlowTable(ClickCollectCommon):
         self.assertEqual(order.cc_state, "done")
 
     def test_manual_courier(self):
+        """A courier typed in by hand; a cash-on-delivery order is delivered, then done once its
+        cash is registered (click_collect_cod puts awaiting COD between the two: its tests)."""
+        if "awaiting_cod" in self.env["sale.order"]._fields["cc_state"].get_values(self.env):
+            self.skipTest("click_collect_cod is installed: cash on delivery waits for its remittance")
         order = self._order("ship", method="cod")
         order._cc_transition("accepted")
         order._cc_transition("preparing")
@@ -207,13 +214,12 @@ class TestFlowTable(ClickCollectCommon):
         wizard.courier_name = "Bike Courier Ltd"
         wizard.action_ship()
         self.assertRecordValues(order, [{"cc_state": "shipped", "cc_courier_name": "Bike Courier Ltd"}])
-        with self.assertRaisesRegex(UserError, "remittance"):
-            order._cc_transition("delivered")
-        order._cc_transition("awaiting_cod")
+        order._cc_transition("delivered")
         with self.assertRaisesRegex(UserError, "not paid"):
             order._cc_transition("done")
-        self._pay(order, method="cod", reference="REMIT-1")
+        self._pay(order, method="cod", reference="BIKE-CASH-1")
         order._cc_transition("done")
+        self.assertEqual(order.cc_state, "done")
 
     def test_ready_needs_the_goods_at_the_store(self):
         Quant = self.env["stock.quant"]

@@ -19,8 +19,8 @@ def _msgids(text):
 
 
 # The family's addons: each ships the template of its own terms (when it has any).
-FAMILY = ("click_collect", "click_collect_api", "click_collect_pos", "click_collect_website_sale",
-          "click_collect_delivery_state")
+FAMILY = ("click_collect", "click_collect_api", "click_collect_cod", "click_collect_pos",
+          "click_collect_website_sale", "click_collect_delivery_state")
 
 
 @tagged("post_install", "-at_install")

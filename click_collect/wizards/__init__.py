@@ -1,6 +1,5 @@
 from . import click_collect_order_wizard  # noqa: I001 (the mixin of the screens below)
 from . import (
-    click_collect_cod_import,
     click_collect_handover,
     click_collect_payment_register,
     click_collect_scan,

@@ -2,6 +2,8 @@
 is installed installs it in this same update (its web shops keep their API users, keys and
 webhooks), and what moved changes owner instead of being removed with its data."""
 
+from odoo.addons.click_collect.tools.addon_split import move_to_addon
+
 # records of click_collect that now belong to click_collect_api (ir.model.data names): the
 # fields of its models go with them (prefixes below)
 MOVED_PREFIXES = ("field_click_collect_api__", "field_click_collect_api_request__",
@@ -52,23 +54,4 @@ MOVED = [
 
 
 def migrate(cr, version):
-    # marked already when the update also installs it (``-i click_collect_api -u click_collect``)
-    cr.execute(
-        """UPDATE ir_module_module SET state = 'to install'
-            WHERE name = 'click_collect_api' AND state IN ('uninstalled', 'to install')
-        RETURNING id"""
-    )
-    row = cr.fetchone()
-    if not row:
-        return
-    cr.execute(
-        """UPDATE ir_model_data SET module = 'click_collect_api'
-            WHERE module = 'click_collect' AND (name = ANY(%s) OR name LIKE ANY(%s))""",
-        [MOVED, [prefix.replace("_", "\\_") + "%" for prefix in MOVED_PREFIXES]],
-    )
-    cr.execute(
-        """UPDATE ir_model_constraint SET module = %s
-            WHERE module = (SELECT id FROM ir_module_module WHERE name = 'click_collect')
-              AND name = ANY(%s)""",
-        [row[0], [name.removeprefix("constraint_") for name in MOVED if name.startswith("constraint_")]],
-    )
+    move_to_addon(cr, "click_collect_api", MOVED, MOVED_PREFIXES)

@@ -5,7 +5,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import ClickCollectCommon, start_couriers
+from odoo.addons.click_collect.tests.common import ClickCollectCommon, start_couriers
 
 # At most this many queries to reconcile a remittance, whatever its number of lines.
 RECONCILE_QUERIES = 175

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.courier import CourierError
+from odoo.addons.click_collect.tools.courier import CourierError
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +24,52 @@ class DeliveryCarrier(models.Model):
     report them (see click_collect.cod.statement for imported statements)."""
 
     _inherit = "delivery.carrier"
+
+    cc_fetches_remittances = fields.Boolean(string="Reports Its Remittances",
+                                            compute="_compute_cc_fetches_remittances")
+    cc_partner_id = fields.Many2one(
+        "res.partner", string="Remitting Partner", check_company=True,
+        help="The courier as a partner: it owes the cash it collects on delivery until its "
+             "remittance is reconciled (created from the courier's name when empty).",
+    )
+    cc_cod_fee_account_id = fields.Many2one(
+        "account.account", string="Fee Account", check_company=True,
+        help="Where the courier's fees on remittances are booked (by default the expense account "
+             "of the courier's product).",
+    )
+    cc_cod_journal_id = fields.Many2one(
+        "account.journal", string="Remittances Received In", check_company=True,
+        domain="[('type', '=', 'bank')]",
+        help="The bank journal the courier pays its remittances into. Remittances fetched from "
+             "the courier are booked there (by default the company's first bank journal).",
+    )
+    cc_cod_csv_tracking = fields.Char(string="Tracking Number Column", default="tracking_number")
+    cc_cod_csv_order = fields.Char(string="Order Number Column", default="order_number")
+    cc_cod_csv_amount = fields.Char(string="Amount Collected Column", default="cod_amount")
+    cc_cod_csv_fee = fields.Char(string="Fee Column", default="fee")
+    cc_cod_csv_delimiter = fields.Char(string="Column Separator", default=",", size=1)
+
+    @api.depends("delivery_type")
+    def _compute_cc_fetches_remittances(self):
+        for carrier in self:
+            carrier.cc_fetches_remittances = bool(carrier._cc_connector_hook("paid_out"))
+
+    def _cc_remitting_partner(self):
+        """The courier's partner (created at first need)."""
+        self.ensure_one()
+        if not self.cc_partner_id:
+            # sudo: the courier's partner is accounting data made once for the courier record.
+            self.sudo().cc_partner_id = self.env["res.partner"].sudo().create({
+                "name": self.name, "is_company": True, "company_id": self.company_id.id or False,
+            })
+        return self.cc_partner_id
+
+    def _cc_fee_account(self):
+        self.ensure_one()
+        account = self.cc_cod_fee_account_id or self.product_id.product_tmpl_id._get_product_accounts()["expense"]
+        if not account:
+            raise UserError(self.env._("%(carrier)s needs a fee account for its remittances.", carrier=self.name))
+        return account
 
     def _cc_fetches_remittances(self):
         """Whether the courier says which cash it has paid out (its connector's ``paid_out``)
@@ -64,7 +110,7 @@ class DeliveryCarrier(models.Model):
             shipments = self.env["stock.picking"].search(carrier._cc_awaiting_cod_shipments_domain())
             result = carrier._cc_fetch_remittances(shipments, raise_on_error=True)
             statements |= result
-        action = self.env["ir.actions.act_window"]._for_xml_id("click_collect.action_cod_statements")
+        action = self.env["ir.actions.act_window"]._for_xml_id("click_collect_cod.action_cod_statements")
         action["domain"] = [("id", "in", statements.ids)]
         if not statements:
             action = {

@@ -1,0 +1,28 @@
+{
+    "name": "Click & Collect: cash on delivery",
+    "summary": "Ship-from-store orders paid in cash to the courier: awaiting COD, the courier's "
+               "receivable, remittances fetched or imported and reconciled",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/click-collect/click_collect",
+    "author": "click_collect contributors",
+    "maintainers": ["click-collect"],
+    "development_status": "Alpha",
+    "license": "LGPL-3",
+    "depends": [
+        "click_collect",
+    ],
+    "data": [
+        "security/click_collect_cod_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        # actions before the menus that open them
+        "views/click_collect_cod_views.xml",
+        "views/sale_order_views.xml",
+        "views/delivery_carrier_views.xml",
+        "views/click_collect_cod_menus.xml",
+    ],
+    "demo": [
+        "demo/click_collect_cod_demo.xml",
+    ],
+}

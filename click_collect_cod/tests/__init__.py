@@ -1,0 +1,1 @@
+from . import test_cod, test_cod_flow

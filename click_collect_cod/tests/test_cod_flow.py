@@ -1,0 +1,148 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.click_collect import const
+from odoo.addons.click_collect.tests.common import ClickCollectCommon, CompaniesCommon
+from odoo.addons.click_collect.tests.common_couriers import CouriersCommon
+from odoo.addons.click_collect.tests.test_access_matrix import AccessMatrixCommon
+from odoo.addons.click_collect.tests.test_flow import ALLOWED
+
+# Polling delivered COD shipments: at most these queries in all, and per further shipment
+# (about 120 per shipment when each moved on its own).
+POLL_QUERIES = {2: 240, 6: 340}
+POLL_QUERIES_PER_SHIPMENT = 35
+
+# The rows this addon adds to the flow's table, and the base row it guards.
+COD_ROWS = {
+    ("ship", "shipped", "awaiting_cod"),
+    ("ship", "awaiting_cod", "done"),
+}
+
+
+@tagged("post_install", "-at_install")
+class TestCashOnDeliveryFlow(ClickCollectCommon):
+    """Awaiting COD in the flow's table, through the one door."""
+
+    def test_the_table_has_awaiting_cod(self):
+        table = self.env["sale.order"]._cc_transition_table()
+        self.assertEqual(set(table), ALLOWED | COD_ROWS)
+        self.assertEqual(table[("ship", "shipped", "delivered")], (("not_cod",), const.STORE_USER))
+        self.assertEqual(table[("ship", "shipped", "awaiting_cod")], (("cod",), const.STORE_USER))
+        self.assertEqual(table[("ship", "awaiting_cod", "done")], (("paid",), const.STORE_MANAGER))
+        self.assertEqual(self.env["sale.order"]._cc_fulfilment_states()["ship"],
+                         ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered",
+                          "awaiting_cod", "done", "cancelled"])
+
+    def test_manual_courier_cash_waits_for_its_remittance(self):
+        order = self._order("ship", method="cod")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self.env["click_collect.ship"].create({
+            "order_id": order.id, "tracking_ref": "X1", "courier_name": "Bike Courier Ltd",
+        }).action_ship()
+        with self.assertRaisesRegex(UserError, "remittance"):
+            order._cc_transition("delivered")
+        order._cc_transition("awaiting_cod")
+        self.assertFalse(order.cc_cod_move_id, "a courier typed in by hand has no record to owe the cash")
+        with self.assertRaisesRegex(UserError, "not paid"):
+            order._cc_transition("done")
+        self._pay(order, method="cod", reference="REMIT-1")
+        with self.assertRaisesRegex(UserError, "only .* may do that"):
+            order.with_user(self.user_store_a)._cc_transition("done")
+        order._cc_transition("done")
+        self.assertEqual(order.cc_state, "done")
+
+    def test_the_customer_reads_delivered(self):
+        """An order awaiting its cash reached the customer: they hear and read "delivered"."""
+        order = self._order("ship", method="cod")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        order.write({"carrier_id": self.carrier.id, "cc_tracking_ref": "X3"})
+        order._cc_transition("shipped")
+        order._cc_follow_carrier("delivered")
+        self.assertEqual(order.cc_state, "awaiting_cod")
+        self.assertEqual(order.cc_notification_ids.sorted("id")[-1].step, "delivered")
+        self.assertEqual(order._cc_customer_state_label(), "delivered")
+        steps = order._cc_tracking_steps()
+        self.assertEqual([(step["state"], step["status"]) for step in steps], [
+            ("new", "done"), ("accepted", "done"), ("preparing", "done"), ("shipped", "done"),
+            ("delivered", "current"),
+        ])
+        self.assertTrue(steps[-1]["date"], "dated by the courier's delivery")
+
+    def test_a_prepaid_order_is_delivered(self):
+        order = self._order("ship", method="transfer")
+        self._pay(order, method="transfer")
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        order.write({"carrier_id": self.carrier.id, "cc_tracking_ref": "X2"})
+        order._cc_transition("shipped")
+        with self.assertRaisesRegex(UserError, "not a cash-on-delivery order"):
+            order._cc_transition("awaiting_cod")
+        order._cc_follow_carrier("delivered")
+        self.assertEqual(order.cc_state, "delivered")
+
+
+@tagged("post_install", "-at_install")
+class TestCashOnDeliveryAccess(AccessMatrixCommon):
+    """Remittances are accounting: web-order managers and accountants only."""
+
+    def test_remittances_by_user(self):
+        self._check_reads({
+            "click_collect.cod.statement": (False, False, True),
+            "click_collect.cod.statement.line": (False, False, True),
+        })
+
+
+@tagged("post_install", "-at_install")
+class TestCashOnDeliveryCompanies(CompaniesCommon):
+    """Remittances belong to a company, and are seen in it only."""
+
+    def test_another_companys_remittances_are_hidden(self):
+        records = {}
+        for company, carrier in self.company_carriers.items():
+            journal = self.env["account.journal"].create({
+                "name": f"Remittances {company.id}", "type": "bank", "code": f"CR{company.id}",
+                "company_id": company.id,
+            })
+            statement = self.env["click_collect.cod.statement"].create({
+                "name": f"Remittance {company.id}", "carrier_id": carrier.id, "company_id": company.id,
+                "journal_id": journal.id, "line_ids": [Command.create({"tracking_ref": "T1", "amount": 10})],
+            })
+            records[company] = {"click_collect.cod.statement": statement,
+                                "click_collect.cod.statement.line": statement.line_ids}
+        self._check_companies(records)
+
+
+@tagged("post_install", "-at_install")
+class TestCashOnDeliveryCouriers(CouriersCommon):
+    """What couriers report of the cash they collected."""
+
+    def test_signed_payout_callback_books_the_cash(self):
+        """A callback signed with the courier's signing key (HMAC of its time and body) is the
+        courier's word: the cash it says was paid out is booked from it, without asking."""
+        order = self._preparing("cod")
+        picking = self._ship(order, self.ghn)
+        code = picking.carrier_tracking_ref
+        self._webhook(self.ghn_server.webhook_payload(code, "delivered"))
+        self._process()
+        self.assertEqual(order.cc_state, "awaiting_cod")
+        payout = dict(self.ghn_server.webhook_payload(code, "delivered"), CODTransferDate="2026-11-22T10:00:00Z",
+                      Time="2026-11-22T10:00:01.000Z")
+        asked = len(self.ghn_server.requests)
+        self.assertEqual(self._webhook(payout).status_code, 200)
+        self._process()
+        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", code)], limit=1)
+        self.assertTrue(event.signed)
+        self.assertEqual(order.cc_state, "done")
+        self.assertEqual(len(self.ghn_server.requests), asked, "booked from the signed callback itself")
+
+    def test_polling_moves_delivered_cod_shipments_together(self):
+        """Delivered COD shipments move together: invoiced, owed by the courier, on their
+        timelines; each further shipment costs far fewer queries than the first."""
+        batches, queries = self._poll_delivered("cod", POLL_QUERIES, "awaiting_cod")
+        for orders in batches.values():
+            self.assertTrue(all(order.cc_cod_move_id.state == "posted" for order in orders))
+        per_shipment = (queries[6] - queries[2]) / 4
+        self.assertLess(per_shipment, POLL_QUERIES_PER_SHIPMENT, queries)
