@@ -112,6 +112,11 @@ class SaleOrder(models.Model):
                 "store's till or bank journal only.", journal=journal.name, store=self.cc_store_id.name,
             ))
 
+    def _cc_amount_due(self):
+        """What the customer still owes for this order (nothing when it is paid or overpaid)."""
+        self.ensure_one()
+        return max(self.amount_total - self.cc_amount_paid, 0.0)
+
     def _cc_register_payment(self, amount, reference, *, date=None, method=None, journal=None):
         """Record a payment received for this order as an Odoo payment transaction.
 

@@ -152,7 +152,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.cc_payment_method != "cod":
             return 0.0
-        return max(self.amount_total - self.cc_amount_paid, 0.0)
+        return self._cc_amount_due()
 
     def _cc_after_returned(self, **details):
         """The shipment came back: its goods go back into the shipping store's stock through a

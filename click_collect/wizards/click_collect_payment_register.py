@@ -58,7 +58,7 @@ class ClickCollectPaymentRegister(models.TransientModel):
     def _compute_amount(self):
         for wizard in self:
             order = wizard.order_id
-            wizard.amount = max(order.amount_total - order.cc_amount_paid, 0.0)
+            wizard.amount = order._cc_amount_due() if order else 0.0
 
     def action_register(self):
         self.ensure_one()

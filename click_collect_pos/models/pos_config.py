@@ -132,7 +132,8 @@ class PosConfig(models.Model):
         :return: ``{"orders": [...], "counts": {state: count}}``
         """
         self._cc_check_pos()
-        states = [s for s in (states or POS_PENDING_STATES) if s in dict(const.STATES)]
+        known = self.env["sale.order"]._fields["cc_state"].get_values(self.env)
+        states = [s for s in (states or POS_PENDING_STATES) if s in known]
         domain = Domain([("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", states)])
         search = (search or "").strip()
         if search:
