@@ -82,7 +82,7 @@ TRANSITIONS = [
     ("ship", "shipped", "delivered", (), STORE_USER),
     ("ship", "shipped", "failed", (), STORE_USER),
     ("ship", "failed", "returned", (), STORE_USER),
-    ("ship", "delivered", "done", ("paid",), STORE_USER),
+    ("ship", "delivered", "done", ("paid", "cod_counted"), STORE_USER),
     ("ship", "new", "cancelled", (), STORE_MANAGER),
     ("ship", "accepted", "cancelled", (), STORE_MANAGER),
     ("ship", "preparing", "cancelled", (), STORE_MANAGER),

@@ -201,7 +201,7 @@ class ClickCollectCourierEvent(models.Model):
             with self.env.cr.savepoint():
                 changed = self.env["stock.picking"]._cc_apply_carrier_statuses(
                     {picking: event.status for event, picking in wave}, channel="webhook")
-                paid_out = {event.id for event, picking in wave if event._cc_record_payout(picking)}
+                paid_out = self._cc_record_payouts(wave)
         except Exception as error:  # applied again one by one, each failure on its own event
             _logger.info("Courier callbacks applied one by one: %s", error)
             return False
@@ -219,7 +219,7 @@ class ClickCollectCourierEvent(models.Model):
         try:
             with self.env.cr.savepoint():
                 changed = picking._cc_apply_carrier_status(self.status, channel="webhook")
-                changed = self._cc_record_payout(picking) or changed
+                changed = bool(self._cc_record_payouts([(self, picking)])) or changed
             self.write({"state": "done" if changed else "ignored", "picking_id": picking.id, "error": False,
                         "next_attempt_at": False})
             return None
@@ -236,14 +236,15 @@ class ClickCollectCourierEvent(models.Model):
                 self._cc_log_given_up()
             return values["next_attempt_at"]
 
-    def _cc_record_payout(self, picking):
-        """Book what a callback says the courier paid out for the shipment (cash it collected on
+    @api.model
+    def _cc_record_payouts(self, applied):
+        """Book what callbacks say their courier paid out for their shipments (cash collected on
         delivery); the base books nothing (see click_collect_cod).
 
-        :return: whether something was booked
+        :param applied: [(event, picking)] of callbacks just applied
+        :return: the ids of the events whose payout was booked
         """
-        self.ensure_one()
-        return False
+        return set()
 
     def _cc_superseded(self):
         """Whether a later callback of the same shipment was applied."""

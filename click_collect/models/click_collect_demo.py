@@ -74,7 +74,7 @@ class ClickCollectDemo(models.AbstractModel):
             ("central", "online", ["accepted", "preparing", "shipped", "failed"]),
             ("ghent", "online", ["accepted", "preparing", "shipped", "failed", "returned"]),
             ("central", "online", ["accepted", "preparing", "shipped", "delivered"]),
-            ("central", "cod", ["accepted", "preparing", "shipped", "delivered"]),
+            ("central", "cod", ["accepted", "preparing", "shipped"]),
             ("central", "online", ["accepted", "preparing", "shipped", "delivered", "done"]),
             ("brussels", "cod", ["accepted", "cancelled"]),
         ]
@@ -150,17 +150,10 @@ class ClickCollectDemo(models.AbstractModel):
         if not provider:
             provider = self.env["payment.provider"].sudo().search(
                 [("code", "=", "custom"), ("custom_mode", "=", "wire_transfer")], limit=1)
-        Tx = self.env["payment.transaction"].sudo()
-        tx = Tx.create({
-            "provider_id": provider.id,
-            "payment_method_id": self.env["sale.order"]._cc_provider_payment_method(provider).id,
-            "reference": Tx._compute_reference(provider.code, prefix=order.name),
-            "amount": order.amount_total,
-            "currency_id": order.currency_id.id,
-            "partner_id": order.partner_id.id,
-            "operation": "online_direct",
-            "sale_order_ids": [fields.Command.set(order.ids)],
-        })
+        # the web shop's provider confirmed it: a customer's transaction, registered by nobody
+        tx = self.env["payment.transaction"].sudo().create(order._cc_transaction_values(
+            provider, order.amount_total, operation="online_direct", cc_registered_by_id=False,
+        ))
         tx._set_done()
         order.cc_payment_method = "online"
         return tx

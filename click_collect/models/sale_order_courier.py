@@ -25,8 +25,7 @@ class SaleOrder(models.Model):
         if self.cc_state not in ("preparing", "failed"):
             raise UserError(self.env._("%(order)s cannot be shipped now (it is %(state)s).", order=self.name,
                               state=dict(self._fields["cc_state"]._description_selection(self.env))[self.cc_state]))
-        if (self.cc_payment_method == "cod" and self.cc_payment_state != "paid"
-                and not carrier.allow_cash_on_delivery):
+        if self._cc_cod_unpaid() and not carrier.allow_cash_on_delivery:
             raise UserError(self.env._(
                 "%(carrier)s does not collect cash on delivery: choose a courier that does for %(order)s.",
                 carrier=carrier.name, order=self.name,

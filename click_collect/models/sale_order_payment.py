@@ -112,6 +112,11 @@ class SaleOrder(models.Model):
                 "store's till or bank journal only.", journal=journal.name, store=self.cc_store_id.name,
             ))
 
+    def _cc_cod_unpaid(self):
+        """Whether the courier collects this order's cash on delivery (it is not paid yet)."""
+        self.ensure_one()
+        return self.cc_payment_method == "cod" and self.cc_payment_state != "paid"
+
     def _cc_amount_due(self):
         """What the customer still owes for this order (nothing when it is paid or overpaid)."""
         self.ensure_one()

@@ -91,6 +91,16 @@ class SaleOrder(models.Model):
             if not order.cc_tracking_ref or not (order.carrier_id or order.cc_courier_name)
         }
 
+    def _cc_guard_cod_counted(self):
+        """A cash-on-delivery order is closed by a store manager: the cash came through the
+        courier, not through the counter of the person who registered it."""
+        if self.env.su or self.env.user.has_group(const.STORE_MANAGER):
+            return {}
+        return {
+            order: self.env._("a store manager closes a cash-on-delivery order, once its cash is counted.")
+            for order in self if order.cc_payment_method == "cod"
+        }
+
     def _cc_format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)
 

@@ -214,11 +214,14 @@ class TestFlowTable(ClickCollectCommon):
         wizard.courier_name = "Bike Courier Ltd"
         wizard.action_ship()
         self.assertRecordValues(order, [{"cc_state": "shipped", "cc_courier_name": "Bike Courier Ltd"}])
-        order._cc_transition("delivered")
+        order._cc_follow_carrier("delivered", channel="webhook")
+        self.assertEqual(order.cc_state, "delivered", "the courier delivered it, its cash still to come")
         with self.assertRaisesRegex(UserError, "not paid"):
             order._cc_transition("done")
         self._pay(order, method="cod", reference="BIKE-CASH-1")
-        order._cc_transition("done")
+        with self.assertRaisesRegex(UserError, "a store manager closes a cash-on-delivery order"):
+            order.with_user(self.user_store_a)._cc_transition("done")
+        order.with_user(self.user_store_manager_a)._cc_transition("done")
         self.assertEqual(order.cc_state, "done")
 
     def test_ready_needs_the_goods_at_the_store(self):

@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.click_collect.tools.addon_split import move_to_addon
+
 # What the flow may bring with it: Odoo's point of sale and website come with the link modules
 # click_collect_pos and click_collect_website_sale only (and OCA's delivery_state with
 # click_collect_delivery_state).
@@ -39,3 +41,28 @@ class TestInstallFootprint(TransactionCase):
             self.assertEqual(host in installed, link in installed, f"{link} installs itself with {host}")
         if not installed & set(links.values()):
             self.assertFalse(installed & FORBIDDEN, "installed with click_collect alone")
+
+
+@tagged("post_install", "-at_install")
+class TestAddonSplit(TransactionCase):
+    """The migration that hands records of click_collect to an addon cut out of it."""
+
+    def test_an_addon_missing_from_the_server_stops_the_update(self):
+        """Without the addon on the server its records would be removed with their data: the
+        update stops and says why, before anything moved."""
+        with self.assertRaisesRegex(RuntimeError, "click_collect_nowhere is not on the server"):
+            move_to_addon(self.env.cr, "click_collect_nowhere", ["menu_root"])
+        self.assertTrue(self.env.ref("click_collect.menu_root"))
+
+    def test_an_installed_addon_keeps_its_own_records(self):
+        self.assertFalse(move_to_addon(self.env.cr, "click_collect", ["menu_root"]))
+
+    def test_records_go_to_the_addon_installed_in_the_same_update(self):
+        self.env["ir.module.module"].create({"name": "click_collect_cut_test", "state": "uninstalled"})
+        self.env.flush_all()
+        self.assertTrue(move_to_addon(self.env.cr, "click_collect_cut_test", ["menu_scan"], ["menu_scan_"]))
+        self.env.invalidate_all()
+        moved = self.env["ir.model.data"].search([("name", "like", "menu_scan%")])
+        self.assertEqual(set(moved.mapped("module")), {"click_collect_cut_test"})
+        self.assertEqual(self.env["ir.module.module"].search([("name", "=", "click_collect_cut_test")]).state,
+                         "to install")

@@ -3,8 +3,19 @@ from odoo.exceptions import UserError
 
 from odoo.addons.click_collect import const
 
-# "awaiting COD" sits between delivered and done; uninstalling the addon leaves its orders
-# delivered (the parcel reached the customer).
+
+def _refuse_uninstall_while_awaiting(orders):
+    """Uninstalling the addon while orders await their courier's cash would leave them with no
+    way to close but registering that cash a second time: refused."""
+    raise UserError(orders.env._(
+        "%(count)s web orders await the cash their courier collected (%(orders)s): reconcile their "
+        "remittances before uninstalling cash on delivery.",
+        count=len(orders), orders=", ".join(orders[:10].mapped("name")),
+    ))
+
+
+# "awaiting COD" sits between delivered and done. The timeline's steps of uninstalled cash on
+# delivery read as delivered (the parcel reached the customer).
 AWAITING_COD = [("awaiting_cod", "Awaiting COD"), ("done",)]
 AWAITING_COD_ONDELETE = {"awaiting_cod": "set delivered"}
 
@@ -15,7 +26,8 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
-    cc_state = fields.Selection(selection_add=AWAITING_COD, ondelete=AWAITING_COD_ONDELETE)
+    cc_state = fields.Selection(selection_add=AWAITING_COD,
+                                ondelete={"awaiting_cod": _refuse_uninstall_while_awaiting})
     cc_cod_move_id = fields.Many2one(
         "account.move", string="Cash on Delivery Entry", copy=False, readonly=True, index="btree_not_null",
         help="The entry that made the courier owe the collected cash instead of the customer.",
@@ -67,7 +79,7 @@ class SaleOrder(models.Model):
         """Override of `click_collect`: delivered becomes awaiting COD when the courier collected
         cash that is still to be remitted."""
         goal = super()._cc_carrier_goal(target)
-        if goal == "delivered" and self.cc_payment_method == "cod" and self.cc_payment_state != "paid":
+        if goal == "delivered" and self._cc_cod_unpaid():
             return "awaiting_cod"
         return goal
 
@@ -87,7 +99,7 @@ class SaleOrder(models.Model):
     def _cc_guard_not_cod(self):
         return {
             order: self.env._("a cash-on-delivery order waits for the courier's remittance (Awaiting COD).")
-            for order in self if order.cc_payment_method == "cod" and order.cc_payment_state != "paid"
+            for order in self if order._cc_cod_unpaid()
         }
 
     # ------------------------------------------------------------------ the courier's receivable

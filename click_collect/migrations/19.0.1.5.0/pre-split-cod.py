@@ -34,4 +34,13 @@ MOVED = [
 
 
 def migrate(cr, version):
+    # Installing click_collect_cod writes its scheduled job afresh: keep what an administrator
+    # chose for it (switched off, another interval) until end-split-cod puts it back.
+    cr.execute(
+        """CREATE TABLE IF NOT EXISTS click_collect_split_cod_cron AS
+           SELECT c.id, c.active, c.interval_number, c.interval_type, c.nextcall
+             FROM ir_cron c
+             JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id
+            WHERE d.module = 'click_collect' AND d.name = 'ir_cron_fetch_cod_remittances'"""
+    )
     move_to_addon(cr, "click_collect_cod", MOVED, MOVED_PREFIXES)
