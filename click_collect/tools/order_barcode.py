@@ -4,7 +4,7 @@ import base64
 import io
 
 import barcode
-from barcode.writer import ImageWriter, SVGWriter
+from barcode.writer import ImageWriter
 
 
 def code128_png(value, module_height=12.0, with_text=True):
@@ -19,15 +19,6 @@ def code128_png(value, module_height=12.0, with_text=True):
 
 def code128_png_base64(value, **options):
     return base64.b64encode(code128_png(value, **options))
-
-
-def code128_svg(value, module_height=12.0, with_text=True):
-    """Return the SVG text of the Code 128 barcode of ``value`` (for HTML emails and pages)."""
-    out = io.BytesIO()
-    barcode.Code128(value, writer=SVGWriter()).write(out, options={
-        "module_height": module_height, "write_text": with_text, "quiet_zone": 4.0,
-    })
-    return out.getvalue().decode()
 
 
 def qr_png(value, box_size=6):
