@@ -51,6 +51,7 @@
     ],
     "demo": [
         "demo/click_collect_demo.xml",
+        "demo/click_collect_demo_orders.xml",
     ],
     "assets": {
         "web.assets_frontend": [

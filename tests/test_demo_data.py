@@ -42,6 +42,31 @@ def test_every_demo_order_has_a_timeline(client):
         assert "new" in {e["to_state"] for e in events}
 
 
+def test_demo_shows_the_tills_the_counter_and_the_courier_cash(client):
+    """Demo files, loaded once: the stores' tills, a point of sale per shop with its cashiers,
+    a wrong pickup code refused at the Brussels counter, a cash-on-delivery order awaiting its
+    cash and the courier's remittance that names it."""
+    admin = client("admin", "admin")
+    stores = admin.call("stock.warehouse", "search_read", [("code", "in", ["BRU", "GHE", "CEN"])],
+                        ["cc_cash_journal_id", "cc_bank_journal_id"])
+    assert len(stores) == 3 and all(s["cc_cash_journal_id"] and s["cc_bank_journal_id"] for s in stores)
+    tills = admin.call("pos.config", "search_read", [("name", "in", ["Brussels Store POS", "Ghent Store POS"])],
+                       ["picking_type_id", "payment_method_ids"])
+    assert len(tills) == 2 and all(len(t["payment_method_ids"]) == 2 for t in tills)
+    for login in ("cc_store_mgr", "cc_store"):
+        user = admin.call("res.users", "search_read", [("login", "=", login)], ["id"])[0]
+        assert admin.call("res.users", "has_group", [user["id"]], "point_of_sale.group_pos_user")
+    refused = admin.call("click_collect.event", "search_count",
+                         [("channel", "=", "scan"), ("refused", "=", True), ("store_id.code", "=", "BRU"),
+                          ("to_state", "=", "collected")])
+    assert refused >= 1
+    awaiting = admin.call("sale.order", "search_read", [("cc_state", "=", "awaiting_cod")], ["cc_tracking_ref"])
+    lines = admin.call("click_collect.cod.statement.line", "search_read",
+                       [("statement_id.name", "=", "REMIT-0001")], ["tracking_ref", "amount"])
+    assert {line["tracking_ref"] for line in lines} == {awaiting[0]["cc_tracking_ref"], "TRK99999999"}
+    assert all(line["amount"] > 0 for line in lines)
+
+
 def _free_ports(count):
     """A first port of ``count`` free ports in a row on 127.0.0.1."""
     for _attempt in range(50):

@@ -1,6 +1,5 @@
 from . import (
     click_collect_courier_event,
-    click_collect_demo,
     click_collect_event,
     click_collect_notification,
     click_collect_notification_setting,

@@ -42,6 +42,18 @@ class TestInstallFootprint(TransactionCase):
         if not installed & set(links.values()):
             self.assertFalse(installed & FORBIDDEN, "installed with click_collect alone")
 
+    def test_no_demo_builder_in_production(self):
+        """The demo is data files (records and calls of the flow's own methods): no model or
+        method of the family exists only to build it."""
+        family = self.env["ir.module.module"].search([("name", "=like", "click\\_collect%")]).mapped("name")
+        models = self.env["ir.model.data"].search([("module", "in", family), ("model", "=", "ir.model")])
+        self.assertTrue(models)
+        self.assertFalse([name for name in models.mapped("name") if "demo" in name])
+        for model in ("sale.order", "stock.warehouse", "pos.config", "delivery.carrier"):
+            if model in self.env:
+                self.assertFalse([name for name in dir(type(self.env[model]))
+                                  if "populate" in name or name.startswith("_cc_demo")], model)
+
 
 @tagged("post_install", "-at_install")
 class TestAddonSplit(TransactionCase):

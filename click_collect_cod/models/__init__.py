@@ -3,7 +3,6 @@ from . import (
     account_payment,
     click_collect_cod_statement,
     click_collect_courier_event,
-    click_collect_demo,
     click_collect_event,
     delivery_carrier,
     sale_order,

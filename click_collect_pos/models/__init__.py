@@ -1,5 +1,4 @@
 from . import (
-    click_collect_demo,
     click_collect_event,
     payment_transaction,
     pos_config,
