@@ -19,12 +19,7 @@ class TestCashOnDeliveryAlone(ClickCollectCommon):
                          "these tests are for a database without click_collect_cod")
 
     def test_courier_delivers_then_a_store_manager_closes(self):
-        order = self._order("ship", method="cod")
-        order._cc_transition("accepted")
-        order._cc_transition("preparing")
-        self.env["click_collect.ship"].create({
-            "order_id": order.id, "tracking_ref": "X1", "courier_name": "Bike Courier Ltd",
-        }).action_ship()
+        order = self._shipped_by_hand()
         order._cc_follow_carrier("delivered", channel="webhook")
         self.assertEqual(order.cc_state, "delivered", "the courier delivered it, its cash still to come")
         with self.assertRaisesRegex(UserError, "not paid"):

@@ -111,6 +111,16 @@ class ClickCollectCommon(TransactionCase):
             order.amount_total if amount is None else amount, reference, method=method,
         )
 
+    def _shipped_by_hand(self, method="cod"):
+        """A ship-from-store order shipped with a courier typed in by hand (no record)."""
+        order = self._order("ship", method=method)
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        self.env["click_collect.ship"].create({
+            "order_id": order.id, "tracking_ref": "X1", "courier_name": "Bike Courier Ltd",
+        }).action_ship()
+        return order
+
     def _force_state(self, orders, state):
         """Put orders in a flow state without the door (test set-up only)."""
         self.env.flush_all()

@@ -194,7 +194,11 @@ class ClickCollectCodStatement(models.Model):
         matched.write({"state": "reconciled", "payment_id": payment.id})
         paid = matched.order_id.filtered(lambda o: o.cc_payment_state == "paid")
         if paid:
-            paid._cc_transition("done", channel="backoffice", note=self.env._(
+            # The flow's group check (a store manager closes a COD order) is replaced by the
+            # reconcilers' one, made by every caller (_check_reconciler: web-order managers and
+            # accounting administrators, who need no store role); access to the orders and the
+            # guards (paid) are still checked.
+            paid._cc_transition("done", channel="backoffice", check_group=False, note=self.env._(
                 "Cash remitted by %(courier)s (%(ref)s).", courier=carrier.name, ref=self.name))
 
 

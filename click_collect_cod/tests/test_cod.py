@@ -3,7 +3,7 @@ import json
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.click_collect.tests.common import ClickCollectCommon, start_couriers
 
@@ -271,6 +271,17 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
         statement = self._import(self.bike, "BIKE-M", [(order.cc_tracking_ref, "", "80", "0")], user=self.user_manager)
         statement.with_user(self.user_manager).action_reconcile()
         self.assertEqual(order.cc_state, "done")
+
+    def test_an_accountant_reconciles_without_a_store_role(self):
+        """An accounting administrator with no Click & Collect group books the courier's cash:
+        the orders it pays are done, under the accountant's name."""
+        accountant = new_test_user(self.env, "cc_test_accountant", groups="base.group_user,account.group_account_manager")
+        order = self._awaiting()
+        statement = self._import(self.bike, "BIKE-A", [(order.cc_tracking_ref, "", "80", "0")], user=accountant)
+        statement.with_user(accountant).action_reconcile()
+        self.assertEqual(order.cc_state, "done")
+        self.assertEqual(order.cc_event_ids.sorted("id")[-1].user_id, accountant)
+        self.assertEqual(self._owed(self.bike), 0.0)
 
     def test_reconcile_queries_do_not_grow_with_lines(self):
         counts, queries = [], []

@@ -36,12 +36,7 @@ class TestCashOnDeliveryFlow(ClickCollectCommon):
                           "awaiting_cod", "done", "cancelled"])
 
     def test_manual_courier_cash_waits_for_its_remittance(self):
-        order = self._order("ship", method="cod")
-        order._cc_transition("accepted")
-        order._cc_transition("preparing")
-        self.env["click_collect.ship"].create({
-            "order_id": order.id, "tracking_ref": "X1", "courier_name": "Bike Courier Ltd",
-        }).action_ship()
+        order = self._shipped_by_hand()
         with self.assertRaisesRegex(UserError, "remittance"):
             order._cc_transition("delivered")
         order._cc_transition("awaiting_cod")
