@@ -21,6 +21,15 @@ DELIVERY_STATES = [
     ("warehouse_delivered", "Returned to the warehouse"),
 ]
 FINAL_DELIVERY_STATES = ("canceled_shipment", "customer_delivered", "warehouse_delivered")
+# Tracking state -> the flow state a ship-from-store order moves to; the others (recorded at the
+# carrier, shipment cancelled) move nothing. Couriers say only where the shipment is (their
+# connectors' `tracking_states`, OCA's delivery_state): the flow decides what follows.
+FLOW_TARGETS = {
+    "in_transit": "shipped",
+    "customer_delivered": "delivered",
+    "incident": "failed",
+    "warehouse_delivered": "returned",
+}
 
 
 
@@ -86,7 +95,7 @@ class DeliveryCarrier(models.Model):
     # ------------------------------------------------------------------ connectors
     # A carrier with a connector implements, besides Odoo's `<delivery_type>_*` methods, the
     # flow's own `<delivery_type>_cc_<hook>` methods: `client` (its transport client, plain
-    # Python), `ping(client)`, `status_table` ({carrier status: (tracking state, flow state)}),
+    # Python), `ping(client)`, `tracking_states` ({carrier status: tracking state}),
     # `poll(client, shipments, statuses, errors)` (fills {picking: status}, {picking: error});
     # optionally `currency` (the one it counts in, else the company's), `callback(data)` (it
     # posts status callbacks: reads one, see click_collect.courier.event) and
@@ -171,9 +180,9 @@ class DeliveryCarrier(models.Model):
 
     # ------------------------------------------------------------------ status sync
 
-    def _cc_status_table(self):
-        """{carrier status: (tracking state, flow state the order moves to, or None)}."""
-        table = self._cc_connector_hook("status_table")
+    def _cc_tracking_states(self):
+        """{carrier status: tracking state} (DELIVERY_STATES) of this carrier's connector."""
+        table = self._cc_connector_hook("tracking_states")
         return table() if table else {}
 
     @api.model

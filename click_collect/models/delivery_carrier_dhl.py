@@ -4,21 +4,21 @@ from odoo.exceptions import ValidationError
 from ..tools import dhl
 from ..tools.courier import CourierError
 
-# DHL Express checkpoint (event) codes -> (tracking state, flow state)
+# DHL Express checkpoint (event) codes -> tracking state (DELIVERY_STATES)
 DHL_EVENTS = {
-    "SD": ("shipping_recorded_in_carrier", None),  # shipment data received
-    "PU": ("in_transit", "shipped"),  # shipment picked up
-    "PL": ("in_transit", "shipped"),  # processed at location
-    "DF": ("in_transit", "shipped"),  # departed facility
-    "AF": ("in_transit", "shipped"),  # arrived facility
-    "AR": ("in_transit", "shipped"),  # arrival in delivery facility
-    "WC": ("in_transit", "shipped"),  # with delivery courier
-    "OK": ("customer_delivered", "delivered"),  # delivered
-    "NH": ("incident", "failed"),  # not home
-    "BA": ("incident", "failed"),  # bad address
-    "RD": ("incident", "failed"),  # refused delivery
-    "RT": ("warehouse_delivered", "returned"),  # returned to shipper
-    "CA": ("canceled_shipment", None),  # shipment cancelled
+    "SD": "shipping_recorded_in_carrier",  # shipment data received
+    "PU": "in_transit",  # shipment picked up
+    "PL": "in_transit",  # processed at location
+    "DF": "in_transit",  # departed facility
+    "AF": "in_transit",  # arrived facility
+    "AR": "in_transit",  # arrival in delivery facility
+    "WC": "in_transit",  # with delivery courier
+    "OK": "customer_delivered",  # delivered
+    "NH": "incident",  # not home
+    "BA": "incident",  # bad address
+    "RD": "incident",  # refused delivery
+    "RT": "warehouse_delivered",  # returned to shipper
+    "CA": "canceled_shipment",  # shipment cancelled
 }
 
 
@@ -54,7 +54,7 @@ class DeliveryCarrier(models.Model):
     def cc_dhl_cc_ping(self, client):
         return client.track(["0000000000"])
 
-    def cc_dhl_cc_status_table(self):
+    def cc_dhl_cc_tracking_states(self):
         return DHL_EVENTS
 
     def cc_dhl_cc_poll(self, client, shipments, statuses, errors):

@@ -9,30 +9,30 @@ from ..tools.text import nonblank_text
 
 _logger = logging.getLogger(__name__)
 
-# Carrier status -> (tracking state, flow state the order moves to, or None)
+# Carrier status -> tracking state (DELIVERY_STATES)
 GHN_STATUSES = {
-    "ready_to_pick": ("shipping_recorded_in_carrier", None),
-    "picking": ("shipping_recorded_in_carrier", None),
-    "money_collect_picking": ("shipping_recorded_in_carrier", None),
-    "picked": ("in_transit", "shipped"),
-    "storing": ("in_transit", "shipped"),
-    "transporting": ("in_transit", "shipped"),
-    "sorting": ("in_transit", "shipped"),
-    "delivering": ("in_transit", "shipped"),
-    "money_collect_delivering": ("in_transit", "shipped"),
-    "delivered": ("customer_delivered", "delivered"),
-    "delivery_fail": ("incident", "failed"),
-    "waiting_to_return": ("incident", "failed"),
-    "return": ("incident", "failed"),
-    "return_transporting": ("incident", "failed"),
-    "return_sorting": ("incident", "failed"),
-    "returning": ("incident", "failed"),
-    "return_fail": ("incident", "failed"),
-    "returned": ("warehouse_delivered", "returned"),
-    "exception": ("incident", "failed"),
-    "damage": ("incident", "failed"),
-    "lost": ("incident", "failed"),
-    "cancel": ("canceled_shipment", None),
+    "ready_to_pick": "shipping_recorded_in_carrier",
+    "picking": "shipping_recorded_in_carrier",
+    "money_collect_picking": "shipping_recorded_in_carrier",
+    "picked": "in_transit",
+    "storing": "in_transit",
+    "transporting": "in_transit",
+    "sorting": "in_transit",
+    "delivering": "in_transit",
+    "money_collect_delivering": "in_transit",
+    "delivered": "customer_delivered",
+    "delivery_fail": "incident",
+    "waiting_to_return": "incident",
+    "return": "incident",
+    "return_transporting": "incident",
+    "return_sorting": "incident",
+    "returning": "incident",
+    "return_fail": "incident",
+    "returned": "warehouse_delivered",
+    "exception": "incident",
+    "damage": "incident",
+    "lost": "incident",
+    "cancel": "canceled_shipment",
 }
 
 
@@ -67,7 +67,7 @@ class DeliveryCarrier(models.Model):
     def cc_ghn_cc_ping(self, client):
         return client.ping()
 
-    def cc_ghn_cc_status_table(self):
+    def cc_ghn_cc_tracking_states(self):
         return GHN_STATUSES
 
     def cc_ghn_cc_poll(self, client, shipments, statuses, errors):

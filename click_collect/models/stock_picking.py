@@ -4,7 +4,7 @@ import logging
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from .delivery_carrier import DELIVERY_STATES
+from .delivery_carrier import DELIVERY_STATES, FLOW_TARGETS
 
 _logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class StockPicking(models.Model):
         """
         groups = {}
         for picking, status in statuses.items():
-            table = picking.carrier_id._cc_status_table()
+            table = picking.carrier_id._cc_tracking_states()
             if not status or status not in table:
                 if status:
                     _logger.info("%s: unknown status %r of %s", picking.carrier_id.name, status,
@@ -142,7 +142,8 @@ class StockPicking(models.Model):
         changed = self.browse()
         now = fields.Datetime.now()
         for (carrier, status), pickings in groups.items():
-            tracking_state, target = carrier._cc_status_table()[status]
+            tracking_state = carrier._cc_tracking_states()[status]
+            target = FLOW_TARGETS.get(tracking_state)
             pickings.write(self._cc_carrier_tracking_values(status, tracking_state, now))
             changed |= pickings
             orders = pickings.sale_id.filtered(lambda o: o.cc_fulfilment == "ship")

@@ -5,8 +5,9 @@ from unittest.mock import patch
 import requests
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.click_collect.models.delivery_carrier import DELIVERY_STATES, FLOW_TARGETS
 from odoo.addons.click_collect.tools import dhl as dhl_tools
 from odoo.addons.click_collect.tools.courier import CourierError
 
@@ -393,3 +394,23 @@ class TestCouriers(CouriersCommon):
                          f"{self.ghn.get_base_url()}/click_collect/courier/{self.ghn.id}/webhook")
         with self.assertRaises(AccessError):
             self.ghn.with_user(self.user_manager).read(["cc_ghn_token"])
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorsSayWhereNotWhatFollows(TransactionCase):
+    """A connector says where a shipment is (a tracking state); only the flow decides which
+    state a web order moves to."""
+
+    def test_connectors_give_tracking_states_only(self):
+        Carrier = self.env["delivery.carrier"]
+        tracking_states = dict(DELIVERY_STATES)
+        flow_states = set(self.env["sale.order"]._fields["cc_state"].get_values(self.env))
+        connectors = Carrier._cc_connector_types()
+        self.assertTrue({"cc_ghn", "cc_dhl"} <= set(connectors))
+        for delivery_type in connectors:
+            table = Carrier.new({"delivery_type": delivery_type})._cc_tracking_states()
+            self.assertTrue(table, delivery_type)
+            self.assertLessEqual(set(table.values()), set(tracking_states), delivery_type)
+        self.assertLessEqual(set(FLOW_TARGETS), set(tracking_states))
+        self.assertLessEqual(set(FLOW_TARGETS.values()), flow_states)
+        self.assertNotIn("canceled_shipment", FLOW_TARGETS, "a cancelled shipment moves no order")

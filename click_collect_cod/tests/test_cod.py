@@ -275,7 +275,8 @@ class TestCashOnDelivery(ClickCollectCommon, HttpCase):
     def test_an_accountant_reconciles_without_a_store_role(self):
         """An accounting administrator with no Click & Collect group books the courier's cash:
         the orders it pays are done, under the accountant's name."""
-        accountant = new_test_user(self.env, "cc_test_accountant", groups="base.group_user,account.group_account_manager")
+        accountant = new_test_user(self.env, "cc_test_accountant",
+                                   groups="base.group_user,account.group_account_manager")
         order = self._awaiting()
         statement = self._import(self.bike, "BIKE-A", [(order.cc_tracking_ref, "", "80", "0")], user=accountant)
         statement.with_user(accountant).action_reconcile()

@@ -3,18 +3,9 @@ import logging
 from odoo import models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.click_collect.models.delivery_carrier import FINAL_DELIVERY_STATES
+from odoo.addons.click_collect.models.delivery_carrier import FINAL_DELIVERY_STATES, FLOW_TARGETS
 
 _logger = logging.getLogger(__name__)
-
-# OCA delivery_state -> the flow state a ship-from-store order moves to. The other carrier
-# states (recorded at the carrier, shipment cancelled, no more updates) move nothing.
-FLOW_TARGETS = {
-    "in_transit": "shipped",
-    "customer_delivered": "delivered",
-    "incident": "failed",
-    "warehouse_delivered": "returned",
-}
 
 
 class StockPicking(models.Model):
