@@ -18,7 +18,7 @@ class CourierWebhook(http.Controller):
         # sudo: the caller is a courier, not a user; the token and signature checked below
         # decide whether it is heard.
         carrier = request.env["delivery.carrier"].sudo().browse(carrier_id).exists()
-        if not carrier or not carrier._cc_connector_hook("callback"):
+        if not carrier or not carrier._cc_connector_hook("read_callback"):
             return self._answer(404, {"error": "unknown carrier"})
         # within its Content-Length, itself within the route's limit (checked by ir.http)
         body = request.httprequest.get_data(cache=True)

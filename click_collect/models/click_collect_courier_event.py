@@ -119,7 +119,7 @@ class ClickCollectCourierEvent(models.Model):
             data = json.loads(text)
         except (ValueError, RecursionError):  # invalid UTF-8 is a ValueError too
             raise WebhookRefused(400, "not JSON") from None
-        read = carrier._cc_connector_hook("callback")
+        read = carrier._cc_connector_hook("read_callback")
         event = read(data) if read and isinstance(data, dict) else None
         if not event:
             raise WebhookRefused(400, "not a status callback of this courier")

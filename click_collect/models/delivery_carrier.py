@@ -82,7 +82,7 @@ class DeliveryCarrier(models.Model):
         for carrier in self:
             url = (
                 f"{carrier.get_base_url()}/click_collect/courier/{carrier.id}/webhook"
-                if carrier.id and carrier._cc_connector_hook("callback") else False
+                if carrier.id and carrier._cc_connector_hook("read_callback") else False
             )
             carrier.cc_webhook_url = url
             token_url = False
@@ -93,39 +93,41 @@ class DeliveryCarrier(models.Model):
             carrier.cc_webhook_url_token = token_url
 
     # ------------------------------------------------------------------ connectors
-    # A carrier with a connector implements, besides Odoo's `<delivery_type>_*` methods, the
-    # flow's own `<delivery_type>_cc_<hook>` methods: `client` (its transport client, plain
-    # Python), `ping(client)`, `tracking_states` ({carrier status: tracking state}),
-    # `poll(client, shipments, statuses, errors)` (fills {picking: status}, {picking: error});
-    # optionally `currency` (the one it counts in, else the company's), `callback(data)` (it
-    # posts status callbacks: reads one, see click_collect.courier.event) and
-    # `paid_out(client, picking)` (it says which cash it has paid out: read by click_collect_cod).
-    # Nothing in the flow lists the carriers.
+    # A carrier with a connector implements, besides Odoo's `<delivery_type>_*` carrier methods
+    # (rate_shipment, send_shipping, cancel_shipment, get_tracking_link) and OCA
+    # delivery_state's `<delivery_type>_tracking_state_update`, these `<delivery_type>_<hook>`
+    # methods, none of them about the flow: `courier_client` (its transport client, plain
+    # Python), `courier_ping(client)`, `tracking_states` ({carrier status: tracking state}),
+    # `fetch_tracking(client, shipments, statuses, errors)` (fills {picking: status} and
+    # {picking: error}); optionally `courier_currency` (the one it counts in, else the
+    # company's), `read_callback(data)` (it posts status callbacks: reads one, see
+    # click_collect.courier.event) and `cod_paid_out(client, picking)` (it says which cash it
+    # has paid out: read by click_collect_cod). Nothing in the flow lists the carriers.
 
     def _cc_connector_hook(self, hook):
-        """This carrier's connector method ``<delivery_type>_cc_<hook>``, or None (also for no
+        """This carrier's connector method ``<delivery_type>_<hook>``, or None (also for no
         carrier)."""
         if not self:
             return None
         self.ensure_one()
-        return getattr(self, f"{self.delivery_type}_cc_{hook}", None) if self.delivery_type else None
+        return getattr(self, f"{self.delivery_type}_{hook}", None) if self.delivery_type else None
 
     def _cc_has_connector(self):
-        return bool(self._cc_connector_hook("client"))
+        return bool(self._cc_connector_hook("courier_client"))
 
     @api.model
-    def _cc_connector_types(self, hook="client"):
+    def _cc_connector_types(self, hook="courier_client"):
         """The delivery types whose carriers implement the connector method ``hook``."""
         return [
             delivery_type for delivery_type in self._fields["delivery_type"].get_values(self.env)
-            if hasattr(self, f"{delivery_type}_cc_{hook}")
+            if hasattr(self, f"{delivery_type}_{hook}")
         ]
 
     @api.depends("delivery_type")
     def _compute_cc_has_connector(self):
         for carrier in self:
             carrier.cc_has_connector = carrier._cc_has_connector()
-            carrier.cc_takes_callbacks = bool(carrier._cc_connector_hook("callback"))
+            carrier.cc_takes_callbacks = bool(carrier._cc_connector_hook("read_callback"))
 
     # ------------------------------------------------------------------ transport
 
@@ -134,7 +136,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         # sudo: credentials are readable by administrators only; the client uses them to act
         # on behalf of whoever ships, tracks or prints.
-        client = self.sudo()._cc_connector_hook("client")
+        client = self.sudo()._cc_connector_hook("courier_client")
         if not client:
             raise UserError(self.env._("%(carrier)s has no connector.", carrier=self.name))
         return client()
@@ -150,7 +152,7 @@ class DeliveryCarrier(models.Model):
     def action_cc_test_connection(self):
         self.ensure_one()
         client = self._cc_call(self._cc_client)
-        self._cc_call(self._cc_connector_hook("ping"), client)
+        self._cc_call(self._cc_connector_hook("courier_ping"), client)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -162,7 +164,7 @@ class DeliveryCarrier(models.Model):
 
     def _cc_courier_currency(self):
         """The currency the courier counts in (its connector's ``currency``), or None."""
-        currency = self._cc_connector_hook("currency")
+        currency = self._cc_connector_hook("courier_currency")
         return currency() if currency else None
 
     def _cc_convert(self, amount, from_currency, to_currency, company):
@@ -232,7 +234,7 @@ class DeliveryCarrier(models.Model):
             try:
                 client = carrier._cc_client()
                 # fills statuses and errors as it goes: what it got before failing is kept
-                carrier._cc_connector_hook("poll")(client, shipments, statuses, errors)
+                carrier._cc_connector_hook("fetch_tracking")(client, shipments, statuses, errors)
             except CourierError as error:
                 _logger.warning("Polling %s failed, to be retried: %s", carrier.name, error)
                 errors.update({picking: str(error) for picking in shipments if picking not in statuses})

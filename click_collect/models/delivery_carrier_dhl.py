@@ -46,18 +46,18 @@ class DeliveryCarrier(models.Model):
 
     # ---- the flow's connector (see models/delivery_carrier.py)
 
-    def cc_dhl_cc_client(self):
+    def cc_dhl_courier_client(self):
         url = self.cc_endpoint_url or (dhl.PROD_URL if self.prod_environment else dhl.TEST_URL)
         return dhl.DhlClient(self.cc_dhl_username, self.cc_dhl_password, self.cc_dhl_account,
                              endpoint=url, timeout=self.cc_timeout, retries=self.cc_retries)
 
-    def cc_dhl_cc_ping(self, client):
+    def cc_dhl_courier_ping(self, client):
         return client.track(["0000000000"])
 
-    def cc_dhl_cc_tracking_states(self):
+    def cc_dhl_tracking_states(self):
         return DHL_EVENTS
 
-    def cc_dhl_cc_poll(self, client, shipments, statuses, errors):
+    def cc_dhl_fetch_tracking(self, client, shipments, statuses, errors):
         """DHL answers every shipment of the batch in one call: its last checkpoint each."""
         events = client.track(shipments.mapped("carrier_tracking_ref"))
         statuses.update({p: (events.get(p.carrier_tracking_ref) or [None])[-1] for p in shipments})

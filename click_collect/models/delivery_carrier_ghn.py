@@ -59,18 +59,18 @@ class DeliveryCarrier(models.Model):
 
     # ---- the flow's connector (see models/delivery_carrier.py)
 
-    def cc_ghn_cc_client(self):
+    def cc_ghn_courier_client(self):
         url = self.cc_endpoint_url or (ghn.PROD_URL if self.prod_environment else ghn.TEST_URL)
         return ghn.GhnClient(self.cc_ghn_token, self.cc_ghn_shop_id, base_url=url,
                              timeout=self.cc_timeout, retries=self.cc_retries)
 
-    def cc_ghn_cc_ping(self, client):
+    def cc_ghn_courier_ping(self, client):
         return client.ping()
 
-    def cc_ghn_cc_tracking_states(self):
+    def cc_ghn_tracking_states(self):
         return GHN_STATUSES
 
-    def cc_ghn_cc_poll(self, client, shipments, statuses, errors):
+    def cc_ghn_fetch_tracking(self, client, shipments, statuses, errors):
         """GHN answers one shipment per call: a shipment it refuses is an error of its own; a
         network error or a 5xx stops the run (retried next run)."""
         for picking in shipments:
@@ -82,7 +82,7 @@ class DeliveryCarrier(models.Model):
                 _logger.warning("Polling %s of %s failed: %s", picking.carrier_tracking_ref, self.name, error)
                 errors[picking] = str(error)
 
-    def cc_ghn_cc_callback(self, data):
+    def cc_ghn_read_callback(self, data):
         """What a status callback of GHN says, in GHN's own shape (``OrderCode``, ``Status``,
         ``Type``, ``Time``, ``CODAmount``, ``CODTransferDate``), or None when it names no
         shipment or no status (see click_collect.courier.event)."""
@@ -95,7 +95,7 @@ class DeliveryCarrier(models.Model):
             "paid_out": (data.get("CODAmount"), data["CODTransferDate"]) if data.get("CODTransferDate") else None,
         }
 
-    def cc_ghn_cc_paid_out(self, client, picking):
+    def cc_ghn_cod_paid_out(self, client, picking):
         """(amount collected, payout date) when GHN has paid out the shipment's cash, else None
         (``is_cod_transferred``, ``cod_transfer_date`` of ``shipping-order/detail``)."""
         detail = client.order_detail(picking.carrier_tracking_ref)
@@ -103,7 +103,7 @@ class DeliveryCarrier(models.Model):
             return detail.get("cod_amount"), detail.get("cod_transfer_date")
         return None
 
-    def cc_ghn_cc_currency(self):
+    def cc_ghn_courier_currency(self):
         """GHN counts in VND."""
         return self.env.ref("base.VND", raise_if_not_found=False)
 
