@@ -101,8 +101,10 @@ class DeliveryCarrier(models.Model):
     # `fetch_tracking(client, shipments, statuses, errors)` (fills {picking: status} and
     # {picking: error}); optionally `courier_currency` (the one it counts in, else the
     # company's), `read_callback(data)` (it posts status callbacks: reads one, see
-    # click_collect.courier.event) and `cod_paid_out(client, picking)` (it says which cash it
-    # has paid out: read by click_collect_cod). Nothing in the flow lists the carriers.
+    # click_collect.courier.event), `print_label(picking)` (its copy of a shipment's label) and
+    # `cod_paid_out(client, picking)` (it says which cash it has paid out: read by
+    # click_collect_cod). Nothing in the flow lists the carriers. The hooks take Python objects:
+    # `@api.private`, they are no RPC endpoints.
 
     def _cc_connector_hook(self, hook):
         """This carrier's connector method ``<delivery_type>_<hook>``, or None (also for no
@@ -110,7 +112,12 @@ class DeliveryCarrier(models.Model):
         if not self:
             return None
         self.ensure_one()
-        return getattr(self, f"{self.delivery_type}_{hook}", None) if self.delivery_type else None
+        # only a provider of the selection names a connector (a record in an onchange is not
+        # checked against it yet)
+        if self.delivery_type not in self._fields["delivery_type"].get_values(self.env):
+            return None
+        method = getattr(self, f"{self.delivery_type}_{hook}", None)
+        return method if callable(method) else None
 
     def _cc_has_connector(self):
         return bool(self._cc_connector_hook("courier_client"))
@@ -163,7 +170,7 @@ class DeliveryCarrier(models.Model):
     # ------------------------------------------------------------------ helpers
 
     def _cc_courier_currency(self):
-        """The currency the courier counts in (its connector's ``currency``), or None."""
+        """The currency the courier counts in (its connector's ``courier_currency``), or None."""
         currency = self._cc_connector_hook("courier_currency")
         return currency() if currency else None
 

@@ -44,19 +44,23 @@ class DeliveryCarrier(models.Model):
             if carrier.delivery_type == "cc_dhl" and carrier.allow_cash_on_delivery:
                 raise ValidationError(self.env._("DHL Express does not collect cash on delivery for this connector."))
 
-    # ---- the flow's connector (see models/delivery_carrier.py)
+    # ---- the connector's hooks (see models/delivery_carrier.py), not callable over RPC
 
+    @api.private
     def cc_dhl_courier_client(self):
         url = self.cc_endpoint_url or (dhl.PROD_URL if self.prod_environment else dhl.TEST_URL)
         return dhl.DhlClient(self.cc_dhl_username, self.cc_dhl_password, self.cc_dhl_account,
                              endpoint=url, timeout=self.cc_timeout, retries=self.cc_retries)
 
+    @api.private
     def cc_dhl_courier_ping(self, client):
         return client.track(["0000000000"])
 
+    @api.private
     def cc_dhl_tracking_states(self):
         return DHL_EVENTS
 
+    @api.private
     def cc_dhl_fetch_tracking(self, client, shipments, statuses, errors):
         """DHL answers every shipment of the batch in one call: its last checkpoint each."""
         events = client.track(shipments.mapped("carrier_tracking_ref"))

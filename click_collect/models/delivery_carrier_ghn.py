@@ -1,6 +1,6 @@
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import ghn
@@ -57,19 +57,23 @@ class DeliveryCarrier(models.Model):
         string="GHN Delivery Note", default="KHONGCHOXEMHANG",
     )
 
-    # ---- the flow's connector (see models/delivery_carrier.py)
+    # ---- the connector's hooks (see models/delivery_carrier.py), not callable over RPC
 
+    @api.private
     def cc_ghn_courier_client(self):
         url = self.cc_endpoint_url or (ghn.PROD_URL if self.prod_environment else ghn.TEST_URL)
         return ghn.GhnClient(self.cc_ghn_token, self.cc_ghn_shop_id, base_url=url,
                              timeout=self.cc_timeout, retries=self.cc_retries)
 
+    @api.private
     def cc_ghn_courier_ping(self, client):
         return client.ping()
 
+    @api.private
     def cc_ghn_tracking_states(self):
         return GHN_STATUSES
 
+    @api.private
     def cc_ghn_fetch_tracking(self, client, shipments, statuses, errors):
         """GHN answers one shipment per call: a shipment it refuses is an error of its own; a
         network error or a 5xx stops the run (retried next run)."""
@@ -82,6 +86,7 @@ class DeliveryCarrier(models.Model):
                 _logger.warning("Polling %s of %s failed: %s", picking.carrier_tracking_ref, self.name, error)
                 errors[picking] = str(error)
 
+    @api.private
     def cc_ghn_read_callback(self, data):
         """What a status callback of GHN says, in GHN's own shape (``OrderCode``, ``Status``,
         ``Type``, ``Time``, ``CODAmount``, ``CODTransferDate``), or None when it names no
@@ -95,6 +100,7 @@ class DeliveryCarrier(models.Model):
             "paid_out": (data.get("CODAmount"), data["CODTransferDate"]) if data.get("CODTransferDate") else None,
         }
 
+    @api.private
     def cc_ghn_cod_paid_out(self, client, picking):
         """(amount collected, payout date) when GHN has paid out the shipment's cash, else None
         (``is_cod_transferred``, ``cod_transfer_date`` of ``shipping-order/detail``)."""
@@ -103,6 +109,7 @@ class DeliveryCarrier(models.Model):
             return detail.get("cod_amount"), detail.get("cod_transfer_date")
         return None
 
+    @api.private
     def cc_ghn_courier_currency(self):
         """GHN counts in VND."""
         return self.env.ref("base.VND", raise_if_not_found=False)
@@ -187,6 +194,7 @@ class DeliveryCarrier(models.Model):
         data = self._cc_call(self._cc_client().order_detail, picking.carrier_tracking_ref)
         return picking._cc_apply_carrier_status(data.get("status"), channel="cron")
 
+    @api.private
     def cc_ghn_print_label(self, picking):
         content, mimetype = self._cc_call(self._cc_client().label, [picking.carrier_tracking_ref])
         return picking._cc_attach_label(f"GHN-{picking.carrier_tracking_ref}.pdf", content, mimetype)

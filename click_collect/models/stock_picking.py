@@ -98,7 +98,7 @@ class StockPicking(models.Model):
         a new shipment."""
         self.ensure_one()
         labels = self._cc_labels()
-        reprint = getattr(self.carrier_id, f"{self.carrier_id.delivery_type}_print_label", None)
+        reprint = self.carrier_id._cc_connector_hook("print_label")
         if not labels and self.carrier_tracking_ref and reprint:
             labels = reprint(self)
         if not labels:

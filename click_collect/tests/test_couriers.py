@@ -5,6 +5,7 @@ from unittest.mock import patch
 import requests
 
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import get_public_method
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.click_collect.models.delivery_carrier import DELIVERY_STATES, FLOW_TARGETS
@@ -414,3 +415,12 @@ class TestConnectorsSayWhereNotWhatFollows(TransactionCase):
         self.assertLessEqual(set(FLOW_TARGETS), set(tracking_states))
         self.assertLessEqual(set(FLOW_TARGETS.values()), flow_states)
         self.assertNotIn("canceled_shipment", FLOW_TARGETS, "a cancelled shipment moves no order")
+
+    def test_connector_hooks_are_no_rpc_endpoints(self):
+        """The hooks take Python objects (a transport client, pickings): a user calling one over
+        RPC is refused before it runs."""
+        carrier = self.env["delivery.carrier"].new({"name": "GHN hooks", "delivery_type": "cc_ghn"})
+        for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking", "read_callback",
+                     "cod_paid_out", "courier_currency", "print_label"):
+            with self.subTest(hook=hook), self.assertRaises(AccessError):
+                get_public_method(carrier, f"cc_ghn_{hook}")

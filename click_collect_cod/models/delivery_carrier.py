@@ -72,7 +72,7 @@ class DeliveryCarrier(models.Model):
         return account
 
     def _cc_fetches_remittances(self):
-        """Whether the courier says which cash it has paid out (its connector's ``paid_out``)
+        """Whether the courier says which cash it has paid out (its connector's ``cod_paid_out``)
         and collects cash on delivery."""
         self.ensure_one()
         return bool(self._cc_connector_hook("cod_paid_out")) and self.allow_cash_on_delivery
