@@ -67,12 +67,12 @@ def main():
                 {"name": "Bench Courier Store", "code": "BCS", "cc_is_store": True})
             product = env["product.product"].create({"name": "Bench courier fee", "type": "service"})
             ghn, dhl = env["delivery.carrier"].create([
-                {"name": "Bench GHN", "delivery_type": "cc_ghn", "product_id": product.id,
-                 "cc_endpoint_url": ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
+                {"name": "Bench GHN", "delivery_type": "ghn", "product_id": product.id,
+                 "courier_endpoint_url": ghn_server.url, "ghn_token": "ghn-test-token", "ghn_shop_id": "885",
                  "allow_cash_on_delivery": True, "cc_webhook_secret": "bench-token"},
-                {"name": "Bench DHL", "delivery_type": "cc_dhl", "product_id": product.id,
-                 "cc_endpoint_url": dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
-                 "cc_dhl_account": "950000000"},
+                {"name": "Bench DHL", "delivery_type": "dhl_express", "product_id": product.id,
+                 "courier_endpoint_url": dhl_server.url, "dhl_express_username": "dhl-user", "dhl_express_password": "dhl-pass",
+                 "dhl_express_account": "950000000"},
             ])
             for carrier, prefix, register in (
                 (ghn, "GHNB", lambda code: ghn_server.orders.__setitem__(code, {

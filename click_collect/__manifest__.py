@@ -2,7 +2,7 @@
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
                "stores, couriers and customers",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",

@@ -162,9 +162,9 @@ def ghn_carrier(admin, ghn_server, name):
     """A GHN carrier of the running server, speaking to the test courier, its callbacks signed."""
     product = admin.call("product.product", "create", {"name": f"{name} fee", "type": "service"})
     return admin.call("delivery.carrier", "create", {
-        "name": name, "delivery_type": "cc_ghn", "product_id": product,
-        "cc_endpoint_url": ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
-        "cc_timeout": 5, "cc_retries": 1, "allow_cash_on_delivery": True,
+        "name": name, "delivery_type": "ghn", "product_id": product,
+        "courier_endpoint_url": ghn_server.url, "ghn_token": "ghn-test-token", "ghn_shop_id": "885",
+        "courier_timeout": 5, "courier_retries": 1, "allow_cash_on_delivery": True,
         "cc_webhook_secret": "e2e-token", "cc_webhook_hmac_secret": "e2e-key",
     })
 

@@ -99,9 +99,9 @@ def test_demo_works_offline(client):
     for xmlid in ("carrier_ghn_demo", "carrier_dhl_demo"):
         res_id = admin.call("ir.model.data", "search_read", [("module", "=", "click_collect"), ("name", "=", xmlid)],
                             ["res_id"])[0]["res_id"]
-        carriers[xmlid] = admin.call("delivery.carrier", "read", [res_id], ["cc_endpoint_url"])[0]
-    assert carriers["carrier_ghn_demo"]["cc_endpoint_url"] == "http://127.0.0.1:8170"
-    assert carriers["carrier_dhl_demo"]["cc_endpoint_url"] == "http://127.0.0.1:8171"
+        carriers[xmlid] = admin.call("delivery.carrier", "read", [res_id], ["courier_endpoint_url"])[0]
+    assert carriers["carrier_ghn_demo"]["courier_endpoint_url"] == "http://127.0.0.1:8170"
+    assert carriers["carrier_dhl_demo"]["courier_endpoint_url"] == "http://127.0.0.1:8171"
     first = _free_ports(4)
     services = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo_services.py"), "--port", str(first)],
                                 stdout=subprocess.PIPE, text=True)
@@ -109,11 +109,11 @@ def test_demo_works_offline(client):
         assert "SMS service" in services.stdout.readline()
         for offset, carrier in ((1, carriers["carrier_ghn_demo"]), (2, carriers["carrier_dhl_demo"])):
             admin.call("delivery.carrier", "write", [carrier["id"]],
-                       {"cc_endpoint_url": f"http://127.0.0.1:{first + offset}"})
-            answer = admin.call("delivery.carrier", "action_cc_test_connection", [carrier["id"]])
+                       {"courier_endpoint_url": f"http://127.0.0.1:{first + offset}"})
+            answer = admin.call("delivery.carrier", "action_courier_test_connection", [carrier["id"]])
             assert answer["params"]["type"] == "success"
     finally:
         services.terminate()
         services.wait(timeout=10)
         for carrier in carriers.values():
-            admin.call("delivery.carrier", "write", [carrier["id"]], {"cc_endpoint_url": carrier["cc_endpoint_url"]})
+            admin.call("delivery.carrier", "write", [carrier["id"]], {"courier_endpoint_url": carrier["courier_endpoint_url"]})

@@ -38,8 +38,8 @@ def courier_hook(client, odoo_server):
     admin = client("admin", "admin")
     product = admin.call("product.product", "create", {"name": "GHN hostile fee", "type": "service"})
     carrier = admin.call("delivery.carrier", "create", {
-        "name": "GHN hostile", "delivery_type": "cc_ghn", "product_id": product,
-        "cc_endpoint_url": "http://127.0.0.1:9", "cc_ghn_token": "t", "cc_ghn_shop_id": "1",
+        "name": "GHN hostile", "delivery_type": "ghn", "product_id": product,
+        "courier_endpoint_url": "http://127.0.0.1:9", "ghn_token": "t", "ghn_shop_id": "1",
         "cc_webhook_secret": "hostile-token", "cc_webhook_hmac_secret": "hostile-key",
     })
     return {"url": f"{odoo_server}/click_collect/courier/{carrier}/webhook", "admin": admin, "carrier": carrier}

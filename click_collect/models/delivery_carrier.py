@@ -34,20 +34,20 @@ FLOW_TARGETS = {
 
 
 # URLs the courier's credentials are sent to: set by system administrators only
-CREDENTIAL_URL_FIELDS = ("cc_endpoint_url",)
+CREDENTIAL_URL_FIELDS = ("courier_endpoint_url",)
 
 
 class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
-    cc_endpoint_url = fields.Char(
+    courier_endpoint_url = fields.Char(
         string="Service URL", copy=False,
         help="Leave empty to use the carrier's test or production service (the Environment "
              "switch); set it to reach the service through a proxy or another address. The "
              "courier's credentials are sent there: administrators set it.",
     )
-    cc_timeout = fields.Float(string="Timeout (Seconds)", default=15.0)
-    cc_retries = fields.Integer(string="Retries", default=2,
+    courier_timeout = fields.Float(string="Timeout (Seconds)", default=15.0)
+    courier_retries = fields.Integer(string="Retries", default=2,
                                 help="Further attempts after a network error or a 5xx answer.")
     cc_webhook_secret = fields.Char(
         string="Webhook Token", groups="base.group_system", copy=False,
@@ -70,7 +70,7 @@ class DeliveryCarrier(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("cc_endpoint_url"):
+            if vals.get("courier_endpoint_url"):
                 check_system_fields(self, vals, CREDENTIAL_URL_FIELDS)
         return super().create(vals_list)
 
@@ -138,7 +138,7 @@ class DeliveryCarrier(models.Model):
 
     # ------------------------------------------------------------------ transport
 
-    def _cc_client(self):
+    def _courier_client(self):
         """The transport client of this carrier (plain Python, no ORM)."""
         self.ensure_one()
         # sudo: credentials are readable by administrators only; the client uses them to act
@@ -148,7 +148,7 @@ class DeliveryCarrier(models.Model):
             raise UserError(self.env._("%(carrier)s has no connector.", carrier=self.name))
         return client()
 
-    def _cc_call(self, func, *args, **kwargs):
+    def _courier_call(self, func, *args, **kwargs):
         """Call the carrier; its errors become messages a person can act on."""
         try:
             return func(*args, **kwargs)
@@ -156,10 +156,10 @@ class DeliveryCarrier(models.Model):
             _logger.info("%s: %s", self.name, error)
             raise UserError(self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
 
-    def action_cc_test_connection(self):
+    def action_courier_test_connection(self):
         self.ensure_one()
-        client = self._cc_call(self._cc_client)
-        self._cc_call(self._cc_connector_hook("courier_ping"), client)
+        client = self._courier_call(self._courier_client)
+        self._courier_call(self._cc_connector_hook("courier_ping"), client)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -169,17 +169,17 @@ class DeliveryCarrier(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _cc_courier_currency(self):
+    def _courier_currency(self):
         """The currency the courier counts in (its connector's ``courier_currency``), or None."""
         currency = self._cc_connector_hook("courier_currency")
         return currency() if currency else None
 
-    def _cc_convert(self, amount, from_currency, to_currency, company):
+    def _courier_convert(self, amount, from_currency, to_currency, company):
         if not from_currency or not to_currency or from_currency == to_currency:
             return amount
         return from_currency._convert(amount, to_currency, company, fields.Date.context_today(self))
 
-    def _cc_weight_grams(self, moves_or_lines):
+    def _courier_weight_grams(self, moves_or_lines):
         weight = 0.0
         for record in moves_or_lines:
             product = record.product_id
@@ -239,7 +239,7 @@ class DeliveryCarrier(models.Model):
         for carrier, shipments in pickings.grouped("carrier_id").items():
             statuses, errors = {}, {}
             try:
-                client = carrier._cc_client()
+                client = carrier._courier_client()
                 # fills statuses and errors as it goes: what it got before failing is kept
                 carrier._cc_connector_hook("fetch_tracking")(client, shipments, statuses, errors)
             except CourierError as error:

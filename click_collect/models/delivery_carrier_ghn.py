@@ -43,14 +43,14 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     delivery_type = fields.Selection(
-        selection_add=[("cc_ghn", "GHN (Giao Hang Nhanh)")], ondelete={"cc_ghn": "set default"},
+        selection_add=[("ghn", "GHN (Giao Hang Nhanh)")], ondelete={"ghn": "set default"},
     )
-    cc_ghn_token = fields.Char(string="GHN Token", groups="base.group_system", copy=False)
-    cc_ghn_shop_id = fields.Char(string="GHN Shop ID", groups="base.group_system", copy=False)
-    cc_ghn_service_type_id = fields.Selection(
+    ghn_token = fields.Char(string="GHN Token", groups="base.group_system", copy=False)
+    ghn_shop_id = fields.Char(string="GHN Shop ID", groups="base.group_system", copy=False)
+    ghn_service_type_id = fields.Selection(
         [("2", "Light goods (e-commerce)"), ("5", "Heavy goods")], string="GHN Service", default="2",
     )
-    cc_ghn_required_note = fields.Selection(
+    ghn_required_note = fields.Selection(
         [("KHONGCHOXEMHANG", "The customer may not look at the goods"),
          ("CHOXEMHANGKHONGTHU", "The customer may look, not try"),
          ("CHOTHUHANG", "The customer may try the goods")],
@@ -60,21 +60,21 @@ class DeliveryCarrier(models.Model):
     # ---- the connector's hooks (see models/delivery_carrier.py), not callable over RPC
 
     @api.private
-    def cc_ghn_courier_client(self):
-        url = self.cc_endpoint_url or (ghn.PROD_URL if self.prod_environment else ghn.TEST_URL)
-        return ghn.GhnClient(self.cc_ghn_token, self.cc_ghn_shop_id, base_url=url,
-                             timeout=self.cc_timeout, retries=self.cc_retries)
+    def ghn_courier_client(self):
+        url = self.courier_endpoint_url or (ghn.PROD_URL if self.prod_environment else ghn.TEST_URL)
+        return ghn.GhnClient(self.ghn_token, self.ghn_shop_id, base_url=url,
+                             timeout=self.courier_timeout, retries=self.courier_retries)
 
     @api.private
-    def cc_ghn_courier_ping(self, client):
+    def ghn_courier_ping(self, client):
         return client.ping()
 
     @api.private
-    def cc_ghn_tracking_states(self):
+    def ghn_tracking_states(self):
         return GHN_STATUSES
 
     @api.private
-    def cc_ghn_fetch_tracking(self, client, shipments, statuses, errors):
+    def ghn_fetch_tracking(self, client, shipments, statuses, errors):
         """GHN answers one shipment per call: a shipment it refuses is an error of its own; a
         network error or a 5xx stops the run (retried next run)."""
         for picking in shipments:
@@ -87,7 +87,7 @@ class DeliveryCarrier(models.Model):
                 errors[picking] = str(error)
 
     @api.private
-    def cc_ghn_read_callback(self, data):
+    def ghn_read_callback(self, data):
         """What a status callback of GHN says, in GHN's own shape (``OrderCode``, ``Status``,
         ``Type``, ``Time``, ``CODAmount``, ``CODTransferDate``), or None when it names no
         shipment or no status (see click_collect.courier.event)."""
@@ -101,7 +101,7 @@ class DeliveryCarrier(models.Model):
         }
 
     @api.private
-    def cc_ghn_cod_paid_out(self, client, picking):
+    def ghn_cod_paid_out(self, client, picking):
         """(amount collected, payout date) when GHN has paid out the shipment's cash, else None
         (``is_cod_transferred``, ``cod_transfer_date`` of ``shipping-order/detail``)."""
         detail = client.order_detail(picking.carrier_tracking_ref)
@@ -110,13 +110,13 @@ class DeliveryCarrier(models.Model):
         return None
 
     @api.private
-    def cc_ghn_courier_currency(self):
+    def ghn_courier_currency(self):
         """GHN counts in VND."""
         return self.env.ref("base.VND", raise_if_not_found=False)
 
     # ---- Odoo's carrier methods
 
-    def _cc_ghn_payload(self, picking):
+    def _ghn_payload(self, picking):
         partner = picking.partner_id
         order = picking.sale_id
         store = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
@@ -125,28 +125,28 @@ class DeliveryCarrier(models.Model):
         cod = picking.sale_id._cc_cod_due() if picking.sale_id else 0.0
         return {
             "payment_type_id": 1,
-            "required_note": self.cc_ghn_required_note or "KHONGCHOXEMHANG",
+            "required_note": self.ghn_required_note or "KHONGCHOXEMHANG",
             "client_order_code": picking.name,
             "from_name": store.name, "from_phone": store.phone or "", "from_address": store.street or "",
             "from_district_name": store.city or "", "from_province_name": store.state_id.name or "",
             "to_name": partner.name, "to_phone": partner.phone or "", "to_address": partner.street or "",
             "to_ward_name": partner.street2 or "", "to_district_name": partner.city or "",
             "to_province_name": partner.state_id.name or partner.city or "",
-            "cod_amount": round(self._cc_convert(cod, currency, vnd, picking.company_id)),
+            "cod_amount": round(self._courier_convert(cod, currency, vnd, picking.company_id)),
             "content": order.name or picking.name,
-            "weight": self._cc_weight_grams(picking.move_ids),
+            "weight": self._courier_weight_grams(picking.move_ids),
             "length": 20, "width": 20, "height": 10,
-            "service_type_id": int(self.cc_ghn_service_type_id or 2),
+            "service_type_id": int(self.ghn_service_type_id or 2),
             "items": [{"name": move.product_id.display_name, "code": move.product_id.default_code or "",
                        "quantity": int(move.product_uom_qty) or 1} for move in picking.move_ids],
         }
 
-    def cc_ghn_rate_shipment(self, order):
-        client = self._cc_call(self._cc_client)
+    def ghn_rate_shipment(self, order):
+        client = self._courier_call(self._courier_client)
         payload = {
-            "service_type_id": int(self.cc_ghn_service_type_id or 2),
+            "service_type_id": int(self.ghn_service_type_id or 2),
             "to_district_name": order.partner_shipping_id.city or "",
-            "weight": self._cc_weight_grams(order.order_line.filtered(lambda line: not line.is_delivery)),
+            "weight": self._courier_weight_grams(order.order_line.filtered(lambda line: not line.is_delivery)),
             "insurance_value": 0,
             "cod_amount": 0,
         }
@@ -155,46 +155,46 @@ class DeliveryCarrier(models.Model):
         except CourierError as error:
             return {"success": False, "price": 0.0, "error_message": str(error), "warning_message": False}
         vnd = self.env.ref("base.VND", raise_if_not_found=False) or order.currency_id
-        price = self._cc_convert(float(data.get("total", 0)), vnd, order.currency_id, order.company_id)
+        price = self._courier_convert(float(data.get("total", 0)), vnd, order.currency_id, order.company_id)
         return {"success": True, "price": price, "error_message": False, "warning_message": False}
 
-    def cc_ghn_send_shipping(self, pickings):
-        client = self._cc_call(self._cc_client)
+    def ghn_send_shipping(self, pickings):
+        client = self._courier_call(self._courier_client)
         results = []
         for picking in pickings:
-            data = self._cc_call(client.create_order, self._cc_ghn_payload(picking))
+            data = self._courier_call(client.create_order, self._ghn_payload(picking))
             code = data["order_code"]
             try:
                 content, mimetype = client.label([code])
-                picking._cc_attach_label(f"GHN-{code}.pdf", content, mimetype)
+                picking._courier_attach_label(f"GHN-{code}.pdf", content, mimetype)
             except CourierError as error:
                 # The shipment exists: keep it, and say that the label is to be printed again.
                 picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
                                             code=code, error=str(error)))
             vnd = self.env.ref("base.VND", raise_if_not_found=False) or picking.company_id.currency_id
             currency = picking.sale_id.currency_id or picking.company_id.currency_id
-            price = self._cc_convert(float(data.get("total_fee") or 0), vnd, currency, picking.company_id)
+            price = self._courier_convert(float(data.get("total_fee") or 0), vnd, currency, picking.company_id)
             results.append({"exact_price": price, "tracking_number": code})
         return results
 
-    def cc_ghn_get_tracking_link(self, picking):
+    def ghn_get_tracking_link(self, picking):
         return f"https://donhang.ghn.vn/?order_code={picking.carrier_tracking_ref}"
 
-    def cc_ghn_cancel_shipment(self, pickings):
-        client = self._cc_call(self._cc_client)
+    def ghn_cancel_shipment(self, pickings):
+        client = self._courier_call(self._courier_client)
         codes = [code for code in pickings.mapped("carrier_tracking_ref") if code]
-        result = self._cc_call(client.cancel, codes) or []
+        result = self._courier_call(client.cancel, codes) or []
         refused = [row.get("order_code") for row in result if not row.get("result")]
         if refused:
             raise UserError(self.env._("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
         pickings.write({"carrier_tracking_ref": False, "cc_delivery_state": "canceled_shipment"})
 
-    def cc_ghn_tracking_state_update(self, picking):
+    def ghn_tracking_state_update(self, picking):
         """Poll one GHN shipment (OCA delivery_state's hook name)."""
-        data = self._cc_call(self._cc_client().order_detail, picking.carrier_tracking_ref)
+        data = self._courier_call(self._courier_client().order_detail, picking.carrier_tracking_ref)
         return picking._cc_apply_carrier_status(data.get("status"), channel="cron")
 
     @api.private
-    def cc_ghn_print_label(self, picking):
-        content, mimetype = self._cc_call(self._cc_client().label, [picking.carrier_tracking_ref])
-        return picking._cc_attach_label(f"GHN-{picking.carrier_tracking_ref}.pdf", content, mimetype)
+    def ghn_print_label(self, picking):
+        content, mimetype = self._courier_call(self._courier_client().label, [picking.carrier_tracking_ref])
+        return picking._courier_attach_label(f"GHN-{picking.carrier_tracking_ref}.pdf", content, mimetype)

@@ -76,7 +76,7 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ labels
 
-    def _cc_attach_label(self, name, content, mimetype):
+    def _courier_attach_label(self, name, content, mimetype):
         self.ensure_one()
         return self.env["ir.attachment"].create({
             "name": name,

@@ -170,7 +170,7 @@ class CompaniesCommon(TransactionCase):
         # a courier of each company (a courier's company is its product's)
         cls.company_carriers = {
             company: cls.env["delivery.carrier"].create({
-                "name": f"Courier of {company.name}", "delivery_type": "cc_ghn", "company_id": company.id,
+                "name": f"Courier of {company.name}", "delivery_type": "ghn", "company_id": company.id,
                 "product_id": cls.env["product.product"].create({"name": "CC Company Courier Fee",
                                                                  "type": "service"}).id,
             })
@@ -202,14 +202,14 @@ def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
     product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
     cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
         {
-            "name": f"GHN {prefix}", "delivery_type": "cc_ghn", "product_id": product.id,
-            "cc_endpoint_url": cls.ghn_server.url, "cc_ghn_token": "ghn-test-token", "cc_ghn_shop_id": "885",
-            "cc_timeout": timeout, "cc_retries": retries, **(ghn or {}),
+            "name": f"GHN {prefix}", "delivery_type": "ghn", "product_id": product.id,
+            "courier_endpoint_url": cls.ghn_server.url, "ghn_token": "ghn-test-token", "ghn_shop_id": "885",
+            "courier_timeout": timeout, "courier_retries": retries, **(ghn or {}),
         },
         {
-            "name": f"DHL {prefix}", "delivery_type": "cc_dhl", "product_id": product.id,
-            "cc_endpoint_url": cls.dhl_server.url, "cc_dhl_username": "dhl-user", "cc_dhl_password": "dhl-pass",
-            "cc_dhl_account": "950000000", "cc_timeout": timeout, "cc_retries": retries, **(dhl or {}),
+            "name": f"DHL {prefix}", "delivery_type": "dhl_express", "product_id": product.id,
+            "courier_endpoint_url": cls.dhl_server.url, "dhl_express_username": "dhl-user", "dhl_express_password": "dhl-pass",
+            "dhl_express_account": "950000000", "courier_timeout": timeout, "courier_retries": retries, **(dhl or {}),
         },
     ])
     return product

@@ -16,7 +16,7 @@ class CouriersCommon(ClickCollectCommon, HttpCase):
         super().setUpClass()
         start_couriers(cls, "test", ghn={"allow_cash_on_delivery": True, "cc_webhook_secret": "whsec-123",
                                          "cc_webhook_hmac_secret": "hmac-456"},
-                       dhl={"cc_dhl_label_format": "ZPL"})
+                       dhl={"dhl_express_label_format": "ZPL"})
         cls.product_1.weight = 0.8
         cls.customer.write({"street2": "Ward 10", "state_id": False})
 

@@ -82,11 +82,11 @@ class TestCouriers(CouriersCommon):
         self.assertFalse(self.dhl_server.shipments)
 
     def test_connection_button(self):
-        self.assertEqual(self.ghn.action_cc_test_connection()["params"]["type"], "success")
-        self.assertEqual(self.dhl.action_cc_test_connection()["params"]["type"], "success")
-        self.dhl.cc_dhl_password = "wrong"
+        self.assertEqual(self.ghn.action_courier_test_connection()["params"]["type"], "success")
+        self.assertEqual(self.dhl.action_courier_test_connection()["params"]["type"], "success")
+        self.dhl.dhl_express_password = "wrong"
         with self.assertRaises(UserError) as refusal:
-            self.dhl.action_cc_test_connection()
+            self.dhl.action_courier_test_connection()
         self.assertIn("Authentication failed", str(refusal.exception))
 
     def test_only_system_administrators_point_a_courier_at_another_host(self):
@@ -104,19 +104,19 @@ class TestCouriers(CouriersCommon):
         for name, user in admins.items():
             with self.subTest(user=name):
                 with self.assertRaises(AccessError):
-                    self.ghn.with_user(user).write({"cc_endpoint_url": elsewhere.url})
+                    self.ghn.with_user(user).write({"courier_endpoint_url": elsewhere.url})
                 with self.assertRaises(AccessError):
                     self.env["delivery.carrier"].with_user(user).create({
-                        "name": "Copy of GHN", "delivery_type": "cc_ghn", "product_id": self.ghn.product_id.id,
-                        "cc_endpoint_url": elsewhere.url,
+                        "name": "Copy of GHN", "delivery_type": "ghn", "product_id": self.ghn.product_id.id,
+                        "courier_endpoint_url": elsewhere.url,
                     })
                 # the rest of the courier is theirs to set, and a copy keeps no URL (nor credentials)
-                self.ghn.with_user(user).write({"cc_timeout": 3})
-                self.assertFalse(self.ghn.with_user(user).copy().cc_endpoint_url)
-        self.assertEqual(self.ghn.action_cc_test_connection()["params"]["type"], "success")
+                self.ghn.with_user(user).write({"courier_timeout": 3})
+                self.assertFalse(self.ghn.with_user(user).copy().courier_endpoint_url)
+        self.assertEqual(self.ghn.action_courier_test_connection()["params"]["type"], "success")
         self.assertFalse(elsewhere.requests, "the credentials went nowhere else")
-        self.ghn.with_user(self.env.ref("base.user_admin")).cc_endpoint_url = elsewhere.url
-        self.assertEqual(self.ghn.cc_endpoint_url, elsewhere.url)
+        self.ghn.with_user(self.env.ref("base.user_admin")).courier_endpoint_url = elsewhere.url
+        self.assertEqual(self.ghn.courier_endpoint_url, elsewhere.url)
 
     # ------------------------------------------------------------------ faults
 
@@ -134,11 +134,11 @@ class TestCouriers(CouriersCommon):
                 self.assertIn(expected, str(refusal.exception))
                 self.assertEqual(order.cc_state, "preparing")
                 self.assertFalse(order.cc_tracking_ref)
-        self.ghn.cc_ghn_token = "wrong"
+        self.ghn.ghn_token = "wrong"
         with self.assertRaises(UserError) as refusal:
             self._ship(order, self.ghn)
         self.assertIn("Token is not valid", str(refusal.exception))
-        self.ghn.cc_ghn_token = "ghn-test-token"
+        self.ghn.ghn_token = "ghn-test-token"
         self.ghn_server.fail("5xx", 1)  # one failure: the retry succeeds
         self._ship(order, self.ghn)
         self.assertEqual(order.cc_state, "shipped")
@@ -309,7 +309,7 @@ class TestCouriers(CouriersCommon):
         """DHL Express tracks on its own service (glDHLExpressTrack), rates and ships on the rate
         book (expressRateBook); the test server holds each operation to its service and to the
         elements DHL requires, so that a request the connector sends wrong fails here too."""
-        client = self.dhl._cc_client()
+        client = self.dhl._courier_client()
         self.assertEqual(dhl_tools.service_url("https://wsbexpress.dhl.com/gbl", "tracking"),
                          "https://wsbexpress.dhl.com/gbl/glDHLExpressTrack")
         self.assertEqual(dhl_tools.service_url("https://proxy.example.com/dhl/expressRateBook", "tracking"),
@@ -394,7 +394,7 @@ class TestCouriers(CouriersCommon):
         self.assertEqual(self.ghn.with_user(self.user_manager).cc_webhook_url,
                          f"{self.ghn.get_base_url()}/click_collect/courier/{self.ghn.id}/webhook")
         with self.assertRaises(AccessError):
-            self.ghn.with_user(self.user_manager).read(["cc_ghn_token"])
+            self.ghn.with_user(self.user_manager).read(["ghn_token"])
 
 
 @tagged("post_install", "-at_install")
@@ -407,7 +407,7 @@ class TestConnectorsSayWhereNotWhatFollows(TransactionCase):
         tracking_states = dict(DELIVERY_STATES)
         flow_states = set(self.env["sale.order"]._fields["cc_state"].get_values(self.env))
         connectors = Carrier._cc_connector_types()
-        self.assertTrue({"cc_ghn", "cc_dhl"} <= set(connectors))
+        self.assertTrue({"ghn", "dhl_express"} <= set(connectors))
         for delivery_type in connectors:
             table = Carrier.new({"delivery_type": delivery_type})._cc_tracking_states()
             self.assertTrue(table, delivery_type)
@@ -419,8 +419,8 @@ class TestConnectorsSayWhereNotWhatFollows(TransactionCase):
     def test_connector_hooks_are_no_rpc_endpoints(self):
         """The hooks take Python objects (a transport client, pickings): a user calling one over
         RPC is refused before it runs."""
-        carrier = self.env["delivery.carrier"].new({"name": "GHN hooks", "delivery_type": "cc_ghn"})
+        carrier = self.env["delivery.carrier"].new({"name": "GHN hooks", "delivery_type": "ghn"})
         for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking", "read_callback",
                      "cod_paid_out", "courier_currency", "print_label"):
             with self.subTest(hook=hook), self.assertRaises(AccessError):
-                get_public_method(carrier, f"cc_ghn_{hook}")
+                get_public_method(carrier, f"ghn_{hook}")

@@ -134,7 +134,7 @@ class DeliveryCarrier(models.Model):
         shipments = shipments.filtered(lambda p: p.carrier_tracking_ref not in listed)
         transfers = []
         try:
-            client = self._cc_client()
+            client = self._courier_client()
             paid_out = self._cc_connector_hook("cod_paid_out")
             for picking in shipments:
                 try:
@@ -169,7 +169,7 @@ class DeliveryCarrier(models.Model):
             return Statement
         company = self.company_id or self.env.company
         currency = company.currency_id
-        courier_currency = self._cc_courier_currency() or currency
+        courier_currency = self._courier_currency() or currency
         by_date = {}
         for picking, reported, when in transfers:
             order = picking.sale_id
@@ -181,11 +181,11 @@ class DeliveryCarrier(models.Model):
             # The courier counts in its own currency: what it collected is what was asked when it
             # equals the rounded amount sent with the shipment; else the converted amount shows
             # the gap.
-            if collected is None or round(self._cc_convert(expected, currency, courier_currency, company)) \
+            if collected is None or round(self._courier_convert(expected, currency, courier_currency, company)) \
                     == round(collected):
                 amount = expected
             else:
-                amount = self._cc_convert(collected, courier_currency, currency, company)
+                amount = self._courier_convert(collected, courier_currency, currency, company)
             by_date.setdefault(_payout_date(when), []).append({
                 "tracking_ref": picking.carrier_tracking_ref, "order_ref": order.name, "amount": amount,
                 "order_id": order.id,
