@@ -54,8 +54,8 @@ def main():
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = Registry(args.database)
     # the addon is importable once Odoo knows its addons path
-    from odoo.addons.click_collect.tests.couriers.dhl_server import FakeDhl
-    from odoo.addons.click_collect.tests.couriers.ghn_server import FakeGhn
+    from odoo.addons.delivery_dhl_express.tests.dhl_server import FakeDhl
+    from odoo.addons.delivery_ghn.tests.ghn_server import FakeGhn
 
     ghn_server, dhl_server = FakeGhn().start(), FakeDhl().start()
     rows = []
@@ -71,8 +71,8 @@ def main():
                  "courier_endpoint_url": ghn_server.url, "ghn_token": "ghn-test-token", "ghn_shop_id": "885",
                  "allow_cash_on_delivery": True, "cc_webhook_secret": "bench-token"},
                 {"name": "Bench DHL", "delivery_type": "dhl_express", "product_id": product.id,
-                 "courier_endpoint_url": dhl_server.url, "dhl_express_username": "dhl-user", "dhl_express_password": "dhl-pass",
-                 "dhl_express_account": "950000000"},
+                 "courier_endpoint_url": dhl_server.url, "dhl_express_username": "dhl-user",
+                 "dhl_express_password": "dhl-pass", "dhl_express_account": "950000000"},
             ])
             for carrier, prefix, register in (
                 (ghn, "GHNB", lambda code: ghn_server.orders.__setitem__(code, {

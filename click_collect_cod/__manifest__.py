@@ -2,7 +2,7 @@
     "name": "Click & Collect: cash on delivery",
     "summary": "Ship-from-store orders paid in cash to the courier: awaiting COD, the courier's "
                "receivable, remittances fetched or imported and reconciled",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -11,6 +11,8 @@
     "license": "LGPL-3",
     "depends": [
         "click_collect",
+        # asks couriers' connectors for the cash they paid out
+        "delivery_courier_base",
     ],
     "data": [
         "security/click_collect_cod_security.xml",

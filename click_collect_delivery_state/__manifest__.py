@@ -2,7 +2,7 @@
     "name": "Click & Collect: follow OCA carrier states",
     "summary": "Ship-from-store web orders follow the carrier state (delivery_state) that any OCA "
                "carrier connector writes: shipped, delivered, failed, returned",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Inventory/Delivery",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -13,7 +13,9 @@
     "depends": [
         "click_collect",
         "delivery_state",
+        # the connectors' common parts: the cash a courier collects is the flow's
+        "delivery_courier_base",
     ],
     "post_init_hook": "post_init_hook",
-    "auto_install": True,
+    "auto_install": ["click_collect", "delivery_state"],
 }

@@ -3,7 +3,7 @@ works offline: an SMS service (Odoo's SMS API), GHN and DHL Express (the project
 couriers), a mail server. ``./run demo`` starts them beside Odoo; the demo data points Odoo at
 the SMS service and the couriers, ``./run demo`` points it at the mail server.
 
-    python scripts/demo_services.py [--port 8169]
+    PYTHONPATH=<Odoo's source> python scripts/demo_services.py [--port 8169]
 
 SMS service on PORT, GHN on PORT + 1, DHL Express on PORT + 2, mail server (SMTP) on PORT + 3.
 Each SMS and email received is written to the standard output. Stops with the demo (Ctrl+C).
@@ -16,15 +16,20 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "click_collect" / "tests")]
+import odoo.addons
 
-from couriers.dhl_server import FakeDhl  # noqa: E402 (after the path above)
-from couriers.ghn_server import FakeGhn  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests")]
+# the project's addons, as Odoo's addons path has them: the connectors' test servers
+odoo.addons.__path__.append(str(ROOT))
+
 from sms_service import SmsService  # noqa: E402
 from smtp_server import SmtpServer  # noqa: E402
 
-# the demo couriers' credentials (click_collect/demo/click_collect_demo.xml)
+from odoo.addons.delivery_dhl_express.tests.dhl_server import FakeDhl  # noqa: E402 (after the path above)
+from odoo.addons.delivery_ghn.tests.ghn_server import FakeGhn  # noqa: E402
+
+# the demo couriers' credentials (the demo data of delivery_ghn and delivery_dhl_express)
 GHN = {"token": "your-ghn-test-token", "shop_id": "885"}
 DHL = {"username": "your-dhl-user", "password": "your-dhl-password", "account": "950000000"}
 

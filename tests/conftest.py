@@ -151,7 +151,7 @@ def client(odoo_server):
 def ghn_server():
     """The GHN test courier: a real HTTP server on 127.0.0.1."""
     # imported here: Odoo's addons are importable once pytest-odoo has loaded its configuration
-    from odoo.addons.click_collect.tests.couriers.ghn_server import FakeGhn
+    from odoo.addons.delivery_ghn.tests.ghn_server import FakeGhn
 
     server = FakeGhn().start()
     yield server

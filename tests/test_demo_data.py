@@ -96,8 +96,8 @@ def test_demo_works_offline(client):
     credentials: "Test Connection" works without the internet."""
     admin = client("admin", "admin")
     carriers = {}
-    for xmlid in ("carrier_ghn_demo", "carrier_dhl_demo"):
-        res_id = admin.call("ir.model.data", "search_read", [("module", "=", "click_collect"), ("name", "=", xmlid)],
+    for module, xmlid in (("delivery_ghn", "carrier_ghn_demo"), ("delivery_dhl_express", "carrier_dhl_demo")):
+        res_id = admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", xmlid)],
                             ["res_id"])[0]["res_id"]
         carriers[xmlid] = admin.call("delivery.carrier", "read", [res_id], ["courier_endpoint_url"])[0]
     assert carriers["carrier_ghn_demo"]["courier_endpoint_url"] == "http://127.0.0.1:8170"
@@ -116,4 +116,5 @@ def test_demo_works_offline(client):
         services.terminate()
         services.wait(timeout=10)
         for carrier in carriers.values():
-            admin.call("delivery.carrier", "write", [carrier["id"]], {"courier_endpoint_url": carrier["courier_endpoint_url"]})
+            admin.call("delivery.carrier", "write", [carrier["id"]],
+                       {"courier_endpoint_url": carrier["courier_endpoint_url"]})

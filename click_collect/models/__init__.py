@@ -7,8 +7,6 @@ from . import (
     click_collect_web_shop,
     click_collect_web_shop_notification,
     delivery_carrier,
-    delivery_carrier_dhl,
-    delivery_carrier_ghn,
     ir_http,
     mail_mail,
     payment_provider,

@@ -10,6 +10,8 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
+from ..tools.text import nonblank_text
+
 _logger = logging.getLogger(__name__)
 
 # A signed callback older or newer than this is refused (seconds).
@@ -121,7 +123,7 @@ class ClickCollectCourierEvent(models.Model):
             raise WebhookRefused(400, "not JSON") from None
         read = carrier._cc_connector_hook("read_callback")
         event = read(data) if read and isinstance(data, dict) else None
-        if not event:
+        if not event or not nonblank_text(event.get("tracking_ref")) or not nonblank_text(event.get("status")):
             raise WebhookRefused(400, "not a status callback of this courier")
         key = hashlib.sha256("|".join(str(part) for part in event["identity"]).encode(
             "utf-8", "surrogatepass")).hexdigest()

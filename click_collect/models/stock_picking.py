@@ -1,4 +1,3 @@
-import base64
 import logging
 
 from odoo import fields, models
@@ -75,16 +74,6 @@ class StockPicking(models.Model):
         return super()._add_delivery_cost_to_so()
 
     # ------------------------------------------------------------------ labels
-
-    def _courier_attach_label(self, name, content, mimetype):
-        self.ensure_one()
-        return self.env["ir.attachment"].create({
-            "name": name,
-            "datas": base64.b64encode(content),
-            "mimetype": mimetype,
-            "res_model": self._name,
-            "res_id": self.id,
-        })
 
     def _cc_labels(self):
         self.ensure_one()

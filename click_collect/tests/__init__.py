@@ -1,6 +1,5 @@
 from . import (
     test_access_matrix,
-    test_couriers,
     test_faults,
     test_flow,
     test_i18n,

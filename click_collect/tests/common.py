@@ -8,9 +8,6 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.addons.click_collect import const
 from odoo.addons.sms.tools.sms_api import SmsApi
 
-from .couriers.dhl_server import FakeDhl
-from .couriers.ghn_server import FakeGhn
-
 
 class ClickCollectCommon(TransactionCase):
     """Stores, products with stock, users of every group and helpers to build web orders.
@@ -170,7 +167,7 @@ class CompaniesCommon(TransactionCase):
         # a courier of each company (a courier's company is its product's)
         cls.company_carriers = {
             company: cls.env["delivery.carrier"].create({
-                "name": f"Courier of {company.name}", "delivery_type": "ghn", "company_id": company.id,
+                "name": f"Courier of {company.name}", "delivery_type": "fixed", "company_id": company.id,
                 "product_id": cls.env["product.product"].create({"name": "CC Company Courier Fee",
                                                                  "type": "service"}).id,
             })
@@ -189,30 +186,6 @@ class CompaniesCommon(TransactionCase):
                 self.assertEqual(every.with_user(self.manager).search([("id", "in", every.ids)]), here)
                 both = every.with_user(self.both).with_context(allowed_company_ids=(self.here | self.there).ids)
                 self.assertEqual(both.search([("id", "in", every.ids)]), every)
-
-
-def start_couriers(cls, prefix, *, timeout=2.0, retries=1, ghn=None, dhl=None):
-    """Start the GHN and DHL test servers for a test class (stopped after it) and make a courier
-    for each: ``cls.ghn_server``, ``cls.dhl_server``, ``cls.ghn`` ("GHN <prefix>"), ``cls.dhl``
-    ("DHL <prefix>"). ``ghn`` and ``dhl`` add to or change the couriers' values."""
-    cls.ghn_server = FakeGhn().start()
-    cls.addClassCleanup(cls.ghn_server.stop)
-    cls.dhl_server = FakeDhl().start()
-    cls.addClassCleanup(cls.dhl_server.stop)
-    product = cls.env["product.product"].create({"name": "Courier fee", "type": "service"})
-    cls.ghn, cls.dhl = cls.env["delivery.carrier"].create([
-        {
-            "name": f"GHN {prefix}", "delivery_type": "ghn", "product_id": product.id,
-            "courier_endpoint_url": cls.ghn_server.url, "ghn_token": "ghn-test-token", "ghn_shop_id": "885",
-            "courier_timeout": timeout, "courier_retries": retries, **(ghn or {}),
-        },
-        {
-            "name": f"DHL {prefix}", "delivery_type": "dhl_express", "product_id": product.id,
-            "courier_endpoint_url": cls.dhl_server.url, "dhl_express_username": "dhl-user", "dhl_express_password": "dhl-pass",
-            "dhl_express_account": "950000000", "courier_timeout": timeout, "courier_retries": retries, **(dhl or {}),
-        },
-    ])
-    return product
 
 
 def committed_ready_order(registry, prefix, *, users=2, qty=1, groups=""):

@@ -1,9 +1,5 @@
-"""Text from outside (a web shop's JSON, a courier's answer, a visitor's form) and what
+"""Text from outside (a web shop's JSON, a courier's callback, a visitor's form) and what
 PostgreSQL can store of it. Plain Python, no ORM."""
-
-import re
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def has_lone_surrogate(text):
@@ -20,15 +16,6 @@ def storable(text):
     """Whether PostgreSQL can store the text: no NUL character and no lone surrogate (JSON
     allows both)."""
     return "\x00" not in text and not has_lone_surrogate(text)
-
-
-def readable(text):
-    """Text of a remote server, fit to show and to store: control characters (NUL, which
-    PostgreSQL refuses, among them) and lone surrogates become "?"."""
-    if text is None:
-        return None
-    text = _CONTROL.sub("?", str(text))
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def nonblank_text(value):

@@ -36,7 +36,7 @@ class TestIntegrationCompanies(CompaniesCommon):
         """A callback belongs to its courier's company; one of a courier of every company, not
         matched to a shipment yet, is seen in every company."""
         shared = self.env["delivery.carrier"].create({
-            "name": "Courier of every company", "delivery_type": "ghn",
+            "name": "Courier of every company", "delivery_type": "fixed",
             "product_id": self.env["product.product"].create({"name": "Shared Fee", "type": "service"}).id,
             "company_id": False,
         })

@@ -57,6 +57,6 @@ class ClickCollectCourierEvent(models.Model):
             data = json.loads(self.payload or "{}")
         except ValueError:
             return None
-        read = carrier._cc_connector_hook("read_callback")
+        read = carrier._courier_hook("read_callback")
         event = read(data) if read and isinstance(data, dict) else None
         return (event and event.get("paid_out")) or None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.click_collect.tools.courier import CourierError
+from odoo.addons.delivery_courier_base.tools.courier import CourierError
 
 _logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class DeliveryCarrier(models.Model):
     @api.depends("delivery_type")
     def _compute_cc_fetches_remittances(self):
         for carrier in self:
-            carrier.cc_fetches_remittances = bool(carrier._cc_connector_hook("cod_paid_out"))
+            carrier.cc_fetches_remittances = bool(carrier._courier_hook("cod_paid_out"))
 
     def _cc_remitting_partner(self):
         """The courier's partner (created at first need)."""
@@ -75,14 +75,14 @@ class DeliveryCarrier(models.Model):
         """Whether the courier says which cash it has paid out (its connector's ``cod_paid_out``)
         and collects cash on delivery."""
         self.ensure_one()
-        return bool(self._cc_connector_hook("cod_paid_out")) and self.allow_cash_on_delivery
+        return bool(self._courier_hook("cod_paid_out")) and self.allow_cash_on_delivery
 
     @api.model
     def _cc_cron_fetch_remittances(self, batch_size=200):
         """Scheduled job: ask the couriers that report their remittances which shipments awaiting
         their cash they have paid out, and reconcile them, in batches."""
         carriers = self.search([
-            ("delivery_type", "in", self._cc_connector_types("cod_paid_out")), ("allow_cash_on_delivery", "=", True),
+            ("delivery_type", "in", self._courier_types("cod_paid_out")), ("allow_cash_on_delivery", "=", True),
         ])
         for carrier in carriers:
             # None: the courier cannot be reached, the next run asks again
@@ -135,7 +135,7 @@ class DeliveryCarrier(models.Model):
         transfers = []
         try:
             client = self._courier_client()
-            paid_out = self._cc_connector_hook("cod_paid_out")
+            paid_out = self._courier_hook("cod_paid_out")
             for picking in shipments:
                 try:
                     payout = paid_out(client, picking)

@@ -4,14 +4,8 @@ from odoo.tests import tagged
 
 from odoo.addons.click_collect import const
 from odoo.addons.click_collect.tests.common import ClickCollectCommon, CompaniesCommon
-from odoo.addons.click_collect.tests.common_couriers import CouriersCommon
 from odoo.addons.click_collect.tests.test_access_matrix import AccessMatrixCommon
 from odoo.addons.click_collect.tests.test_flow import ALLOWED
-
-# Polling delivered COD shipments: at most these queries in all, and per further shipment
-# (about 120 per shipment when each moved on its own).
-POLL_QUERIES = {2: 240, 6: 340}
-POLL_QUERIES_PER_SHIPMENT = 35
 
 # The rows this addon adds to the flow's table, and the base row it guards.
 COD_ROWS = {
@@ -118,36 +112,3 @@ class TestCashOnDeliveryCompanies(CompaniesCommon):
             records[company] = {"click_collect.cod.statement": statement,
                                 "click_collect.cod.statement.line": statement.line_ids}
         self._check_companies(records)
-
-
-@tagged("post_install", "-at_install")
-class TestCashOnDeliveryCouriers(CouriersCommon):
-    """What couriers report of the cash they collected."""
-
-    def test_signed_payout_callback_books_the_cash(self):
-        """A callback signed with the courier's signing key (HMAC of its time and body) is the
-        courier's word: the cash it says was paid out is booked from it, without asking."""
-        order = self._preparing("cod")
-        picking = self._ship(order, self.ghn)
-        code = picking.carrier_tracking_ref
-        self._webhook(self.ghn_server.webhook_payload(code, "delivered"))
-        self._process()
-        self.assertEqual(order.cc_state, "awaiting_cod")
-        payout = dict(self.ghn_server.webhook_payload(code, "delivered"), CODTransferDate="2026-11-22T10:00:00Z",
-                      Time="2026-11-22T10:00:01.000Z")
-        asked = len(self.ghn_server.requests)
-        self.assertEqual(self._webhook(payout).status_code, 200)
-        self._process()
-        event = self.env["click_collect.courier.event"].search([("tracking_ref", "=", code)], limit=1)
-        self.assertTrue(event.signed)
-        self.assertEqual(order.cc_state, "done")
-        self.assertEqual(len(self.ghn_server.requests), asked, "booked from the signed callback itself")
-
-    def test_polling_moves_delivered_cod_shipments_together(self):
-        """Delivered COD shipments move together: invoiced, owed by the courier, on their
-        timelines; each further shipment costs far fewer queries than the first."""
-        batches, queries = self._poll_delivered("cod", POLL_QUERIES, "awaiting_cod")
-        for orders in batches.values():
-            self.assertTrue(all(order.cc_cod_move_id.state == "posted" for order in orders))
-        per_shipment = (queries[6] - queries[2]) / 4
-        self.assertLess(per_shipment, POLL_QUERIES_PER_SHIPMENT, queries)

@@ -18,18 +18,27 @@ class StockPicking(models.Model):
         return {**super()._cc_carrier_tracking_values(status, tracking_state, when),
                 "delivery_state": tracking_state, "tracking_state": status}
 
+    def _courier_cod_amount(self):
+        """Override of `delivery_courier_base`: the courier of a web order collects what the
+        flow says is due in cash on delivery."""
+        order = self.sale_id
+        if order.cc_fulfilment:
+            return order._cc_cod_due()
+        return super()._courier_cod_amount()
+
     def _cc_is_system(self):
         """Whether the system acts (delivery_state's scheduled job), not a person."""
         return self.env.su or self.env.user._is_superuser()
 
     def tracking_state_update(self):
-        """Override of `delivery_state`: the open shipments of the flow's own connectors are
-        asked the way the flow's polling asks them (one call per batch where the carrier takes
-        several, statuses applied together, a failure kept on the shipment as its tracking
-        error); the others go to their connector's ``<type>_tracking_state_update`` as before.
+        """Override of `delivery_state`: the open shipments of web orders are asked the way the
+        flow's polling asks them (one call per batch where the carrier takes several, statuses
+        applied together, a failure kept on the shipment as its tracking error); the others go
+        to their connector's ``<type>_tracking_state_update`` as before.
         A person asks for the deliveries they may change; their moves are the carrier's word,
         under their name."""
-        own = self.filtered(lambda p: p.carrier_id._cc_has_connector())
+        # sudo: whether a delivery serves a web order (the person may not read the order)
+        own = self.filtered(lambda p: p.carrier_id._cc_has_connector() and p.sudo().sale_id.cc_fulfilment)
         if own:
             system = self._cc_is_system()
             if not system:

@@ -1,0 +1,79 @@
+"""What every courier client shares: errors a person can read, and a patient HTTP transport.
+
+Plain Python, no ORM: the clients can be pointed at the carrier, at a recorded endpoint or at
+a test server.
+"""
+
+import logging
+import re
+import time
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def readable(text):
+    """Text of a remote server, fit to show and to store: control characters (NUL, which
+    PostgreSQL refuses, among them) and lone surrogates become "?"."""
+    if text is None:
+        return None
+    text = _CONTROL.sub("?", str(text))
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+class CourierError(Exception):
+    """A courier refused or failed a request.
+
+    :param str message: what happened, for the person who asked
+    :param str carrier_message: the carrier's own words, when it gave some
+    :param bool retryable: a network error or a 5xx: trying again later may work
+    """
+
+    def __init__(self, message, carrier_message=None, retryable=False, status=None):
+        message = readable(message)
+        super().__init__(message)
+        self.message = message
+        self.carrier_message = readable(carrier_message)
+        self.retryable = retryable
+        self.status = status
+
+    def __str__(self):
+        if self.carrier_message and self.carrier_message not in self.message:
+            return f"{self.message} ({self.carrier_message})"
+        return self.message
+
+
+class HttpTransport:
+    """requests with a timeout on every call and retries on network errors and 5xx answers."""
+
+    def __init__(self, timeout=15.0, retries=2, backoff=0.5, session=None, carrier="courier"):
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.session = session or requests.Session()
+        self.carrier = carrier
+
+    def request(self, method, url, **kwargs):
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                error = CourierError(
+                    f"{self.carrier} could not be reached: {exc.__class__.__name__}", retryable=True,
+                )
+            else:
+                if response.status_code < 500:
+                    return response
+                error = CourierError(
+                    f"{self.carrier} failed (HTTP {response.status_code})",
+                    carrier_message=response.text[:300], retryable=True, status=response.status_code,
+                )
+            if attempt > self.retries:
+                raise error
+            _logger.info("%s: %s, attempt %s of %s", self.carrier, error, attempt, self.retries + 1)
+            time.sleep(self.backoff * attempt)

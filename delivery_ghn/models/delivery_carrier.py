@@ -1,0 +1,203 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.delivery_courier_base.tools.courier import CourierError
+
+from ..tools import ghn
+
+_logger = logging.getLogger(__name__)
+
+# GHN status -> carrier state (OCA delivery_state)
+GHN_STATUSES = {
+    "ready_to_pick": "shipping_recorded_in_carrier",
+    "picking": "shipping_recorded_in_carrier",
+    "money_collect_picking": "shipping_recorded_in_carrier",
+    "picked": "in_transit",
+    "storing": "in_transit",
+    "transporting": "in_transit",
+    "sorting": "in_transit",
+    "delivering": "in_transit",
+    "money_collect_delivering": "in_transit",
+    "delivered": "customer_delivered",
+    "delivery_fail": "incident",
+    "waiting_to_return": "incident",
+    "return": "incident",
+    "return_transporting": "incident",
+    "return_sorting": "incident",
+    "returning": "incident",
+    "return_fail": "incident",
+    "returned": "warehouse_delivered",
+    "exception": "incident",
+    "damage": "incident",
+    "lost": "incident",
+    "cancel": "canceled_shipment",
+}
+
+
+class DeliveryCarrier(models.Model):
+    """GHN (Giao Hang Nhanh): rates, shipments with cash on delivery, labels, tracking (one
+    call per shipment), status callbacks as GHN posts them, and the cash it has paid out."""
+
+    _inherit = "delivery.carrier"
+
+    delivery_type = fields.Selection(
+        selection_add=[("ghn", "GHN (Giao Hang Nhanh)")], ondelete={"ghn": "set default"},
+    )
+    ghn_token = fields.Char(string="GHN Token", groups="base.group_system", copy=False)
+    ghn_shop_id = fields.Char(string="GHN Shop ID", groups="base.group_system", copy=False)
+    ghn_service_type_id = fields.Selection(
+        [("2", "Light goods (e-commerce)"), ("5", "Heavy goods")], string="GHN Service", default="2",
+    )
+    ghn_required_note = fields.Selection(
+        [("KHONGCHOXEMHANG", "The customer may not look at the goods"),
+         ("CHOXEMHANGKHONGTHU", "The customer may look, not try"),
+         ("CHOTHUHANG", "The customer may try the goods")],
+        string="GHN Delivery Note", default="KHONGCHOXEMHANG",
+    )
+
+    # ---- the connector's hooks (see delivery_courier_base), not callable over RPC
+
+    @api.private
+    def ghn_courier_client(self):
+        # called as superuser (delivery_courier_base's _courier_client): the credentials and
+        # the service URL are the administrators'
+        url = self.courier_endpoint_url or (ghn.PROD_URL if self.prod_environment else ghn.TEST_URL)
+        return ghn.GhnClient(self.ghn_token, self.ghn_shop_id, base_url=url,
+                             timeout=self.courier_timeout, retries=self.courier_retries)
+
+    @api.private
+    def ghn_courier_ping(self, client):
+        return client.ping()
+
+    @api.private
+    def ghn_tracking_states(self):
+        return GHN_STATUSES
+
+    @api.private
+    def ghn_fetch_tracking(self, shipments, statuses, errors):
+        """GHN answers one shipment per call: a shipment it refuses is an error of its own; a
+        network error or a 5xx stops the run (the shipments left are asked next time)."""
+        client = self._courier_call(self._courier_client)
+        for picking in shipments:
+            try:
+                statuses[picking] = client.order_detail(picking.carrier_tracking_ref).get("status")
+            except CourierError as error:
+                if error.retryable:
+                    raise self._courier_user_error(error) from None
+                _logger.warning("Tracking %s of %s failed: %s", picking.carrier_tracking_ref, self.name, error)
+                errors[picking] = str(error)
+
+    @api.private
+    def ghn_read_callback(self, data):
+        """What a status callback of GHN says, in GHN's own shape (``OrderCode``, ``Status``,
+        ``Type``, ``Time``, ``CODAmount``, ``CODTransferDate``): ``tracking_ref``, ``status``,
+        ``identity`` (what makes the event unique) and ``paid_out`` ((amount, payout date) of
+        the cash GHN paid out, or None); None when it names no shipment or no status."""
+        if not all(isinstance(data.get(key), str) and data[key].strip() for key in ("OrderCode", "Status")):
+            return None
+        return {
+            "tracking_ref": data["OrderCode"],
+            "status": data["Status"],
+            "identity": [data.get(name, "") for name in ("OrderCode", "Status", "Type", "Time")],
+            "paid_out": (data.get("CODAmount"), data["CODTransferDate"]) if data.get("CODTransferDate") else None,
+        }
+
+    @api.private
+    def ghn_cod_paid_out(self, client, picking):
+        """(amount collected, payout date) when GHN has paid out the shipment's cash, else None
+        (``is_cod_transferred``, ``cod_transfer_date`` of ``shipping-order/detail``)."""
+        detail = client.order_detail(picking.carrier_tracking_ref)
+        if detail.get("is_cod_transferred") or detail.get("cod_transfer_date"):
+            return detail.get("cod_amount"), detail.get("cod_transfer_date")
+        return None
+
+    @api.private
+    def ghn_courier_currency(self):
+        """GHN counts in VND."""
+        return self.env.ref("base.VND", raise_if_not_found=False)
+
+    # ---- Odoo's carrier methods
+
+    def _ghn_payload(self, picking):
+        partner = picking.partner_id
+        order = picking.sale_id
+        store = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
+        currency = order.currency_id or picking.company_id.currency_id
+        vnd = self.env.ref("base.VND", raise_if_not_found=False) or currency
+        cod = picking._courier_cod_amount()
+        return {
+            "payment_type_id": 1,
+            "required_note": self.ghn_required_note or "KHONGCHOXEMHANG",
+            "client_order_code": picking.name,
+            "from_name": store.name, "from_phone": store.phone or "", "from_address": store.street or "",
+            "from_district_name": store.city or "", "from_province_name": store.state_id.name or "",
+            "to_name": partner.name, "to_phone": partner.phone or "", "to_address": partner.street or "",
+            "to_ward_name": partner.street2 or "", "to_district_name": partner.city or "",
+            "to_province_name": partner.state_id.name or partner.city or "",
+            "cod_amount": round(self._courier_convert(cod, currency, vnd, picking.company_id)),
+            "content": order.name or picking.name,
+            "weight": self._courier_weight_grams(picking.move_ids),
+            "length": 20, "width": 20, "height": 10,
+            "service_type_id": int(self.ghn_service_type_id or 2),
+            "items": [{"name": move.product_id.display_name, "code": move.product_id.default_code or "",
+                       "quantity": int(move.product_uom_qty) or 1} for move in picking.move_ids],
+        }
+
+    def ghn_rate_shipment(self, order):
+        client = self._courier_call(self._courier_client)
+        payload = {
+            "service_type_id": int(self.ghn_service_type_id or 2),
+            "to_district_name": order.partner_shipping_id.city or "",
+            "weight": self._courier_weight_grams(order.order_line.filtered(lambda line: not line.is_delivery)),
+            "insurance_value": 0,
+            "cod_amount": 0,
+        }
+        try:
+            data = client.fee(payload)
+        except CourierError as error:
+            return {"success": False, "price": 0.0, "error_message": str(error), "warning_message": False}
+        vnd = self.env.ref("base.VND", raise_if_not_found=False) or order.currency_id
+        price = self._courier_convert(float(data.get("total", 0)), vnd, order.currency_id, order.company_id)
+        return {"success": True, "price": price, "error_message": False, "warning_message": False}
+
+    def ghn_send_shipping(self, pickings):
+        client = self._courier_call(self._courier_client)
+        results = []
+        for picking in pickings:
+            data = self._courier_call(client.create_order, self._ghn_payload(picking))
+            code = data["order_code"]
+            try:
+                content, mimetype = client.label([code])
+                picking._courier_attach_label(f"GHN-{code}.pdf", content, mimetype)
+            except CourierError as error:
+                # The shipment exists: keep it, and say that the label is to be printed again.
+                picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
+                                            code=code, error=str(error)))
+            vnd = self.env.ref("base.VND", raise_if_not_found=False) or picking.company_id.currency_id
+            currency = picking.sale_id.currency_id or picking.company_id.currency_id
+            price = self._courier_convert(float(data.get("total_fee") or 0), vnd, currency, picking.company_id)
+            results.append({"exact_price": price, "tracking_number": code})
+        return results
+
+    def ghn_get_tracking_link(self, picking):
+        return f"https://donhang.ghn.vn/?order_code={picking.carrier_tracking_ref}"
+
+    def ghn_cancel_shipment(self, pickings):
+        client = self._courier_call(self._courier_client)
+        codes = [code for code in pickings.mapped("carrier_tracking_ref") if code]
+        result = self._courier_call(client.cancel, codes) or []
+        refused = [row.get("order_code") for row in result if not row.get("result")]
+        if refused:
+            raise UserError(self.env._("GHN refused to cancel %(codes)s.", codes=", ".join(refused)))
+        pickings.write({"carrier_tracking_ref": False})
+
+    def ghn_tracking_state_update(self, picking):
+        """Ask GHN where the shipment is (OCA delivery_state's hook)."""
+        return self._courier_tracking_state_update(picking)
+
+    @api.private
+    def ghn_print_label(self, picking):
+        content, mimetype = self._courier_call(self._courier_client().label, [picking.carrier_tracking_ref])
+        return picking._courier_attach_label(f"GHN-{picking.carrier_tracking_ref}.pdf", content, mimetype)

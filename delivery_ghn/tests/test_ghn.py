@@ -1,0 +1,185 @@
+import json
+
+from odoo.exceptions import AccessError, UserError
+from odoo.service.model import get_public_method
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.delivery_courier_base.tests.common import CourierCase
+
+from .ghn_server import FakeGhn
+
+
+@tagged("post_install", "-at_install")
+class TestGhn(CourierCase):
+    """The GHN connector alone (Odoo's sale and delivery, OCA's delivery_state) against a GHN
+    server on 127.0.0.1 that speaks GHN's public API."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = FakeGhn().start()
+        cls.addClassCleanup(cls.server.stop)
+        cls.ghn = cls.env["delivery.carrier"].create({
+            "name": "GHN", "delivery_type": "ghn", "product_id": cls.fee.id, "integration_level": "rate_and_ship",
+            "allow_cash_on_delivery": True, "courier_endpoint_url": cls.server.url, "ghn_token": "ghn-test-token",
+            "ghn_shop_id": "885", "courier_timeout": 2.0, "courier_retries": 1,
+        })
+
+    def _creates(self):
+        return [json.loads(body) for method, path, body in self.server.requests
+                if method == "POST" and path.endswith("/shipping-order/create")]
+
+    def _shipped(self, **kwargs):
+        order, picking = self._sale(self.ghn, **kwargs)
+        return order, self._validate(picking)
+
+    def test_validating_the_delivery_ships_it_with_its_label_and_cash_to_collect(self):
+        _order, picking = self._shipped(qty=2, cod=True)
+        code = picking.carrier_tracking_ref
+        self.assertTrue(code.startswith("GHN"))
+        created = self._creates()[-1]
+        self.assertEqual((created["to_name"], created["to_phone"], created["weight"]),
+                         (self.customer.name, self.customer.phone, 1600))
+        self.assertEqual(created["client_order_code"], picking.name)
+        self.assertGreater(created["cod_amount"], 0, "Odoo's cash on delivery is collected by GHN")
+        self.assertEqual(self.server.orders[code]["cod_amount"], created["cod_amount"])
+        label = self.env["ir.attachment"].search([("res_model", "=", "stock.picking"), ("res_id", "=", picking.id),
+                                                  ("name", "=", f"GHN-{code}.pdf")])
+        self.assertTrue(label.raw.startswith(b"%PDF"))
+        self.assertEqual(picking.delivery_state, "shipping_recorded_in_carrier")
+        self.assertEqual(self.ghn.get_tracking_link(picking), f"https://donhang.ghn.vn/?order_code={code}")
+
+    def test_a_prepaid_sale_has_nothing_to_collect(self):
+        self._shipped()
+        self.assertEqual(self._creates()[-1]["cod_amount"], 0)
+
+    def test_tracking_fills_delivery_state(self):
+        _order, picking = self._shipped()
+        code = picking.carrier_tracking_ref
+        for status, state in (("delivering", "in_transit"), ("delivery_fail", "incident"),
+                              ("delivered", "customer_delivered")):
+            with self.subTest(status=status):
+                self.server.set_status(code, status)
+                picking.tracking_state_update()
+                self.assertEqual((picking.tracking_state, picking.delivery_state), (status, state))
+        self.assertTrue(picking.date_delivered)
+        # OCA's job passes delivered shipments by
+        asked = len(self.server.requests)
+        self.env["stock.picking"]._update_delivery_state()
+        self.assertEqual(len(self.server.requests), asked)
+
+    def test_a_status_ghn_adds_later_is_kept_without_a_carrier_state(self):
+        _order, picking = self._shipped()
+        self.server.set_status(picking.carrier_tracking_ref, "a_status_of_tomorrow")
+        picking.tracking_state_update()
+        self.assertEqual((picking.tracking_state, picking.delivery_state),
+                         ("a_status_of_tomorrow", "shipping_recorded_in_carrier"))
+
+    def test_tracking_by_batch_keeps_each_shipment_error_apart(self):
+        _order, picking = self._shipped()
+        _order, lost = self._shipped()
+        self.server.orders.pop(lost.carrier_tracking_ref)
+        statuses, errors = {}, {}
+        self.ghn.ghn_fetch_tracking(picking | lost, statuses, errors)
+        self.assertEqual(statuses, {picking: "ready_to_pick"})
+        self.assertIn("Order not found", errors[lost])
+        self.server.fail("5xx", times=2)
+        with self.assertRaisesRegex(UserError, r"GHN: GHN failed \(HTTP 502\)"):
+            self.ghn.ghn_fetch_tracking(picking, {}, {})
+
+    def test_cancel(self):
+        _order, picking = self._shipped()
+        code = picking.carrier_tracking_ref
+        picking.cancel_shipment()
+        self.assertEqual(self.server.orders[code]["status"], "cancel")
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertEqual(picking.delivery_state, "canceled_shipment")
+        # GHN refuses to cancel what it picked up
+        _order, picked = self._shipped()
+        self.server.set_status(picked.carrier_tracking_ref, "picked")
+        with self.assertRaisesRegex(UserError, "GHN refused to cancel"):
+            picked.cancel_shipment()
+
+    def test_rates(self):
+        order, _picking = self._sale(self.ghn)
+        rate = self.ghn.rate_shipment(order)
+        self.assertTrue(rate["success"], rate)
+        self.assertGreater(rate["price"], 0)
+        self.server.fail("5xx", times=2)
+        rate = self.ghn.rate_shipment(order)
+        self.assertFalse(rate["success"])
+        self.assertIn("HTTP 502", rate["error_message"])
+
+    def test_faults_are_clear_and_ship_nothing(self):
+        _order, picking = self._sale(self.ghn)
+        for mode, times, expected in (("5xx", 2, r"GHN failed \(HTTP 502\)"), ("garbage", 1, "not JSON"),
+                                      ("timeout", 2, "could not be reached")):
+            with self.subTest(mode=mode):
+                self.server.fail(mode, times, delay=3)
+                with self.assertRaisesRegex(UserError, expected), self.env.cr.savepoint():
+                    self._validate(picking)
+                self.env.invalidate_all()
+                self.assertEqual(picking.state, "assigned", "nothing shipped, nothing validated")
+        self.ghn.ghn_token = "wrong"
+        with self.assertRaisesRegex(UserError, "Token is not valid"):
+            self.ghn.action_courier_test_connection()
+        self.ghn.ghn_token = "ghn-test-token"
+        self.assertEqual(self.ghn.action_courier_test_connection()["params"]["type"], "success")
+        self.server.fail("5xx", 1)  # one failure: the retry succeeds
+        self._validate(picking)
+        self.assertTrue(picking.carrier_tracking_ref)
+
+    def test_callbacks_as_ghn_posts_them(self):
+        _order, picking = self._shipped(cod=True)
+        code = picking.carrier_tracking_ref
+        payload = self.server.webhook_payload(code, "delivered")
+        self.assertEqual(self.ghn.ghn_read_callback(payload), {
+            "tracking_ref": code, "status": "delivered", "paid_out": None,
+            "identity": [code, "delivered", "switch_status", payload["Time"]],
+        })
+        self.server.pay_out_cod(code, "2026-11-20T09:44:09.556Z")
+        paid = self.ghn.ghn_read_callback(self.server.webhook_payload(code, "delivered"))
+        self.assertEqual(paid["paid_out"], (self.server.orders[code]["cod_amount"], "2026-11-20T09:44:09.556Z"))
+        for wrong in ({}, {"OrderCode": code}, {"OrderCode": "  ", "Status": "delivered"},
+                      {"OrderCode": ["x"], "Status": "delivered"}):
+            self.assertIsNone(self.ghn.ghn_read_callback(wrong), wrong)
+
+    def test_the_cash_ghn_paid_out(self):
+        _order, picking = self._shipped(cod=True)
+        client = self.ghn._courier_client()
+        self.assertIsNone(self.ghn.ghn_cod_paid_out(client, picking))
+        self.server.pay_out_cod(picking.carrier_tracking_ref, "2026-11-20T09:44:09.556Z", amount=70000)
+        self.assertEqual(self.ghn.ghn_cod_paid_out(client, picking), (70000, "2026-11-20T09:44:09.556Z"))
+        self.assertEqual(self.ghn._courier_currency(), self.env.ref("base.VND"))
+
+    def test_the_label_again(self):
+        _order, picking = self._shipped()
+        label = self.ghn.ghn_print_label(picking)
+        self.assertEqual(label.name, f"GHN-{picking.carrier_tracking_ref}.pdf")
+        self.assertTrue(label.raw.startswith(b"%PDF"))
+
+    def test_credentials_are_the_administrators(self):
+        """Replays an Inventory or Sales administrator reading GHN's token, or pointing the
+        service at a host of theirs (the token would go there): refused."""
+        elsewhere = FakeGhn(token="unused").start()
+        self.addCleanup(elsewhere.stop)
+        user = new_test_user(self.env, "ghn_stock_admin",
+                             groups="stock.group_stock_manager,sales_team.group_sale_manager")
+        for fields in (["ghn_token"], ["ghn_shop_id"], ["courier_endpoint_url"]):
+            with self.subTest(fields=fields), self.assertRaises(AccessError):
+                self.ghn.with_user(user).read(fields)
+        with self.assertRaises(AccessError):
+            self.ghn.with_user(user).write({"courier_endpoint_url": elsewhere.url})
+        self.ghn.with_user(user).write({"courier_timeout": 3})
+        self.assertFalse(self.ghn.copy().courier_endpoint_url, "a copy keeps no URL")
+        self.assertFalse(self.ghn.copy().ghn_token, "nor credentials")
+        self.assertEqual(self.ghn.with_user(user).action_courier_test_connection()["params"]["type"], "success")
+        self.assertFalse(elsewhere.requests, "the credentials went nowhere else")
+
+    def test_hooks_are_no_rpc_endpoints(self):
+        """The hooks take Python objects (a transport client, pickings): a user calling one over
+        RPC is refused before it runs."""
+        for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking", "read_callback",
+                     "cod_paid_out", "courier_currency", "print_label"):
+            with self.subTest(hook=hook), self.assertRaises(AccessError):
+                get_public_method(self.ghn, f"ghn_{hook}")
