@@ -36,7 +36,8 @@ class CourierCase(TransactionCase):
         if cod:
             provider = self.env.ref("delivery.payment_provider_cod")
             self.env["payment.transaction"].create({
-                "provider_id": provider.id, "payment_method_id": self.env.ref("delivery.payment_method_cash_on_delivery").id,
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("delivery.payment_method_cash_on_delivery").id,
                 "amount": order.amount_total, "currency_id": order.currency_id.id,
                 "partner_id": self.customer.id, "reference": f"{order.name}-COD", "state": "pending",
                 "sale_order_ids": [Command.set(order.ids)],
