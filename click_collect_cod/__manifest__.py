@@ -8,7 +8,8 @@
     "author": "click_collect contributors",
     "maintainers": ["click-collect"],
     "development_status": "Alpha",
-    "license": "LGPL-3",
+    # built on delivery_courier_base, which is AGPL-3 (it builds on OCA's delivery_state)
+    "license": "AGPL-3",
     "depends": [
         "click_collect",
         # asks couriers' connectors for the cash they paid out

@@ -3,7 +3,7 @@ import logging
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -152,6 +152,8 @@ class DeliveryCarrier(models.Model):
             try:
                 # fills statuses and errors as it goes: what it got before failing is kept
                 carrier._cc_connector_hook("fetch_tracking")(shipments, statuses, errors)
+            except (AccessError, MissingError):
+                raise
             except UserError as error:
                 _logger.warning("Polling %s failed, to be retried: %s", carrier.name, error)
                 errors.update({picking: str(error) for picking in shipments if picking not in statuses})

@@ -151,6 +151,15 @@ class StockPicking(models.Model):
         ``cc_carrier_status`` is always there: it says that the flow moves the orders itself."""
         return {"cc_carrier_status": status, "cc_delivery_state": tracking_state, "cc_carrier_status_date": when}
 
+    def cancel_shipment(self):
+        """Override of `stock_delivery`: a shipment cancelled at its carrier is over for the
+        flow's tracking too (it is no longer polled, its state says why)."""
+        # sudo: whoever cancels (a warehouse user) may not read the web order the delivery serves
+        web = self.filtered(lambda p: p.sudo().sale_id.cc_fulfilment)
+        res = super().cancel_shipment()
+        web.write({"cc_delivery_state": "canceled_shipment"})
+        return res
+
     def action_cc_resume_tracking(self):
         """Let the courier's updates move the shipment again."""
         self.write({"cc_tracking_manual": False, "cc_carrier_status": False})

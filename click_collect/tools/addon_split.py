@@ -16,8 +16,9 @@ def move_to_addon(cr, addon, names, prefixes=()):
     row = cr.fetchone()
     if not row or row[1] == "uninstallable":
         raise RuntimeError(
-            f"click_collect {addon} is not on the server: put it in the addons path and update "
-            f"again (what it took over from click_collect would be removed with its data)."
+            f"The addon {addon} is not on the server: put it in the addons path and update "
+            f"click_collect again (this update gives it records of click_collect, or installs it "
+            f"for them; without it they would be removed with their data)."
         )
     addon_id, state = row
     if state not in ("uninstalled", "to install"):  # marked already by `-i <addon> -u click_collect`

@@ -149,7 +149,7 @@ class DeliveryCarrier(models.Model):
                     transfers.append((picking, *payout))
         except CourierError as error:
             if raise_on_error:
-                raise UserError(self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error))) from None
+                raise self._courier_user_error(error) from None
             _logger.warning("Fetching the remittances of %s failed, to be retried: %s", self.name, error)
             if not transfers:
                 return None

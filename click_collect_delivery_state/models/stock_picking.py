@@ -12,16 +12,18 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     def _cc_carrier_tracking_values(self, status, tracking_state, when):
-        """Override of `click_collect`: the flow's own connectors fill OCA's carrier state and
-        tracking state too, so that what reads them (lists, filters) sees the shipments of web
-        orders as every other."""
+        """Override of `click_collect`: what the flow's polling and callbacks hear fills OCA's
+        carrier state and tracking state too (as a connector writes them), so that what reads
+        them (lists, filters) sees the shipments of web orders as every other."""
         return {**super()._cc_carrier_tracking_values(status, tracking_state, when),
-                "delivery_state": tracking_state, "tracking_state": status}
+                **self._courier_tracking_values(status, tracking_state, when)}
 
     def _courier_cod_amount(self):
         """Override of `delivery_courier_base`: the courier of a web order collects what the
         flow says is due in cash on delivery."""
-        order = self.sale_id
+        # sudo: whoever ships (a warehouse user) may not read the order and its payments; only
+        # the amount due is used, sent to the courier
+        order = self.sudo().sale_id
         if order.cc_fulfilment:
             return order._cc_cod_due()
         return super()._courier_cod_amount()

@@ -1,11 +1,16 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.courier import CourierError
 
 _logger = logging.getLogger(__name__)
+
+# A carrier's request waits at most this long (seconds), and is tried again at most this often:
+# a worker is not held for longer by a slow carrier.
+MAX_TIMEOUT = 60
+MAX_RETRIES = 5
 
 
 class DeliveryCarrier(models.Model):
@@ -44,6 +49,16 @@ class DeliveryCarrier(models.Model):
     courier_retries = fields.Integer(string="Retries", default=2,
                                      help="Further attempts after a network error or a 5xx answer.")
     courier_has_connector = fields.Boolean(string="Has a Connector", compute="_compute_courier_has_connector")
+
+    @api.constrains("courier_timeout", "courier_retries")
+    def _check_courier_patience(self):
+        for carrier in self:
+            if not 1 <= carrier.courier_timeout <= MAX_TIMEOUT or not 0 <= carrier.courier_retries <= MAX_RETRIES:
+                raise ValidationError(self.env._(
+                    "%(carrier)s: the timeout is between 1 and %(timeout)s seconds, the retries between 0 and "
+                    "%(retries)s (a request waits at most their product).",
+                    carrier=carrier.name, timeout=MAX_TIMEOUT, retries=MAX_RETRIES,
+                ))
 
     @api.depends("delivery_type")
     def _compute_courier_has_connector(self):
@@ -113,6 +128,8 @@ class DeliveryCarrier(models.Model):
 
         :raise UserError: the carrier could not say
         """
+        if not picking.carrier_tracking_ref:  # never sent to the carrier (or cancelled there)
+            return
         statuses, errors = {}, {}
         self._courier_hook("fetch_tracking")(picking, statuses, errors)
         if picking in errors:

@@ -1,6 +1,6 @@
 import base64
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -21,9 +21,18 @@ class StockPicking(models.Model):
     def _courier_cod_amount(self):
         """The cash the carrier collects from the customer at delivery, in the currency of the
         sale (0.0: none): Odoo's own cash on delivery, what the sale's pending cash-on-delivery
-        transactions say. Addons that sell otherwise say it their way."""
+        transactions say, collected with the sale's first shipment. Addons that sell otherwise
+        say it their way."""
         self.ensure_one()
-        transactions = self.sale_id.transaction_ids.filtered(
+        # sudo: whoever ships (a warehouse user) may not read the sale's payments; only their
+        # cash-on-delivery total is used, sent to the carrier
+        sale = self.sudo().sale_id
+        shipped_before = sale.picking_ids.filtered(
+            lambda p: p != self and p.picking_type_code == "outgoing" and p.carrier_tracking_ref
+        )
+        if not sale or shipped_before:
+            return 0.0
+        transactions = sale.transaction_ids.filtered(
             lambda tx: tx.state == "pending" and tx.provider_id.custom_mode == "cash_on_delivery"
         )
         return sum(transactions.mapped("amount"))
@@ -37,11 +46,19 @@ class StockPicking(models.Model):
         self.ensure_one()
         if not status or status == self.tracking_state:
             return False
-        values = {"tracking_state": status}
         state = states.get(status)
-        if state and state != self.delivery_state:
+        if state == self.delivery_state:
+            state = None
+        self.write(self._courier_tracking_values(status, state, fields.Datetime.now()))
+        return True
+
+    @api.model
+    def _courier_tracking_values(self, status, state, when):
+        """What is written on shipments whose carrier says ``status`` (its own word), meaning
+        the carrier state ``state`` (None: the carrier state stays), at ``when``."""
+        values = {"tracking_state": status}
+        if state:
             values["delivery_state"] = state
             if state == "customer_delivered":
-                values["date_delivered"] = fields.Datetime.now()
-        self.write(values)
-        return True
+                values["date_delivered"] = when
+        return values

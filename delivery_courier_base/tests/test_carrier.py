@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CourierCase
@@ -40,6 +40,13 @@ class TestCarrier(CourierCase):
             })
         self.carrier.courier_endpoint_url = "https://proxy.example.com"
         self.assertEqual(self.carrier.courier_endpoint_url, "https://proxy.example.com")
+
+    def test_a_slow_carrier_holds_a_worker_for_bounded_time(self):
+        for values in ({"courier_timeout": 0}, {"courier_timeout": 3600}, {"courier_retries": -1},
+                       {"courier_retries": 100}):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.carrier.with_user(self.stock_manager).write(values)
+        self.carrier.write({"courier_timeout": 60, "courier_retries": 5})
 
     def test_odoo_cash_on_delivery_is_what_the_carrier_collects(self):
         _order, picking = self._sale(self.carrier)

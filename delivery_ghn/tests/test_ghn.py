@@ -2,7 +2,7 @@ import json
 
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.delivery_courier_base.tests.common import CourierCase
 
@@ -53,20 +53,36 @@ class TestGhn(CourierCase):
         self._shipped()
         self.assertEqual(self._creates()[-1]["cod_amount"], 0)
 
-    def test_tracking_fills_delivery_state(self):
+    def test_a_warehouse_user_sends_to_ghn_and_the_cash_is_collected_once(self):
+        """A stock user (no right on the sale's payments) sends the delivery of a sale paid in
+        cash on delivery to GHN (Send to Shipper), in two shipments: the first collects the
+        cash, the backorder nothing more."""
+        user = new_test_user(self.env, "ghn_stock_user", groups="stock.group_stock_user")
+        self.ghn.integration_level = "rate"  # validated first, sent by the person after
+        order, picking = self._sale(self.ghn, qty=2, cod=True)
+        picking.move_ids.quantity = 1
+        picking.move_ids.picked = True
+        Form.from_action(self.env, picking.button_validate()).save().process()
+        backorder = picking.backorder_ids
+        self.assertTrue(backorder)
+        self.ghn.integration_level = "rate_and_ship"
+        picking.with_user(user).send_to_shipper()
+        self.assertTrue(picking.carrier_tracking_ref)
+        vnd = self.env.ref("base.VND")
+        expected = order.currency_id._convert(80.0, vnd, order.company_id, order.date_order.date())
+        self.assertEqual(self._creates()[-1]["cod_amount"], round(expected))
+        self._validate(backorder)
+        self.assertEqual(self._creates()[-1]["cod_amount"], 0, "the cash is collected with the first shipment")
+
+    def test_a_delivery_never_sent_to_ghn_is_not_asked_about(self):
+        self.ghn.integration_level = "rate"
         _order, picking = self._shipped()
-        code = picking.carrier_tracking_ref
-        for status, state in (("delivering", "in_transit"), ("delivery_fail", "incident"),
-                              ("delivered", "customer_delivered")):
-            with self.subTest(status=status):
-                self.server.set_status(code, status)
-                picking.tracking_state_update()
-                self.assertEqual((picking.tracking_state, picking.delivery_state), (status, state))
-        self.assertTrue(picking.date_delivered)
-        # OCA's job passes delivered shipments by
+        self.assertFalse(picking.carrier_tracking_ref)
         asked = len(self.server.requests)
-        self.env["stock.picking"]._update_delivery_state()
+        picking.tracking_state_update()
+        self.env["stock.picking"].with_context(cron_id=1)._update_delivery_state()
         self.assertEqual(len(self.server.requests), asked)
+        self.assertFalse(picking.pod_error)
 
     def test_a_status_ghn_adds_later_is_kept_without_a_carrier_state(self):
         _order, picking = self._shipped()
@@ -175,6 +191,11 @@ class TestGhn(CourierCase):
         self.assertFalse(self.ghn.copy().ghn_token, "nor credentials")
         self.assertEqual(self.ghn.with_user(user).action_courier_test_connection()["params"]["type"], "success")
         self.assertFalse(elsewhere.requests, "the credentials went nowhere else")
+        # an administrator may: the credentials then go there
+        self.ghn.courier_endpoint_url = elsewhere.url
+        with self.assertRaisesRegex(UserError, "Token is not valid"):
+            self.ghn.action_courier_test_connection()
+        self.assertEqual(len(elsewhere.requests), 1)
 
     def test_hooks_are_no_rpc_endpoints(self):
         """The hooks take Python objects (a transport client, pickings): a user calling one over

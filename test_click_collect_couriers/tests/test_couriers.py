@@ -57,7 +57,7 @@ class TestCouriers(CouriersCommon):
         picking.cancel_shipment()
         self.assertEqual(self.dhl_server.shipments[waybill]["events"][-1], "CA")
         self.assertFalse(picking.carrier_tracking_ref)
-        self.assertEqual(picking.delivery_state, "canceled_shipment")
+        self.assertEqual((picking.delivery_state, picking.cc_delivery_state), ("canceled_shipment",) * 2)
 
     def test_cod_only_with_a_courier_that_collects_it(self):
         order = self._preparing("cod")
