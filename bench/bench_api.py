@@ -85,13 +85,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(args, log_path):
+def start_server(args, log_path, extra=()):
     port = free_port()
     odoo_bin = os.path.join(os.path.dirname(odoo.tools.config.root_path), "odoo-bin")
     proc = subprocess.Popen(
         [sys.executable, odoo_bin, "-c", args.config, "-d", args.database,
          f"--db-filter=^{args.database}$", f"--http-port={port}", "--http-interface=127.0.0.1",
-         "--max-cron-threads=0", "--log-level=warn", "--log-handler=werkzeug:INFO", f"--logfile={log_path}"],
+         "--max-cron-threads=0", "--log-level=warn", "--log-handler=werkzeug:INFO", f"--logfile={log_path}", *extra],
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180

@@ -7,6 +7,7 @@ from . import (
     click_collect_web_shop,
     click_collect_web_shop_notification,
     delivery_carrier,
+    ir_cron,
     ir_http,
     mail_mail,
     payment_provider,

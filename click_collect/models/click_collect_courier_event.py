@@ -10,6 +10,7 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
+from ..tools.jobs import trigger_job
 from ..tools.text import nonblank_text
 
 _logger = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class ClickCollectCourierEvent(models.Model):
                 })
         except IntegrityError:
             return 200, {"status": "duplicate"}
-        self.env.ref("click_collect.ir_cron_process_courier_events")._trigger()
+        trigger_job(self.env, "click_collect.ir_cron_process_courier_events")
         return 200, {"status": "accepted"}
 
     # ------------------------------------------------------------------ processing
@@ -150,7 +151,7 @@ class ClickCollectCourierEvent(models.Model):
         ], order="id", limit=limit)
         due._cc_process()
         if len(due) == limit:
-            self.env.ref("click_collect.ir_cron_process_courier_events")._trigger()
+            trigger_job(self.env, "click_collect.ir_cron_process_courier_events")
 
     def _cc_process(self):
         """Apply pending callbacks (and failed ones again), oldest first. Callbacks of different
@@ -191,8 +192,7 @@ class ClickCollectCourierEvent(models.Model):
                 if failed_until:
                     retry_at = min(retry_at or failed_until, failed_until)
         if retry_at:
-            # sudo: whoever's callback failed plans its retry (the job is the system's)
-            self.env.ref("click_collect.ir_cron_process_courier_events").sudo()._trigger(at=retry_at)
+            trigger_job(self.env, "click_collect.ir_cron_process_courier_events", retry_at)
 
     def _cc_apply_wave(self, wave):
         """Apply callbacks of different shipments together: [(event, picking)].

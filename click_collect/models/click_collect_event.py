@@ -12,7 +12,7 @@ class ClickCollectEvent(models.Model):
     _rec_name = "to_state"
 
     order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, precompute=True, index=True)
     fulfilment = fields.Selection(related="order_id.cc_fulfilment", string="Fulfilment")
     from_state = fields.Selection(const.STATES, string="From", readonly=True)
     to_state = fields.Selection(const.STATES, string="To", required=True, readonly=True)

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import const
+from ..tools.jobs import trigger_job
 from ..tools.mail_outcome import mail_failure_is_temporary
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ EMAIL_RETRIES = 5
 # refused (no credit, wrong number, unregistered account) waits for a person.
 SMS_RETRIES = 5
 TEMPORARY_SMS_FAILURES = {"sms_server"}
+# what recording the answer of the mail server or of the SMS service reads of a message
+OUTCOME_FIELDS = ["email_result", "email_error", "sms_result", "sms_error"]
+# customer messages the job sends per committed batch
+BATCH_SIZE = 100
 # statuses of a recipient's mail.notification: the message was taken (SMS: "process" and
 # "pending" are the SMS service's), or refused as it was sent
 ANSWERS_TAKEN = ("process", "pending", "sent")
@@ -40,13 +45,22 @@ RESULTS = [
 ]
 
 
+class ChannelFailed(Exception):
+    """Posting the email or the SMS of a customer message failed (``error``, for people)."""
+
+    def __init__(self, channel, error):
+        super().__init__(channel, error)
+        self.channel, self.error = channel, error
+
+
 class ClickCollectNotification(models.Model):
     """One customer message of a web order (email and SMS of one step), queued by the flow.
 
-    The door queues one record per order and step in the transaction of the transition; the
-    messages are rendered and posted after that transaction commits (or by the scheduled job
-    when the server stopped in between), so a failure to send never blocks nor rolls back the
-    flow. What happened is kept here and shown on the order.
+    The door queues one record per order and step in the transaction of the transition and
+    triggers the scheduled job, which renders and posts the messages once that transaction
+    commits, outside the request of whoever moved the order: a failure to send never blocks nor
+    rolls back the flow, and a server stopped in between sends them when it starts again. What
+    happened is kept here and shown on the order.
     """
 
     _name = "click_collect.notification"
@@ -99,7 +113,8 @@ class ClickCollectNotification(models.Model):
 
     @api.model
     def _cc_queue(self, orders, step, *, events=None, note=None):
-        """Queue the message ``step`` for ``orders`` and send it once the transaction commits."""
+        """Queue the message ``step`` for ``orders``: the scheduled job sends it once the
+        transaction commits."""
         if not orders:
             return self.browse()
         event_by_order = {event.order_id.id: event.id for event in (events or [])}
@@ -109,36 +124,35 @@ class ClickCollectNotification(models.Model):
              "event_id": event_by_order.get(order.id, False)}
             for order in orders
         ])
-        self._cc_send_after_commit(notifications.ids)
+        self._cc_trigger_send()
         return notifications.sudo(False)
 
     @api.model
-    def _cc_send_after_commit(self, notification_ids):
-        """Send these notifications in a new transaction, after the current one commits."""
-        if self.pool._init:
-            # installing or updating modules (e.g. demo data): the scheduled job sends them
-            return
-        postcommit = self.env.cr.postcommit
-        pending = postcommit.data.get("click_collect.notification")
-        if pending is None:
-            pending = postcommit.data["click_collect.notification"] = []
-            postcommit.add(partial(self._cc_send_in_new_cursor, self.pool, self.env.uid, pending))
-        pending.extend(notification_ids)
+    def _cc_trigger_send(self, at=None):
+        """Have the customer-message job run as soon as this transaction commits (or at
+        ``at``): the messages leave the request of whoever moved the orders. The job's trigger is
+        written in this transaction: a transition rolled back sends nothing, and a server that
+        stops after the commit runs it when it starts again."""
+        trigger_job(self.env, "click_collect.ir_cron_send_customer_messages", at)
 
     @api.model
-    def _cc_send_in_new_cursor(self, registry, uid, notification_ids):
-        try:
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, {})
-                env["click_collect.notification"].browse(notification_ids)._cc_send()
-        except Exception:
-            # the notifications stay pending: the scheduled job sends them
-            _logger.exception("Customer messages %s could not be sent after commit", notification_ids)
-
-    @api.model
-    def _cron_send_pending(self):
-        """Scheduled job: send the customer messages still waiting (e.g. after a restart)."""
-        self.search([("state", "=", "pending")], order="id")._cc_send()
+    def _cron_send_pending(self, batch_size=BATCH_SIZE):
+        """Scheduled job: send the customer messages waiting, oldest first, in batches (each
+        committed, from a scheduled job); those another worker is sending are left to it, those
+        that meet a concurrent update wait for the job's next run."""
+        in_job = bool(self.env.context.get("ir_cron_progress_id"))
+        # sudo: the job sends the messages of every company
+        Notification, last_id = self.sudo(), 0
+        while True:
+            batch = Notification.search([("state", "=", "pending"), ("id", ">", last_id)], order="id", limit=batch_size)
+            if not batch:
+                return
+            last_id = batch[-1].id
+            sent = batch._cc_send()
+            if in_job:
+                remaining = Notification.search_count([("state", "=", "pending"), ("id", ">", last_id)])
+                if not self.env["ir.cron"]._commit_progress(len(sent), remaining=remaining):
+                    return  # out of time: Odoo runs the job again at once for the rest
 
     # ------------------------------------------------------------------ sending
 
@@ -157,23 +171,23 @@ class ClickCollectNotification(models.Model):
     def _cc_send(self):
         """Render and post the email and the SMS of each pending notification.
 
-        Each message is posted in its own savepoint: a template that fails to render or a
-        missing address is recorded here and logged on the order, never raised. A message
-        posted is *queued*: the answers of the mail server and of the SMS service come later
-        (``_cc_mail_outcome``, ``_cc_sms_outcome``). A notification that meets a concurrent
-        update (of the order or the customer) stays pending for the job, which runs again soon.
+        The notifications are posted together; when one fails, they are posted again, each in
+        its own savepoint: a template that fails to render or a missing address is recorded
+        on the notification and logged on the order, never raised, and a notification that
+        meets a concurrent update (of the order or the customer) stays pending for the job,
+        which runs again soon. A message posted is *queued*: the answers of the mail server and
+        of the SMS service come later (``_cc_mail_outcome``, ``_cc_sms_outcome``).
         """
         # sudo: customer messages are sent on behalf of the company, whoever moved the order;
         # templates, recipients and switches all come from configuration.
         notifications = self.sudo()._cc_lock_pending()
-        queued, left_pending = set(), False
-        for notification in notifications:
-            try:
-                with self.env.cr.savepoint():
-                    queued |= notification._cc_send_one()
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                _logger.info("Customer message %s met a concurrent update: left to the job", notification.id)
-                left_pending = True
+        if not notifications:
+            return notifications
+        try:
+            with self.env.cr.savepoint():
+                queued, left_pending = notifications._cc_post(careful=False)
+        except Exception:  # noqa: BLE001 (any failure: each message again, on its own)
+            queued, left_pending = notifications._cc_post(careful=True)
         if "sms" in queued:
             self._cc_trigger_queue("sms")
         if "email" in queued:
@@ -184,49 +198,95 @@ class ClickCollectNotification(models.Model):
             from_job = self.env.context.get("mail_notify_force_send") is False
             self._cc_trigger_queue("email", delay=None if from_job else timedelta(minutes=1))
         if left_pending:
-            # sudo: scheduled jobs are technical records; any user's change may plan a run
-            self.env.ref("click_collect.ir_cron_send_customer_messages").sudo()._trigger(
-                fields.Datetime.now() + timedelta(minutes=1))
+            self._cc_trigger_send(fields.Datetime.now() + timedelta(minutes=1))
         return notifications
 
-    def _cc_send_one(self):
-        """Post the email and the SMS of this notification; return the channels queued."""
+    def _cc_post(self, careful):
+        """Post the messages of these notifications and record the outcome; the chatter's
+        copies are masked together at the end.
+
+        :param bool careful: each notification in a savepoint of its own, its failures
+            recorded; otherwise the first failure is raised
+        :return: (the channels queued, whether some notifications are left pending)
+        """
+        # read at once what each message's template reads (records are rendered one by one)
+        self.order_id.fetch(["cc_tracking_token", "cc_pickup_code", "transaction_ids"])
+        self.fetch(["message_ids"])
+        queued, left_pending, posted, outcomes = set(), False, [], defaultdict(list)
+        for notification in self:
+            failed = {}
+            while True:
+                try:
+                    if careful:
+                        with self.env.cr.savepoint():
+                            channels, messages, values = notification._cc_send_one(failed, careful=True)
+                    else:
+                        channels, messages, values = notification._cc_send_one(failed, careful=False)
+                except ChannelFailed as failure:
+                    failed[failure.channel] = failure.error  # posted again without it
+                    continue
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    if not careful:
+                        raise
+                    _logger.info("Customer message %s met a concurrent update: left to the job", notification.id)
+                    left_pending = True
+                else:
+                    queued |= channels
+                    posted.append((notification.order_id, messages))
+                    outcomes[tuple(values.items())].append(notification.id)
+                    notification.message_ids = [fields.Command.link(message.id) for message in messages]
+                break
+        # the outcomes written together: the notifications alike in one query
+        now = fields.Datetime.now()
+        for values, ids in outcomes.items():
+            self.browse(ids).write(dict(values, sent_date=now))
+        self.env["sale.order"]._cc_mask_logged_copies(posted)
+        return queued, left_pending
+
+    def _cc_send_one(self, failed, careful=True):
+        """Post the email and the SMS of this notification, but for the channels in ``failed``
+        ({channel: error}: they failed on a first attempt).
+
+        :return: (the channels queued, the messages posted, the values of the outcome)
+        :raise ChannelFailed: a channel failed; what it posted is to be rolled back
+        """
         self.ensure_one()
         order = self.order_id
         email_on, sms_on = order._cc_notification_switches(self.step)
         mail_xmlid, sms_xmlid = STEP_TEMPLATES[self.step]
         email_result, email_error, email = self._cc_send_channel(
-            email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid))
+            "email", email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), failed, careful)
         sms_result, sms_error, sms = self._cc_send_channel(
-            sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid))
-        self.write({
-            "sent_date": fields.Datetime.now(),
-            "message_ids": [fields.Command.set((email | sms).ids)],
-            **self._cc_channel_values(email_result, email_error, sms_result, sms_error),
-        })
+            "sms", sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), failed, careful)
         errors = [error for error in (email_error, sms_error) if error]
         if errors:
             self._cc_log_failure(errors)
-        return {channel for channel, result in (("email", email_result), ("sms", sms_result)) if result == "queued"}
+        channels = {channel for channel, result in (("email", email_result), ("sms", sms_result)) if result == "queued"}
+        return channels, email | sms, self._cc_channel_values(email_result, email_error, sms_result, sms_error)
 
-    def _cc_send_channel(self, switched_on, address, post):
-        """Post one message (email or SMS) unless switched off or without address.
+    def _cc_send_channel(self, channel, switched_on, address, post, failed, careful):
+        """Post one message (email or SMS) unless switched off, without address or failed.
 
         :return: (result, error or False, the message posted)
+        :raise ChannelFailed: posting failed (for a reason of the message's own), when
+            ``careful``; otherwise whatever failed is raised
         """
         nothing = self.env["mail.message"]
         if not switched_on:
             return "off", False, nothing
         if not address:
             return "no_address", False, nothing
+        if channel in failed:
+            return "failed", failed[channel], nothing
+        if not careful:
+            return "queued", False, post()
         try:
-            with self.env.cr.savepoint():
-                message = post()
+            message = post()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # not the message's fault: sent again by the job
         except Exception as error:  # a message must never stop the flow
             _logger.warning("Customer message of %s failed", self.order_id.name, exc_info=True)
-            return "failed", str(error.args[0] if isinstance(error, UserError) else error), nothing
+            raise ChannelFailed(channel, str(error.args[0] if isinstance(error, UserError) else error)) from error
         return "queued", False, message
 
     @api.model
@@ -280,7 +340,7 @@ class ClickCollectNotification(models.Model):
         if not messages:
             return
         # sudo: the outcome of sending is recorded whoever (or whichever job) sent the mail
-        notifications = self.sudo().search([("message_ids", "in", messages.ids)])
+        notifications = self.sudo().search_fetch([("message_ids", "in", messages.ids)], OUTCOME_FIELDS)
         if not failure_type:
             notifications._cc_channel_sent("email")
             return
@@ -339,7 +399,7 @@ class ClickCollectNotification(models.Model):
         if not messages:
             return
         # sudo: the outcome of sending is recorded whoever (or whichever job) sent the SMS
-        notifications = self.sudo().search([("message_ids", "in", messages.ids)])
+        notifications = self.sudo().search_fetch([("message_ids", "in", messages.ids)], OUTCOME_FIELDS)
         failed = sms.filtered(lambda s: s.state == "error")
         taken = sms.filtered(lambda s: s.state in ("process", "pending", "sent"))
         notifications.filtered(lambda n: n.message_ids & taken.mail_message_id)._cc_channel_sent("sms")
@@ -372,8 +432,7 @@ class ClickCollectNotification(models.Model):
         """An answer could not be recorded as it came: the answer job reads it as soon as this
         transaction, which records it in Odoo's delivery status, is committed. (The other
         answer, the one that won, is committed already: it made this one fail.)"""
-        # sudo: scheduled jobs are technical records; the SMS or mail hook may run as anyone
-        self.env.ref("click_collect.ir_cron_record_message_answers").sudo()._trigger()
+        trigger_job(self.env, "click_collect.ir_cron_record_message_answers")
 
     @api.model
     def _cron_record_answers(self):

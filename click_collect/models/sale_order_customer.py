@@ -167,34 +167,44 @@ class SaleOrder(models.Model):
         return setting.email, setting.sms
 
     def _cc_post_email(self, template_xmlid):
-        """Send the email of a step to the customer, in their language; its copy in the chatter
-        masks the pickup code and the tracking token."""
+        """Send the email of a step to the customer, in their language. Its copy in the chatter
+        is to be masked (``_cc_mask_logged_copies``)."""
         self.ensure_one()
-        message = self.with_context(cc_customer_message=True).message_post_with_source(
+        return self.with_context(cc_customer_message=True).message_post_with_source(
             template_xmlid,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
             email_layout_xmlid="mail.mail_notification_light",
         )
-        return self._cc_mask_logged_copy(message)
 
     def _cc_post_sms(self, template_xmlid):
-        """Queue the SMS of a step to the customer (sent by Odoo's SMS job), in their language;
-        its copy in the chatter masks the pickup code and the tracking token."""
+        """Queue the SMS of a step to the customer (sent by Odoo's SMS job), in their language.
+        Its copy in the chatter is to be masked (``_cc_mask_logged_copies``)."""
         self.ensure_one()
-        message = self.with_context(cc_customer_message=True)._message_sms_with_template(
-            template=self.env.ref(template_xmlid), partner_ids=self.partner_id.ids, put_in_queue=True,
+        template = self.env["sms.template"].browse(self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid))
+        return self.with_context(cc_customer_message=True)._message_sms_with_template(
+            template=template, partner_ids=self.partner_id.ids, put_in_queue=True,
         )
-        return self._cc_mask_logged_copy(message)
 
-    def _cc_mask_logged_copy(self, message):
-        """Mask the secrets in the chatter's copy of a customer message just posted. The email
-        (mail.mail) and the SMS (sms.sms) were made from the message as it was posted, and keep
-        them."""
-        # sudo: the flow's own message, whoever moved the order
-        for copy in message.sudo():
-            copy.write({"body": self._cc_mask_secrets(copy.body), "subject": self._cc_mask_secrets(copy.subject)})
-        return message
+    @api.model
+    def _cc_mask_logged_copies(self, order_messages):
+        """Mask the secrets in the chatter's copies of customer messages just posted, given as
+        [(order, messages)]. The emails (mail.mail) and the SMS (sms.sms) were made from the
+        messages as they were posted, and keep them."""
+        # sudo: the flow's own messages, whoever moved the order; the secrets are read to be
+        # hidden, never shown
+        orders = self.browse([order.id for order, _messages in order_messages]).sudo()
+        orders.fetch(["cc_tracking_token", "cc_pickup_code"])
+        messages = self.env["mail.message"].sudo().browse(
+            [message.id for _order, messages in order_messages for message in messages])
+        messages.fetch(["body", "subject"])
+        for order, order_messages_ in order_messages:
+            order = order.with_env(orders.env)
+            for message in order_messages_.with_env(messages.env):
+                message.write({"body": order._cc_mask_secrets(message.body),
+                               "subject": order._cc_mask_secrets(message.subject)})
+        # written now (in one query): searches in raw SQL must not find the secrets either
+        messages.flush_recordset(["body", "subject"])
 
     def _cc_mask_secrets(self, text):
         """``text`` (a message's body or subject) as the chatter keeps it: the pickup code and the

@@ -245,18 +245,28 @@ class TestCustomerMessages(ClickCollectCommon):
         note = order.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
         self.assertEqual(len(note), 1, "the failure is logged in the order's chatter")
 
-    def test_sent_after_commit_not_in_the_transition(self):
+    def test_sent_by_the_job_not_in_the_transition(self):
+        """The transition queues the message and triggers the job, in its own transaction:
+        nothing is rendered nor sent in the request of the user who moved the order, and nothing
+        waits for the commit in that request."""
+        job = self.env.ref("click_collect.ir_cron_send_customer_messages")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers_before = Trigger.search_count([("cron_id", "=", job.id)])
         order = self._order()
         mails_before = self.env["mail.mail"].sudo().search_count([])
-        self._move(order, "accepted")
+        order.with_user(self.user_store_a)._cc_transition("accepted")
         self.assertEqual(order.cc_notification_ids.state, "pending")
         self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails_before, "nothing rendered yet")
-        pending = self.env.cr.postcommit.data.get("click_collect.notification")
-        self.assertIn(order.cc_notification_ids.id, pending, "sent by a callback after the commit")
-        # the scheduled job sends what is left
-        self.env["click_collect.notification"]._cron_send_pending()
+        self.assertGreater(Trigger.search_count([("cron_id", "=", job.id)]), triggers_before,
+                           "the job runs once this transaction commits")
+        self.assertFalse(self.env.cr.postcommit.data.get("click_collect.notification"),
+                         "nothing is sent by the request after its commit")
+        # the scheduled job sends it, from the company as when it was sent in the request
+        self.env["click_collect.notification"].with_user(self.env.ref("base.user_root"))._cron_send_pending()
         self.assertEqual(order.cc_notification_ids.state, "done")
         self.assertGreater(self.env["mail.mail"].sudo().search_count([]), mails_before)
+        email = order.cc_notification_ids.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(email.author_id, order.company_id.partner_id)
 
     def test_emails_of_the_job_do_not_wait_for_the_hourly_mail_queue(self):
         """Odoo's scheduled jobs (server actions) leave the emails they post to the mail queue,

@@ -2,7 +2,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -11,10 +10,11 @@ from http import HTTPStatus
 import requests
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.modules.registry import Registry
 from odoo.tools import SQL
+
+from odoo.addons.click_collect.tools.jobs import trigger_job
 
 from ..tools import api_contract
 
@@ -29,6 +29,7 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
 SEND_FIELDS = frozenset({"state", "attempt_count", "next_attempt_at", "last_attempt_at", "last_status_code",
                          "last_error", "url"})
 MAX_REASON = 120  # characters of the reason of a failed attempt
+BATCH_SIZE = 200  # deliveries the job sends per committed batch
 
 
 def sign(secret, body, timestamp):
@@ -52,8 +53,9 @@ class ClickCollectWebhookDelivery(models.Model):
     """One status change of a web order, posted to the web shop that sent the order.
 
     Deliveries are queued by the flow's door in the transition's own transaction (a rolled back
-    transition sends nothing), sent after commit, retried with back-off while the web shop
-    fails, and replayable from the back office. Sending never blocks nor undoes the flow.
+    transition sends nothing), sent by the scheduled job it triggers once that transaction
+    commits, retried with back-off while the web shop fails, and replayable from the back
+    office. Sending never blocks nor undoes the flow.
     """
 
     _name = "click_collect.webhook.delivery"
@@ -63,7 +65,7 @@ class ClickCollectWebhookDelivery(models.Model):
 
     web_shop_id = fields.Many2one("click_collect.web.shop", required=True, readonly=True, ondelete="cascade",
                                   index=True)
-    company_id = fields.Many2one(related="web_shop_id.company_id", store=True)
+    company_id = fields.Many2one(related="web_shop_id.company_id", store=True, precompute=True)
     order_id = fields.Many2one("sale.order", readonly=True, ondelete="cascade", index=True)
     event_id = fields.Many2one("click_collect.event", string="Timeline Event", readonly=True, ondelete="set null")
     event_uid = fields.Char(string="Event Id", required=True, readonly=True, copy=False,
@@ -138,27 +140,27 @@ class ClickCollectWebhookDelivery(models.Model):
         return deliveries
 
     def _send_after_commit(self):
-        """Send these deliveries once the transaction that queued them is committed, in a
-        thread of their own; the scheduled job sends whatever that thread could not."""
-        cr = self.env.cr
-        pending = cr.postcommit.data.setdefault("click_collect.webhook_ids", [])
-        if not pending:
-            dbname = cr.dbname
-
-            @cr.postcommit.add
-            def send():
-                if not self.env.registry.ready:
-                    return  # the module is being installed or updated: the job sends them later
-                thread = threading.Thread(target=_send_in_thread, args=(dbname, list(pending)), daemon=True,
-                                          name="click_collect.webhook")
-                thread.start()
-
-        pending.extend(self.ids)
+        """Have the webhook job send these deliveries as soon as the transaction that queued
+        them commits, outside the request that moved the orders. The trigger is written in this
+        transaction: nothing is sent for a rolled back transition, and a server that stops after
+        the commit sends them when it starts again."""
+        trigger_job(self.env, "click_collect_api.ir_cron_webhook_send")
 
     @api.model
-    def _cron_send(self, limit=200):
-        """Scheduled job: send the deliveries that are due."""
-        self._lock_due(limit=limit)._send()
+    def _cron_send(self, limit=BATCH_SIZE):
+        """Scheduled job: send the deliveries that are due, in batches of ``limit`` (each
+        committed, from a scheduled job); those another worker is sending are left to it."""
+        in_job = bool(self.env.context.get("ir_cron_progress_id"))
+        # sudo: the job sends the deliveries of every company
+        Delivery = self.sudo()
+        while True:
+            batch = Delivery._lock_due(limit=limit)
+            batch._send()
+            if not in_job or len(batch) < limit:
+                return
+            remaining = Delivery.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now())])
+            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) or not remaining:
+                return
 
     def _lock_due(self, limit=None):
         """The pending deliveries that are due (among ``self`` when not empty), locked for
@@ -196,8 +198,7 @@ class ClickCollectWebhookDelivery(models.Model):
             if values.get("state") == "pending":
                 next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
         if next_attempt:
-            # sudo: any user whose action failed a delivery plans its retry
-            self.env.ref("click_collect_api.ir_cron_webhook_send").sudo()._trigger(at=next_attempt)
+            trigger_job(self.env, "click_collect_api.ir_cron_webhook_send", next_attempt)
 
     def _post(self, session, url, secret):
         """One attempt; returns the values to write."""
@@ -266,12 +267,3 @@ class ClickCollectWebhookDelivery(models.Model):
         deliveries._lock_due()._send()
         return True
 
-
-def _send_in_thread(dbname, ids):
-    try:
-        with Registry(dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["click_collect.webhook.delivery"].browse(ids)._lock_due()._send()
-    except Exception:
-        # The scheduled job sends them later; the flow is not concerned.
-        _logger.exception("Sending web shop webhooks %s failed", ids)
