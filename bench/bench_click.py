@@ -40,10 +40,10 @@ from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
-from sms_service import SmsService  # noqa: E402
-from smtp_server import SmtpServer  # noqa: E402
+from sms_service import SmsService
+from smtp_server import SmtpServer
 
-PASSWORD = "bench-click-1"  # noqa: S105 (a bench user's password, on a bench database)
+PASSWORD = "bench-click-1"  # a bench user's password, on a bench database
 
 
 def parse_args():
@@ -93,9 +93,10 @@ def setup_data(env, samples, webhook_url, sms_url):
     customer = env["res.partner"].create({"name": "Bench Click Customer", "email": "bench.click@example.com",
                                           "phone": "+32470000001", "street": "Rue Neuve 1", "city": "Brussels",
                                           "zip": "1000", "country_id": env.ref("base.be").id})
-    clerk = env["res.users"].search([("login", "=", "bench_clerk")]) or new_test_user(
-        env, "bench_clerk", password=PASSWORD, groups="click_collect.group_store_user,stock.group_stock_user",
-        cc_store_ids=[Command.set(store.ids)])
+    if not env["res.users"].search([("login", "=", "bench_clerk")]):
+        new_test_user(env, "bench_clerk", password=PASSWORD,
+                      groups="click_collect.group_store_user,stock.group_stock_user",
+                      cc_store_ids=[Command.set(store.ids)])
     seller = env["res.users"].search([("login", "=", "bench_seller")]) or new_test_user(
         env, "bench_seller", password=PASSWORD, groups="sales_team.group_sale_salesman,stock.group_stock_user")
     shop_user = new_test_user(env, f"bench_click_shop_{time.time_ns()}", groups="click_collect_api.group_web_shop_api")
@@ -282,7 +283,7 @@ def measure_jobs(registry, smtp_port, plain_order_ids):
             lambda: (env["click_collect.notification"]._cron_send_pending(), send_queues()))
         hooks = env["click_collect.webhook.delivery"].search_count([("state", "=", "pending")])
         run("click_collect: webhook job, one signed webhook", hooks,
-            lambda: env["click_collect.webhook.delivery"]._cron_send())
+            env["click_collect.webhook.delivery"]._cron_send)
         orders = env["sale.order"].browse(plain_order_ids[:messages])
 
         # Odoo's confirmation email attaches the order's PDF: left out here (the flow's

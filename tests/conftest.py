@@ -5,6 +5,7 @@ data) on 127.0.0.1. Settings come from the environment set by ``./run test``.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -50,25 +51,28 @@ def sms_service():
     service.stop()
 
 
-@pytest.fixture(scope="session")
-def odoo_server(smtp_server, sms_service):
+def start_odoo(db, log_name, *, smtp_port, port=None, workers=2, cron_threads=1, killable=False):
+    """Start an Odoo server on ``db`` (127.0.0.1, its log in the project's log directory) and
+    wait until it answers; return (process, url, log file). By default as in production: two
+    HTTP workers and a cron worker, so that nothing the addon keeps in one process's memory can
+    pass for shared state; ``workers=0``: one process, threads. ``killable``: in a process group
+    of its own, that stop_odoo(kill=True) stops at once, workers included."""
     if not (CONF and ODOO_BIN and PYTHON):
         pytest.fail("end-to-end tests run through ./run test (CC_CONF, CC_ODOO_BIN, CC_PYTHON not set)")
-    log_path = os.path.join(CC_HOME, "log", "e2e-server.log")
+    log_path = os.path.join(CC_HOME, "log", log_name)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    port = E2E_PORT or _free_port()
-    log = open(log_path, "w")  # noqa: SIM115 (closed below)
+    port = port or _free_port()
+    log = open(log_path, "w")  # noqa: SIM115 (closed by stop_odoo)
     proc = subprocess.Popen(
-        [PYTHON, ODOO_BIN, "-c", CONF, "-d", E2E_DB, f"--db-filter=^{E2E_DB}$",
+        [PYTHON, ODOO_BIN, "-c", CONF, "-d", db, f"--db-filter=^{db}$",
          f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={_free_port()}",
-         "--smtp=127.0.0.1", f"--smtp-port={smtp_server.port}",
-         # several processes, as in production: two HTTP workers and a cron worker, so that
-         # nothing the addon keeps in one process's memory can pass for shared state
-         "--workers=2", "--max-cron-threads=1", "--limit-time-real=600", "--log-level=warn",
+         "--smtp=127.0.0.1", f"--smtp-port={smtp_port}",
+         f"--workers={workers}", f"--max-cron-threads={cron_threads}", "--limit-time-real=600", "--log-level=warn",
          # and when a worker starts, stops or reaches a limit
          "--log-handler=odoo.service.server:INFO"],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=killable,
     )
+    proc.log = log
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while True:
@@ -83,14 +87,30 @@ def odoo_server(smtp_server, sms_service):
             proc.kill()
             pytest.fail(f"the Odoo server did not answer in time; see {log_path}")
         time.sleep(0.5)
-    OdooClient(url, "admin", "admin").call("ir.config_parameter", "set_param", "sms.endpoint", sms_service.url)
-    yield url
-    proc.terminate()  # the prefork server stops its workers
+    return proc, url, log_path
+
+
+def stop_odoo(proc, kill=False):
+    """Stop a server of start_odoo: at once (``kill``: as a machine that stops), or as its
+    administrator does (the prefork server stops its workers)."""
+    if kill:
+        os.killpg(proc.pid, signal.SIGKILL)  # the server and its workers
+    else:
+        proc.terminate()
     try:
         proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait(timeout=30)
+    proc.log.close()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(smtp_server, sms_service):
+    proc, url, _log = start_odoo(E2E_DB, "e2e-server.log", smtp_port=smtp_server.port, port=E2E_PORT or None)
+    OdooClient(url, "admin", "admin").call("ir.config_parameter", "set_param", "sms.endpoint", sms_service.url)
+    yield url
+    stop_odoo(proc)
 
 
 def http_session():
@@ -117,10 +137,10 @@ class RpcError(Exception):
 class OdooClient:
     """A user of the web client: a session cookie and JSON-RPC calls, as the browser does."""
 
-    def __init__(self, url, login, password):
+    def __init__(self, url, login, password, db=E2E_DB):
         self.url = url
         self.session = http_session()
-        result = self._post("/web/session/authenticate", {"db": E2E_DB, "login": login, "password": password})
+        result = self._post("/web/session/authenticate", {"db": db, "login": login, "password": password})
         self.uid = result["uid"]
 
     def _post(self, path, params):

@@ -186,7 +186,7 @@ class ClickCollectNotification(models.Model):
         try:
             with self.env.cr.savepoint():
                 queued, left_pending = notifications._cc_post(careful=False)
-        except Exception:  # noqa: BLE001 (any failure: each message again, on its own)
+        except Exception:  # any failure: each message again, on its own
             queued, left_pending = notifications._cc_post(careful=True)
         if "sms" in queued:
             self._cc_trigger_queue("sms")
@@ -255,16 +255,18 @@ class ClickCollectNotification(models.Model):
         email_on, sms_on = order._cc_notification_switches(self.step)
         mail_xmlid, sms_xmlid = STEP_TEMPLATES[self.step]
         email_result, email_error, email = self._cc_send_channel(
-            "email", email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid), failed, careful)
+            "email", email_on, order.partner_id.email, partial(order._cc_post_email, mail_xmlid),
+            failed=failed, careful=careful)
         sms_result, sms_error, sms = self._cc_send_channel(
-            "sms", sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid), failed, careful)
+            "sms", sms_on, order.partner_id.phone, partial(order._cc_post_sms, sms_xmlid),
+            failed=failed, careful=careful)
         errors = [error for error in (email_error, sms_error) if error]
         if errors:
             self._cc_log_failure(errors)
         channels = {channel for channel, result in (("email", email_result), ("sms", sms_result)) if result == "queued"}
         return channels, email | sms, self._cc_channel_values(email_result, email_error, sms_result, sms_error)
 
-    def _cc_send_channel(self, channel, switched_on, address, post, failed, careful):
+    def _cc_send_channel(self, channel, switched_on, address, post, *, failed, careful):
         """Post one message (email or SMS) unless switched off, without address or failed.
 
         :return: (result, error or False, the message posted)

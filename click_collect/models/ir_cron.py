@@ -36,5 +36,5 @@ class IrCron(models.Model):
 def _wake(notify):
     try:
         notify()
-    except Exception:  # noqa: BLE001 (the workers find the trigger at their next poll)
+    except Exception:  # the workers find the trigger at their next poll
         _logger.warning("The cron workers could not be woken up", exc_info=True)

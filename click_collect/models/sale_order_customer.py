@@ -198,11 +198,11 @@ class SaleOrder(models.Model):
         messages = self.env["mail.message"].sudo().browse(
             [message.id for _order, messages in order_messages for message in messages])
         messages.fetch(["body", "subject"])
-        for order, order_messages_ in order_messages:
-            order = order.with_env(orders.env)
-            for message in order_messages_.with_env(messages.env):
-                message.write({"body": order._cc_mask_secrets(message.body),
-                               "subject": order._cc_mask_secrets(message.subject)})
+        for order, posted in order_messages:
+            order_sudo = order.with_env(orders.env)
+            for message in posted.with_env(messages.env):
+                message.write({"body": order_sudo._cc_mask_secrets(message.body),
+                               "subject": order_sudo._cc_mask_secrets(message.subject)})
         # written now (in one query): searches in raw SQL must not find the secrets either
         messages.flush_recordset(["body", "subject"])
 

@@ -10,7 +10,7 @@ from .common import ClickCollectCommon
 # Queries of one call of the door (accept) and of one lookup (scan), as a store user, with the
 # registry's caches warm. They must not grow with the orders in the database, nor with the
 # number of orders moved at once.
-ACCEPT_QUERIES = 11  # 10 for the flow, 1 to queue the customer message (sent after the commit)
+ACCEPT_QUERIES = 12  # 10 for the flow, 1 to queue the customer message and 1 to trigger its job
 LOOKUP_QUERIES = 1
 
 

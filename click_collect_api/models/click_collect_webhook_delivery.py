@@ -158,7 +158,9 @@ class ClickCollectWebhookDelivery(models.Model):
             batch._send()
             if not in_job or len(batch) < limit:
                 return
-            remaining = Delivery.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now())])
+            remaining = Delivery.search_count([
+                ("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now()),
+            ])
             if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) or not remaining:
                 return
 

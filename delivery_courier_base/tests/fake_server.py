@@ -14,13 +14,18 @@ class FaultyServer:
     ``fail(mode, times)``: the next ``times`` requests are slow (``"slow"``: ``delay`` seconds),
     answer HTTP 502 (``"5xx"``), hang past any client timeout (``"timeout"``), answer garbage
     (``"garbage"``) or a well-formed JSON document without the data asked for (``"empty"``).
-    ``requests`` lists (method, path, body) of every request received.
+    ``requests`` lists (method, path, body) of every request received. ``latency``: seconds
+    every request takes, as a remote service's would; ``max_in_flight``: the most requests it
+    served at once.
     """
 
     def __init__(self, port=0):
         self.requests = []
         self.faults = []
         self.delay = 0.0
+        self.latency = 0.0
+        self.in_flight = self.max_in_flight = 0
+        self.lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,9 +33,20 @@ class FaultyServer:
                 pass
 
             def _serve(self, method):
+                with server.lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer(method)
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+
+            def _answer(self, method):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.requests.append((method, self.path, body))
+                time.sleep(server.latency)
                 fault = server.faults.pop(0) if server.faults else None
                 if fault == "slow":
                     time.sleep(server.delay)

@@ -7,6 +7,7 @@ a test server.
 import logging
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import requests
 
@@ -44,6 +45,24 @@ class CourierError(Exception):
         if self.carrier_message and self.carrier_message not in self.message:
             return f"{self.message} ({self.carrier_message})"
         return self.message
+
+
+def call_in_parallel(func, args, workers):
+    """``func(arg)`` for each of ``args``, at most ``workers`` at once: for the HTTP calls of a
+    carrier that answers one shipment per call. ``func`` only speaks HTTP (no ORM: it runs in
+    threads of its own).
+
+    :return: {arg: what func returned, or the CourierError it raised}
+    """
+    results = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="courier") as pool:
+        futures = {pool.submit(func, arg): arg for arg in args}
+        for future in as_completed(futures):
+            try:
+                results[futures[future]] = future.result()
+            except CourierError as error:
+                results[futures[future]] = error
+    return results
 
 
 class HttpTransport:

@@ -3,12 +3,15 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.delivery_courier_base.tools.courier import CourierError
+from odoo.addons.delivery_courier_base.tools.courier import CourierError, call_in_parallel
 
 from ..tools import ghn
 
 _logger = logging.getLogger(__name__)
 
+# GHN's status calls made at once when polling (one call per shipment): 10,000 open shipments
+# take about 10,000 x 0.2 s / 8 = 4 minutes at GHN's usual 0.2 s per call
+POLL_WORKERS = 8
 # GHN status -> carrier state (OCA delivery_state)
 GHN_STATUSES = {
     "ready_to_pick": "shipping_recorded_in_carrier",
@@ -77,17 +80,25 @@ class DeliveryCarrier(models.Model):
 
     @api.private
     def ghn_fetch_tracking(self, shipments, statuses, errors):
-        """GHN answers one shipment per call: a shipment it refuses is an error of its own; a
-        network error or a 5xx stops the run (the shipments left are asked next time)."""
+        """GHN answers one shipment per call: the calls go POLL_WORKERS at a time. A shipment
+        it refuses is an error of its own; a network error or a 5xx (after the transport's
+        retries) fails the run once every call returned: the statuses got are kept, the
+        shipments left are asked next time."""
         client = self._courier_call(self._courier_client)
-        for picking in shipments:
-            try:
-                statuses[picking] = client.order_detail(picking.carrier_tracking_ref).get("status")
-            except CourierError as error:
-                if error.retryable:
-                    raise self._courier_user_error(error) from None
-                _logger.warning("Tracking %s of %s failed: %s", picking.carrier_tracking_ref, self.name, error)
-                errors[picking] = str(error)
+        refs = {picking: picking.carrier_tracking_ref for picking in shipments}
+        answers = call_in_parallel(client.order_detail, set(refs.values()), POLL_WORKERS)
+        stop = None
+        for picking, ref in refs.items():
+            answer = answers[ref]
+            if not isinstance(answer, CourierError):
+                statuses[picking] = answer.get("status")
+            elif answer.retryable:
+                stop = stop or answer
+            else:
+                _logger.warning("Tracking %s of %s failed: %s", ref, self.name, answer)
+                errors[picking] = str(answer)
+        if stop:
+            raise self._courier_user_error(stop)
 
     @api.private
     def ghn_read_callback(self, data):

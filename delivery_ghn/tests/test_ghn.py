@@ -1,4 +1,5 @@
 import json
+import time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
@@ -6,6 +7,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.delivery_courier_base.tests.common import CourierCase
 
+from ..models.delivery_carrier import POLL_WORKERS
 from .ghn_server import FakeGhn
 
 
@@ -102,6 +104,27 @@ class TestGhn(CourierCase):
         self.server.fail("5xx", times=2)
         with self.assertRaisesRegex(UserError, r"GHN: GHN failed \(HTTP 502\)"):
             self.ghn.ghn_fetch_tracking(picking, {}, {})
+
+    def test_polling_asks_ghn_several_shipments_at_once(self):
+        """GHN answers one shipment per call: with 0.2 s a call, 24 shipments take one second
+        and a bit (POLL_WORKERS at once), not five; never more calls at once than that; and a
+        GHN that fails for one call still gives the statuses of the others."""
+        shipments = self.env["stock.picking"].concat(*[self._shipped()[1] for _i in range(24)])
+        self.server.latency, self.server.max_in_flight = 0.2, 0
+        self.addCleanup(setattr, self.server, "latency", 0.0)
+        statuses, errors = {}, {}
+        start = time.monotonic()
+        self.ghn.ghn_fetch_tracking(shipments, statuses, errors)
+        elapsed = time.monotonic() - start
+        self.assertEqual((len(statuses), errors), (24, {}))
+        self.assertEqual(self.server.max_in_flight, POLL_WORKERS)
+        self.assertLess(elapsed, 24 * 0.2 / 2, "in parallel")
+        self.server.latency = 0.0
+        self.server.fail("5xx", times=48)  # GHN is down: every call fails, retried once
+        asked = len(self.server.requests)
+        with self.assertRaisesRegex(UserError, r"GHN failed \(HTTP 502\)"):
+            self.ghn.ghn_fetch_tracking(shipments, {}, {})
+        self.assertEqual(len(self.server.requests) - asked, 48, "raised once every call returned")
 
     def test_cancel(self):
         _order, picking = self._shipped()

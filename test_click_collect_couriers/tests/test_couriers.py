@@ -14,6 +14,8 @@ from .common import CouriersCommon
 # 6 shipments: a batch costs the same whatever its size), and per further shipment.
 POLL_QUERIES = {2: 20, 6: 20}
 POLL_QUERIES_PER_SHIPMENT = 1
+# a polling run over shipments whose status did not change, whatever their number
+UNCHANGED_POLL_QUERIES = 4
 
 
 @tagged("post_install", "-at_install")
@@ -253,6 +255,22 @@ class TestCouriers(CouriersCommon):
         self.assertFalse(Carrier._cc_poll(ghn_picking | dhl_picking), "polling again changes nothing")
         self.assertFalse(self.env["stock.picking"].search(Carrier._cc_open_shipments_domain()) & ghn_picking,
                          "a delivered shipment is no longer polled")
+
+    def test_polling_shipments_that_did_not_move_costs_the_same_for_any_batch(self):
+        """A polling run over shipments whose status did not change costs a fixed number of
+        queries per batch, whatever its size."""
+        Carrier, queries = self.env["delivery.carrier"], {}
+        for size in (2, 8):
+            orders = self.env["sale.order"].concat(*[self._preparing("online") for _ in range(size)])
+            pickings = self.env["stock.picking"].concat(*[self._ship(order, self.ghn) for order in orders])
+            Carrier._cc_poll(pickings)  # GHN's first status of each: recorded
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with self.assertQueryCount(UNCHANGED_POLL_QUERIES):
+                self.assertFalse(Carrier._cc_poll(pickings))
+            queries[size] = self.env.cr.sql_log_count - before
+        self.assertEqual(queries[2], queries[8], queries)
 
     def test_polling_moves_delivered_shipments_together(self):
         """Delivered shipments move together, each on its own timeline, in a number of queries
