@@ -187,6 +187,8 @@ class ClickCollectNotification(models.Model):
             with self.env.cr.savepoint():
                 queued, left_pending = notifications._cc_post(careful=False)
         except Exception:  # any failure: each message again, on its own
+            _logger.info("Customer messages %s: one failed, posted again one by one", notifications.ids,
+                         exc_info=True)
             queued, left_pending = notifications._cc_post(careful=True)
         if "sms" in queued:
             self._cc_trigger_queue("sms")
@@ -230,6 +232,13 @@ class ClickCollectNotification(models.Model):
                         raise
                     _logger.info("Customer message %s met a concurrent update: left to the job", notification.id)
                     left_pending = True
+                except Exception as error:
+                    if not careful:
+                        raise
+                    # not a message's failure (recorded above): this one leaves the queue, said why
+                    _logger.exception("Customer message %s could not be sent", notification.id)
+                    notification.write({"state": "failed", "error": str(error)[:1000],
+                                        "sent_date": fields.Datetime.now()})
                 else:
                     queued |= channels
                     posted.append((notification.order_id, messages))

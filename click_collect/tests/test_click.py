@@ -120,6 +120,7 @@ class TestTheClerksClick(ClickCollectCommon, HttpCase):
         Notification = self.env["click_collect.notification"].sudo()
         job = self.env.ref("click_collect.ir_cron_send_customer_messages")
         Trigger = self.env["ir.cron.trigger"].sudo()
+        webhooks = self.env.ref("click_collect_api.ir_cron_webhook_send", raise_if_not_found=False)
         for button, ((ours, orders), (plain, records)) in clicks.items():
             with self.subTest(button=button):
                 self.authenticate(self.seller.login, PASSWORD)
@@ -129,6 +130,7 @@ class TestTheClerksClick(ClickCollectCommon, HttpCase):
                 ours(orders[0])
                 mails = self.env["mail.mail"].sudo().search_count([])
                 triggers = Trigger.search_count([("cron_id", "=", job.id)])
+                webhook_triggers = webhooks and Trigger.search_count([("cron_id", "=", webhooks.id)])
                 with self.assertQueryCount(CLICK_QUERIES[button]):
                     queries = ours(orders[1])
                 self.assertLessEqual(queries, MAX_RATIO * plain_queries,
@@ -137,3 +139,7 @@ class TestTheClerksClick(ClickCollectCommon, HttpCase):
                 self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails)
                 self.assertEqual(Notification.search([("order_id", "=", orders[1].id)], limit=1).state, "pending")
                 self.assertGreater(Trigger.search_count([("cron_id", "=", job.id)]), triggers)
+                if webhooks:
+                    self.assertEqual(self.env["click_collect.webhook.delivery"].sudo().search(
+                        [("order_id", "=", orders[1].id)], limit=1).state, "pending")
+                    self.assertGreater(Trigger.search_count([("cron_id", "=", webhooks.id)]), webhook_triggers)

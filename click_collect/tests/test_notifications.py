@@ -4,6 +4,8 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.base.models.ir_cron import IrCron
+
 from .common import ClickCollectCommon
 
 
@@ -267,6 +269,61 @@ class TestCustomerMessages(ClickCollectCommon):
         self.assertGreater(self.env["mail.mail"].sudo().search_count([]), mails_before)
         email = order.cc_notification_ids.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(email.author_id, order.company_id.partner_id)
+
+    def test_the_job_sends_in_batches_committed_one_by_one(self):
+        Notification = self.env["click_collect.notification"]
+        Notification.search([("state", "=", "pending")]).write({"state": "done"})
+        orders = self.env["sale.order"].concat(*[self._move(self._order(), "accepted") for _i in range(3)])
+        progress = []
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            progress.append((processed, remaining))
+            return 60.0
+
+        with patch.object(IrCron, "_commit_progress", commit_progress):
+            Notification.with_context(ir_cron_progress_id=1)._cron_send_pending(batch_size=2)
+        self.assertEqual(progress, [(2, 1), (1, 0)], "(sent, left) after each batch")
+        self.assertEqual(set(orders.cc_notification_ids.mapped("state")), {"done"})
+
+    def test_one_failing_message_leaves_the_others_sent_and_masked(self):
+        """Messages are posted together; when one fails, each is posted again on its own: the
+        others go once, their chatter copies masked; the failing one says why."""
+        good, no_email, broken = (self._move(self._order(), "accepted", "preparing") for _i in range(3))
+        Order = type(self.env["sale.order"])
+        post_email, switches = Order._cc_post_email, Order._cc_notification_switches
+
+        def post_email_but(order, template_xmlid):
+            if order == no_email:
+                raise ValueError("The mail template broke for this order.")
+            return post_email(order, template_xmlid)
+
+        def switches_but(order, step):
+            if order == broken:
+                raise ValueError("A broken setting")
+            return switches(order, step)
+
+        pending = (good | no_email | broken).cc_notification_ids.filtered(lambda n: n.state == "pending")
+        pending._cc_send()
+        for order in (good, no_email, broken):
+            order._cc_transition("ready")
+        ready = (good | no_email | broken).cc_notification_ids.filtered(lambda n: n.state == "pending")
+        with patch.object(Order, "_cc_post_email", post_email_but), \
+                patch.object(Order, "_cc_notification_switches", switches_but):
+            ready._cc_send()
+        by_order = {n.order_id: n for n in ready}
+        self.assertRecordValues(by_order[good], [{"state": "done", "email_result": "queued", "sms_result": "queued"}])
+        self.assertRecordValues(by_order[no_email], [{"state": "failed", "email_result": "failed",
+                                                      "sms_result": "queued"}])
+        self.assertIn("The mail template broke", by_order[no_email].error)
+        self.assertRecordValues(by_order[broken], [{"state": "failed", "email_result": False}])
+        self.assertIn("A broken setting", by_order[broken].error)
+        self.assertEqual(len(by_order[good].message_ids), 2, "one email and one SMS, once")
+        self.assertEqual(len(by_order[no_email].message_ids), 1, "the SMS")
+        for order in (good, no_email):
+            code, token = self._secrets(order)
+            for message in by_order[order].message_ids:
+                self.assertNotIn(code, message.body)
+                self.assertNotIn(token, message.body)
 
     def test_emails_of_the_job_do_not_wait_for_the_hourly_mail_queue(self):
         """Odoo's scheduled jobs (server actions) leave the emails they post to the mail queue,

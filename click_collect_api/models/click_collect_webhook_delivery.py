@@ -29,7 +29,8 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
 SEND_FIELDS = frozenset({"state", "attempt_count", "next_attempt_at", "last_attempt_at", "last_status_code",
                          "last_error", "url"})
 MAX_REASON = 120  # characters of the reason of a failed attempt
-BATCH_SIZE = 200  # deliveries the job sends per committed batch
+# deliveries the job locks, sends and commits at a time: 10 x TIMEOUT at most between commits
+COMMIT_EVERY = 10
 
 
 def sign(secret, body, timestamp):
@@ -147,33 +148,37 @@ class ClickCollectWebhookDelivery(models.Model):
         trigger_job(self.env, "click_collect_api.ir_cron_webhook_send")
 
     @api.model
-    def _cron_send(self, limit=BATCH_SIZE):
-        """Scheduled job: send the deliveries that are due, in batches of ``limit`` (each
-        committed, from a scheduled job); those another worker is sending are left to it."""
+    def _cron_send(self, limit=COMMIT_EVERY):
+        """Scheduled job: send the deliveries that are due, ``limit`` at a time, each lot
+        locked then committed (from a scheduled job: the job stops when its time is up and runs
+        again for the rest); those another worker is sending are left to it. A web shop that
+        did not answer is not called again in this run."""
         in_job = bool(self.env.context.get("ir_cron_progress_id"))
         # sudo: the job sends the deliveries of every company
-        Delivery = self.sudo()
-        while True:
-            batch = Delivery._lock_due(limit=limit)
-            batch._send()
-            if not in_job or len(batch) < limit:
-                return
-            remaining = Delivery.search_count([
-                ("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now()),
-            ])
-            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) or not remaining:
-                return
+        Delivery, silent = self.sudo(), set()
+        while lot := Delivery._lock_due(limit=limit, skip_shops=silent):
+            silent |= lot._send(skip_shops=silent)
+            if in_job and not self.env["ir.cron"]._commit_progress(len(lot), remaining=Delivery._due_count(silent)):
+                return  # out of time: Odoo runs the job again at once for the rest
 
-    def _lock_due(self, limit=None):
-        """The pending deliveries that are due (among ``self`` when not empty), locked for
-        this transaction; those another worker is sending are left out."""
+    def _due_count(self, skip_shops):
+        return self.search_count([
+            ("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now()),
+            ("web_shop_id", "not in", list(skip_shops)),
+        ])
+
+    def _lock_due(self, limit=None, skip_shops=()):
+        """The pending deliveries that are due (among ``self`` when not empty; not of the web
+        shops ``skip_shops``), locked for this transaction; those another worker is sending
+        are left out."""
         query = SQL(
             """SELECT id FROM click_collect_webhook_delivery
-                WHERE state = 'pending' AND next_attempt_at <= %s %s
+                WHERE state = 'pending' AND next_attempt_at <= %s %s %s
                 ORDER BY next_attempt_at, id %s
                 FOR UPDATE SKIP LOCKED""",
             fields.Datetime.now(),
             SQL("AND id = ANY(%s)", self.ids) if self else SQL(),
+            SQL("AND web_shop_id != ALL(%s)", list(skip_shops)) if skip_shops else SQL(),
             SQL("LIMIT %s", limit) if limit else SQL(),
         )
         self.env.flush_all()
@@ -182,25 +187,35 @@ class ClickCollectWebhookDelivery(models.Model):
 
     # ------------------------------------------------------------------ sending
 
-    def _send(self):
-        """Post each delivery once; record the outcome and plan the next attempt."""
+    def _send(self, skip_shops=()):
+        """Post each delivery once; record the outcome and plan the next attempt. The
+        deliveries of a web shop that did not answer (no connection, no answer in time) and of
+        the web shops ``skip_shops`` are left as they are, for a later run.
+
+        :return: the ids of the web shops that did not answer
+        """
         if not self:
-            return
+            return set()
         # the web shop's URL and secret of now: a replay reaches the endpoint it has now
         # (sudo: the secret is readable by administrators only; it signs, it is never shown)
         shops = {shop.id: (shop.webhook_url, shop.webhook_secret) for shop in self.web_shop_id.sudo()}
         session = requests.Session()
-        next_attempt = None
+        next_attempt, silent = None, set(skip_shops)
         # sudo: the outcome of each attempt is the system's to write (see write())
         for delivery in self.sudo():
+            if delivery.web_shop_id.id in silent:
+                continue
             values = delivery._post(session, *shops[delivery.web_shop_id.id])
             delivery.write(values)
             if values.get("state") == "failed":
                 delivery._log_given_up()
             if values.get("state") == "pending":
                 next_attempt = min(next_attempt or values["next_attempt_at"], values["next_attempt_at"])
+                if not values.get("last_status_code"):
+                    silent.add(delivery.web_shop_id.id)
         if next_attempt:
             trigger_job(self.env, "click_collect_api.ir_cron_webhook_send", next_attempt)
+        return silent - set(skip_shops)
 
     def _post(self, session, url, secret):
         """One attempt; returns the values to write."""

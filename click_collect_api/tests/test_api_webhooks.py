@@ -38,6 +38,25 @@ class TestStatusWebhooks(ClickCollectApiCommon):
     def _deliveries(self, order):
         return self.Delivery.search([("order_id", "=", order.id)], order="id")
 
+    def test_a_web_shop_that_does_not_answer_delays_no_other(self):
+        """The job sends a lot at a time; a web shop that cannot be reached is called once per
+        run: its other webhooks wait for the next run, the other web shops' go."""
+        self.other_shop.sudo().write({"webhook_url": "http://127.0.0.1:9/hooks", "webhook_secret": "other-secret"})
+        silent = [self._shop_order(shop=self.other_shop) for _i in range(3)]
+        heard = [self._shop_order() for _i in range(3)]
+        for order in silent + heard:
+            order._cc_transition("accepted")
+        triggered = self.env["ir.cron.trigger"].sudo().search_count(
+            [("cron_id", "=", self.env.ref("click_collect_api.ir_cron_webhook_send").id)])
+        self.assertGreater(triggered, 0, "the job runs once the changes commit")
+        self.Delivery._cron_send(limit=2)
+        silent_deliveries = self.Delivery.search([("order_id", "in", [o.id for o in silent])])
+        self.assertEqual(sum(silent_deliveries.mapped("attempt_count")), 1, "called once in the run")
+        self.assertEqual(set(silent_deliveries.mapped("state")), {"pending"})
+        self.assertEqual(set(self.Delivery.search([("order_id", "in", [o.id for o in heard])]).mapped("state")),
+                         {"done"})
+        self.assertEqual(len(self.receiver.received), 3, "the other web shop heard of each of its orders")
+
     def test_each_state_change_is_queued_and_sent_signed(self):
         order = self._shop_order()
         order._cc_transition("accepted")

@@ -6,6 +6,7 @@ a test server.
 
 import logging
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -13,6 +14,7 @@ import requests
 
 _logger = logging.getLogger(__name__)
 
+_NOT_ASKED = object()
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -50,18 +52,34 @@ class CourierError(Exception):
 def call_in_parallel(func, args, workers):
     """``func(arg)`` for each of ``args``, at most ``workers`` at once: for the HTTP calls of a
     carrier that answers one shipment per call. ``func`` only speaks HTTP (no ORM: it runs in
-    threads of its own).
+    threads of its own). Once a call failed for a reason that is the carrier's (retryable: it
+    cannot be reached, it fails), the calls not started yet are not made.
 
-    :return: {arg: what func returned, or the CourierError it raised}
+    :return: {arg: what func returned, or the CourierError it raised}; the args not asked are
+        left out
     """
+    down = threading.Event()
+
+    def call(arg):
+        if down.is_set():
+            return _NOT_ASKED
+        try:
+            return func(arg)
+        except CourierError as error:
+            if error.retryable:
+                down.set()
+            raise
+
     results = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="courier") as pool:
-        futures = {pool.submit(func, arg): arg for arg in args}
+        futures = {pool.submit(call, arg): arg for arg in args}
         for future in as_completed(futures):
             try:
-                results[futures[future]] = future.result()
+                result = future.result()
             except CourierError as error:
-                results[futures[future]] = error
+                result = error
+            if result is not _NOT_ASKED:
+                results[futures[future]] = result
     return results
 
 

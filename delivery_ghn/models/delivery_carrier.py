@@ -82,14 +82,16 @@ class DeliveryCarrier(models.Model):
     def ghn_fetch_tracking(self, shipments, statuses, errors):
         """GHN answers one shipment per call: the calls go POLL_WORKERS at a time. A shipment
         it refuses is an error of its own; a network error or a 5xx (after the transport's
-        retries) fails the run once every call returned: the statuses got are kept, the
-        shipments left are asked next time."""
+        retries) stops the calls not started yet and fails the run: the statuses got are kept,
+        the shipments left are asked next time."""
         client = self._courier_call(self._courier_client)
         refs = {picking: picking.carrier_tracking_ref for picking in shipments}
         answers = call_in_parallel(client.order_detail, set(refs.values()), POLL_WORKERS)
         stop = None
         for picking, ref in refs.items():
-            answer = answers[ref]
+            answer = answers.get(ref)
+            if answer is None:
+                continue  # not asked: GHN was down
             if not isinstance(answer, CourierError):
                 statuses[picking] = answer.get("status")
             elif answer.retryable:

@@ -124,7 +124,9 @@ class TestGhn(CourierCase):
         asked = len(self.server.requests)
         with self.assertRaisesRegex(UserError, r"GHN failed \(HTTP 502\)"):
             self.ghn.ghn_fetch_tracking(shipments, {}, {})
-        self.assertEqual(len(self.server.requests) - asked, 48, "raised once every call returned")
+        self.assertLessEqual(len(self.server.requests) - asked, POLL_WORKERS * 2,
+                             "once GHN failed, the calls not started are not made")
+        self.server.faults.clear()
 
     def test_cancel(self):
         _order, picking = self._shipped()
