@@ -127,16 +127,20 @@ class Way:
         return os.path.getsize(self.log_path)
 
     def queries_since(self, offset, expected_requests):
-        """Queries of the requests logged since ``offset`` (waits for the log lines)."""
-        deadline = time.time() + 10
-        while True:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                log.seek(offset)
-                counts = [int(m["queries"]) for m in LOG_LINE.finditer(log.read())
-                          if m["path"].startswith((API, "/json/2/"))]
-            if len(counts) >= expected_requests or time.time() > deadline:
-                return sum(counts)
-            time.sleep(0.05)
+        return queries_logged(self.log_path, offset, expected_requests, (API, "/json/2/"))
+
+
+def queries_logged(log_path, offset, expected_requests, paths):
+    """Queries of the requests to ``paths`` (prefixes) that the server logged in ``log_path``
+    since ``offset`` (waits for the log lines of ``expected_requests`` requests)."""
+    deadline = time.time() + 10
+    while True:
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            log.seek(offset)
+            counts = [int(m["queries"]) for m in LOG_LINE.finditer(log.read()) if m["path"].startswith(paths)]
+        if len(counts) >= expected_requests or time.time() > deadline:
+            return sum(counts)
+        time.sleep(0.05)
 
 
 def ours(way, data, size, ref):

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import report
 import requests
-from bench_api import LOG_LINE, start_server
+from bench_api import queries_logged, start_server
 
 import odoo
 from odoo import Command, api
@@ -176,15 +176,7 @@ class Client:
                         {"model": model, "method": method, "args": args, "kwargs": kwargs or {}})
 
     def queries_since(self, offset, expected_requests):
-        deadline = time.time() + 10
-        while True:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                log.seek(offset)
-                counts = [int(m["queries"]) for m in LOG_LINE.finditer(log.read())
-                          if m["path"].startswith("/web/dataset/")]
-            if len(counts) >= expected_requests or time.time() > deadline:
-                return sum(counts)
-            time.sleep(0.05)
+        return queries_logged(self.log_path, offset, expected_requests, ("/web/dataset/",))
 
 
 def measure(client, click, items, samples):
