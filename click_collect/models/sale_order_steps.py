@@ -129,7 +129,7 @@ class SaleOrder(models.Model):
             for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
                 move.quantity = quantities.get(move.id, 0.0)
                 move.picked = True
-        pickings = self._cc_turnover_resource(pickings)
+        pickings = self._cc_turnover_resource(pickings, keep_rest)
         context = {"skip_sms": True, "skip_backorder": True}
         if not keep_rest:
             context["picking_ids_not_to_backorder"] = pickings.ids

@@ -161,8 +161,9 @@ class SaleOrder(models.Model):
             "note": note,
             "move_ids": [Command.create({
                 # linked to the order's line: the transfer shows on the order (it is not a
-                # delivery: it does not count as delivered)
+                # delivery, nor a return: it does not change the delivered quantity)
                 "sale_line_id": self.order_line.filtered(lambda sol, p=product: sol.product_id == p)[:1].id,
+                "to_refund": False,
                 "reference_ids": [Command.set(self.stock_reference_ids.ids)],
                 "product_id": product.id,
                 "product_uom_qty": qty,
@@ -182,47 +183,104 @@ class SaleOrder(models.Model):
         picking.with_context(skip_sms=True, skip_backorder=True).button_validate()
         return picking.sudo(False)
 
-    def _cc_turnover_resource(self, pickings):
-        """With a turnover store T, goods delivered by store S are first transferred S -> T,
-        and the delivery leaves from T: the sale is made by T."""
-        for picking in pickings:
+    def _cc_turnover_resource(self, pickings, keep_rest=False):
+        """With a turnover store T, the goods a store S hands over are sold by T: the store's
+        reservation becomes a transfer S -> T, validated at once, and the delivery, chained to
+        it, leaves from T (Odoo reserves it there when the transfer is done).
+
+        The reserved move lines go to the transfer as they are: nothing is unreserved and
+        reserved again at S. What the customer does not take stays a delivery from S, in a
+        backorder (``keep_rest``) or cancelled.
+
+        :return: the deliveries to validate (the same records)
+        """
+        # sudo: the delivery now leaves from the turnover store and the transfer goes into its
+        # stock; the store staff handing the order over do not manage that store. The door
+        # checked the hand-over itself.
+        pickings = pickings.sudo()
+        todo = pickings.filtered(
+            lambda p: (turnover := p.sale_id.cc_web_shop_id.turnover_store_id)
+            and turnover != p.picking_type_id.warehouse_id
+        )
+        if not todo:
+            return pickings.sudo(False)
+        moves = todo.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        # what is handed over: the picked moves, or everything reserved when nothing is picked
+        # (as button_validate does)
+        picked = moves.filtered("picked").picking_id
+        handed = moves.filtered(lambda m: (m.picked or m.picking_id not in picked)
+                                and m.product_uom.compare(m.quantity, 0) > 0)
+        # What the customer does not take stays a delivery from the store: Odoo's backorder of
+        # the rest (lines taken in part are split as Odoo splits them), or it is cancelled.
+        rest = (moves - handed) | handed._create_backorder()
+        if rest and keep_rest:
+            todo._create_backorder(backorder_moves=rest)
+        elif rest:
+            rest._action_cancel()
+        # The delivery waits for the transfer only (not for the goods' arrival at the store).
+        handed.write({"move_orig_ids": [Command.clear()], "procure_method": "make_to_order"})
+        transfer_vals, by_picking = [], []
+        for picking in todo:
             order = picking.sale_id
-            turnover = order.cc_web_shop_id.turnover_store_id
-            store = picking.picking_type_id.warehouse_id
-            if not turnover or turnover == store:
-                continue
-            moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            quantities = {move: move.quantity for move in moves}
-            delivered = {}
-            for move, qty in quantities.items():
-                product_qty = move.product_uom._compute_quantity(qty, move.product_id.uom_id)
-                delivered[move.product_id] = delivered.get(move.product_id, 0.0) + product_qty
-            # sudo: the delivery now leaves from the turnover store, which the store staff do
-            # not manage (same reason as the transfer in _cc_transfer). Its goods, reserved at
-            # the store until now, are the ones the transfer takes.
-            picking_sudo = picking.sudo()
-            picking_sudo.do_unreserve()
-            order._cc_transfer(store, turnover, delivered, self.env._(
-                "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
-                order=order.name, turnover=turnover.name, store=store.name,
+            store, turnover = picking.picking_type_id.warehouse_id, order.cc_web_shop_id.turnover_store_id
+            picking_moves = handed.filtered(lambda m, p=picking: m.picking_id == p)
+            by_picking.append((picking_moves, turnover))
+            transfer_vals.append({
+                "picking_type_id": store.int_type_id.id,
+                "location_id": store.lot_stock_id.id,
+                "location_dest_id": turnover.lot_stock_id.id,
+                "origin": order.name,
+                "note": self.env._(
+                    "Turnover of %(order)s: sold by %(turnover)s, handed over by %(store)s",
+                    order=order.name, turnover=turnover.name, store=store.name,
+                ),
+                "move_ids": [Command.create({
+                    # linked to the order's line: the transfer shows on the order (it is not
+                    # a delivery, nor a return: it does not change the delivered quantity)
+                    "sale_line_id": move.sale_line_id.id,
+                    "to_refund": False,
+                    "reference_ids": [Command.set(move.reference_ids.ids)],
+                    "product_id": move.product_id.id,
+                    "product_uom_qty": move.quantity,
+                    "product_uom": move.product_uom.id,
+                    "location_id": store.lot_stock_id.id,
+                    "location_dest_id": turnover.lot_stock_id.id,
+                    "move_dest_ids": [Command.link(move.id)],
+                    "picked": True,
+                }) for move in picking_moves],
+            })
+        transfers = self.env["stock.picking"].sudo().create(transfer_vals)
+        # A move line given another destination is unreserved and reserved again at its source
+        # by Odoo: the quants are looked up once for all of them, as Odoo does on validation.
+        lines = handed.move_line_ids
+        quants = self.env["stock.quant"]._get_quants_by_products_locations(
+            lines.product_id, lines.location_id,
+            extra_domain=["|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
+        for transfer, (picking_moves, turnover) in zip(transfers, by_picking, strict=True):
+            for move, transfer_move in zip(picking_moves, transfer.move_ids, strict=True):
+                move.move_line_ids.with_context(quants_cache=quants).write({
+                    "move_id": transfer_move.id, "picking_id": transfer.id,
+                    "location_dest_id": turnover.lot_stock_id.id,
+                })
+        # The delivery becomes the turnover store's: its operation type, its stock as source.
+        for turnover in todo.sale_id.cc_web_shop_id.turnover_store_id:
+            todo.filtered(lambda p, t=turnover: p.sale_id.cc_web_shop_id.turnover_store_id == t).write(
+                {"picking_type_id": turnover.out_type_id.id})
+        # the delivery is reserved at the turnover store once the transfer is done (Odoo does
+        # not reserve a move that is already picked)
+        handed.picked = False
+        handed._recompute_state()
+        # confirmed as moves: no replenishment to trigger for stock that stays in the company
+        transfers.move_ids._action_confirm(merge=False)
+        res = transfers.with_context(skip_sms=True, skip_backorder=True,
+                                     picking_ids_not_to_backorder=transfers.ids).button_validate()
+        if res is not True or handed.filtered(lambda m: m.state != "assigned"):
+            raise UserError(self.env._(
+                "The goods of %(orders)s could not be transferred to their turnover store.",
+                orders=", ".join(todo.sale_id.mapped("name")),
             ))
-            picking_sudo.write({
-                "picking_type_id": turnover.out_type_id.id,
-                "location_id": turnover.lot_stock_id.id,
-            })
-            moves.sudo().write({
-                "location_id": turnover.lot_stock_id.id,
-                "picking_type_id": turnover.out_type_id.id,
-                "warehouse_id": turnover.id,
-                "procure_method": "make_to_stock",
-                "move_orig_ids": [Command.clear()],
-            })
-            picking_sudo.action_assign()
-            for move, qty in quantities.items():
-                if move.product_uom.compare(move.quantity, qty) != 0:
-                    move.sudo().quantity = qty
-            moves.sudo().picked = True
-        return pickings
+        handed.picked = True
+        return pickings.sudo(False)
 
     @api.model
     def _cc_cron_expire(self):

@@ -17,5 +17,6 @@ from . import (
     test_trust_money,
     test_trust_stock,
     test_trust_users,
+    test_turnover,
     test_ui,
 )
