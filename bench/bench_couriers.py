@@ -186,7 +186,8 @@ def main():
                       if moved and items == args.shipments else None)
     print()
     print(f"Odoo's plain way for {args.shipments} orders (deliveries validated together, orders invoiced one "
-          f"invoice each and posted together, payments registered): {plain[0]:.1f} s, {plain[1]} SQL queries, {plain[1] / args.shipments:.1f} per order")
+          f"invoice each and posted together, payments registered): {plain[0]:.1f} s, {plain[1]} SQL queries, "
+          f"{plain[1] / args.shipments:.1f} per order")
 
 
 if __name__ == "__main__":
