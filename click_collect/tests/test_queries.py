@@ -67,3 +67,55 @@ class TestQueryCounts(ClickCollectCommon):
         self._accept(one)
         self._accept(eight)
 
+
+
+@tagged("post_install", "-at_install")
+class TestWebOrderScreenQueries(ClickCollectCommon):
+    """The store's web-order screen (kanban by state, list) opens in a number of queries that
+    does not grow with the orders on it: every field it shows is stored or computed in batch."""
+
+    STATES = ("new", "accepted", "preparing", "ready", "collected")
+
+    def _specification(self, xmlid, view_type):
+        Order = self.env["sale.order"]
+        fields = Order.get_views([(self.env.ref(xmlid).id, view_type)])["models"]["sale.order"]["fields"]
+        relational = ("many2one", "many2many", "one2many")
+        return {name: {"fields": {"display_name": {}}} if Order._fields[name].type in relational else {}
+                for name in fields}
+
+    def _add_orders(self, count):
+        orders = self.env["sale.order"].concat(*[
+            self._order(store=self.store_a, method="pay_at_store", products=self.product_1)
+            for _ in range(count)
+        ])
+        for index, state in enumerate(self.STATES):
+            self._force_state(orders[index::len(self.STATES)], state)
+        self._order(store=self.store_b)  # another store's order: not on store A's screen
+        return orders
+
+    def _open_screen(self):
+        """What the web client asks for when a store user opens Web Orders: the kanban's
+        columns with their cards, then the list. Returns (queries, cards, rows)."""
+        Order = self.env["sale.order"].with_user(self.user_store_a)
+        domain = [("cc_fulfilment", "!=", False)]
+        kanban = self._specification("click_collect.view_web_order_kanban", "kanban")
+        listing = self._specification("click_collect.view_web_order_list", "list")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        groups = Order.web_read_group(domain, ["cc_state"], ["__count"], auto_unfold=True,
+                                      unfold_read_specification=kanban)
+        rows = Order.web_search_read(domain, listing, limit=80)
+        queries = self.env.cr.sql_log_count - before
+        cards = sum(len(group.get("__records", [])) for group in groups["groups"])
+        return queries, cards, rows["length"]
+
+    def test_screen_queries_do_not_grow_with_the_orders(self):
+        self._add_orders(5)
+        self._open_screen()  # warm-up: the registry's caches (access rules, groups)
+        queries, cards, rows = self._open_screen()
+        self.assertEqual((cards, rows), (5, 5), "store A's orders only")
+        self._add_orders(25)
+        queries_later, cards, rows = self._open_screen()
+        self.assertEqual((cards, rows), (30, 30))
+        self.assertEqual(queries_later, queries, "6 times the orders, the same queries")
