@@ -7,6 +7,10 @@ wall-clock time and the SQL query count, beside Odoo's plain way of doing the sa
   accept        _cc_transition('accepted')                 vs  action_confirm()
   hand over     _cc_transition('collected')                vs  validating the delivery picking
 
+Then it grows the web orders to 100,000 (``--grow``) by copying those made, with their lines and
+timeline, in SQL, and measures again what must not grow with them: the scan lookup, and a store
+user opening the web orders (kanban by state, then the list) beside Odoo's Sales > Orders list.
+
 Run it with ``./run bench`` (a fresh database), or directly:
   python bench/bench_flow.py -c ODOO_CONF -d DATABASE [--orders 10000] [--samples 40]
 Times vary between runs on a shared machine; query counts do not.
@@ -32,6 +36,8 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--grow", type=int, default=100000,
+                        help="web orders to reach by copying, for the rows that must not grow (0: none)")
     return parser.parse_args()
 
 
@@ -55,8 +61,8 @@ class Bench:
         return {"label": label, "median_ms": statistics.median(times), "queries": statistics.median(queries),
                 "max_queries": max(queries)}
 
-    def row(self, name, ours, plain):
-        self.rows.append((name, ours, plain))
+    def row(self, name, ours, plain, orders=None):
+        self.rows.append((name, ours, plain, orders))
 
 
 def setup_data(env, count, batch):
@@ -153,23 +159,123 @@ def main():
         bench.row("hand over", ours, plain)
         cr.rollback()
 
-    total = registry.cursor()
-    with total as cr:
+    with registry.cursor() as cr:
         cr.execute("SELECT count(*) FROM sale_order WHERE cc_fulfilment IS NOT NULL")
         web_orders = cr.fetchone()[0]
+        grown = grow(cr, args.grow) if args.grow > web_orders else web_orders
+    if grown > web_orders:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            uenv = env(user=user.id, su=False)
+            measure_grown(bench, uenv, store.with_env(uenv), args.samples, grown)
+            cr.rollback()
+
+    report_rows(bench, web_orders, args.samples)
+
+
+def report_rows(bench, web_orders, samples):
     print()
-    print(f"click_collect benchmark: {web_orders} web orders in the database, {args.samples} samples per operation")
+    print(f"click_collect benchmark: {web_orders} web orders in the database, {samples} samples per operation")
     print()
     print("| operation | click_collect | median ms | queries | Odoo plain | median ms | queries | time ratio |")
     print("|---|---|---:|---:|---|---:|---:|---:|")
-    for name, ours, plain in bench.rows:
+    for operation, ours, plain, orders in bench.rows:
         ratio = ours["median_ms"] / plain["median_ms"] if plain["median_ms"] else float("nan")
+        name = f"{operation} ({orders or web_orders} web orders)"
         print(f"| {name} | `{ours['label']}` | {ours['median_ms']:.1f} | {ours['queries']:.0f} | "
               f"`{plain['label']}` | {plain['median_ms']:.1f} | {plain['queries']:.0f} | {ratio:.2f} |")
-        report.record("flow", name, samples=args.samples, note=f"{web_orders} web orders",
+        report.record("flow", name, samples=samples,
                       ours=(ours["label"], ours["median_ms"], ours["queries"]),
                       plain=(plain["label"], plain["median_ms"], plain["queries"]))
 
+
+def _columns(cr, table):
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
+               [table])
+    return [row[0] for row in cr.fetchall()]
+
+
+def grow(cr, target):
+    """Copy the web orders made through the ORM, with their lines and timeline, until the
+    database holds ``target`` web orders (doubling at most at each round): orders as Odoo made
+    them, with numbers of their own, collected. Returns the number of web orders."""
+    cr.execute("SELECT count(*) FROM sale_order WHERE cc_fulfilment IS NOT NULL")
+    count = cr.fetchone()[0]
+    order_cols = [c for c in _columns(cr, "sale_order") if c != "name"]
+    children = {table: [c for c in _columns(cr, table) if c != "order_id"]
+                for table in ("sale_order_line", "click_collect_event")}
+    start = time.perf_counter()
+    while count < target:
+        cr.execute("""
+            CREATE TEMP TABLE bench_copy AS
+            SELECT id AS old_id, nextval('sale_order_id_seq') AS new_id, row_number() OVER (ORDER BY id) AS n
+              FROM sale_order WHERE cc_fulfilment IS NOT NULL ORDER BY id LIMIT %s
+        """, [min(count, target - count)])
+        columns = ", ".join(f'"{c}"' for c in order_cols)
+        selected = ", ".join(f'o."{c}"' for c in order_cols)
+        cr.execute(f"""
+            INSERT INTO sale_order (id, name, {columns})
+            SELECT c.new_id, 'SG' || lpad((%s + c.n)::text, 7, '0'), {selected}
+              FROM bench_copy c JOIN sale_order o ON o.id = c.old_id
+        """, [count])
+        # as in a store's history, the copies were collected long ago; the orders to act on are
+        # the ones the ORM made
+        cr.execute("UPDATE sale_order SET cc_state = 'collected' WHERE id IN (SELECT new_id FROM bench_copy)")
+        for table, cols in children.items():
+            columns = ", ".join(f'"{c}"' for c in cols)
+            selected = ", ".join(f't."{c}"' for c in cols)
+            cr.execute(f"""
+                INSERT INTO {table} (order_id, {columns})
+                SELECT c.new_id, {selected} FROM bench_copy c JOIN {table} t ON t.order_id = c.old_id
+            """)
+        cr.execute("SELECT count(*) FROM bench_copy")
+        count += cr.fetchone()[0]
+        cr.execute("DROP TABLE bench_copy")
+        print(f"\r  {count}/{target} web orders ({time.perf_counter() - start:.0f} s)", end="", file=sys.stderr,
+              flush=True)
+    print(file=sys.stderr)
+    cr.execute("ANALYZE sale_order")
+    cr.execute("ANALYZE sale_order_line")
+    cr.execute("ANALYZE click_collect_event")
+    cr.commit()
+    return count
+
+
+def view_specification(env, xmlid, view_type):
+    """The fields a view reads, as the web client asks for them."""
+    Order = env["sale.order"]
+    fields = Order.get_views([(env.ref(xmlid).id, view_type)])["models"]["sale.order"]["fields"]
+    relational = ("many2one", "many2many", "one2many")
+    return {name: {"fields": {"display_name": {}}} if Order._fields[name].type in relational else {}
+            for name in fields}
+
+
+def measure_grown(bench, uenv, store, samples, orders):
+    """Scan lookup and the web-order screen on the grown table, beside Odoo's plain ways."""
+    Order = uenv["sale.order"]
+    names = Order.search([("cc_store_id", "=", store.id)], limit=samples, order="id desc").mapped("name")
+    ours = bench.measure(uenv, "_cc_lookup", lambda name: Order._cc_lookup(name, store=store), names)
+    plain = bench.measure(uenv, "search name", lambda name: Order.search([("name", "=", name)]), names)
+    bench.row("scan lookup", ours, plain, orders)
+
+    # the screen opens on the orders to act on (the action's default filter)
+    domain = [("cc_fulfilment", "!=", False),
+              ("cc_state", "in", ("new", "accepted", "preparing", "in_transit", "ready", "failed"))]
+    kanban = view_specification(uenv, "click_collect.view_web_order_kanban", "kanban")
+    listing = view_specification(uenv, "click_collect.view_web_order_list", "list")
+    sales = view_specification(uenv, "sale.view_order_tree", "list")
+
+    def web_orders(_item):
+        Order.web_read_group(domain, ["cc_state"], ["__count"], auto_unfold=True, unfold_read_specification=kanban)
+        Order.web_search_read(domain, listing, limit=80, count_limit=10001)
+
+    def sales_orders(_item):
+        Order.web_search_read([("state", "=", "sale")], sales, limit=80, count_limit=10001)
+
+    items = range(samples)
+    bench.row("open the store's web orders: kanban, then list",
+              bench.measure(uenv, "web_read_group + web_search_read", web_orders, items),
+              bench.measure(uenv, "Sales > Orders list: web_search_read", sales_orders, items), orders)
 
 if __name__ == "__main__":
     main()
