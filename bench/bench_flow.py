@@ -211,6 +211,7 @@ def grow(cr, target):
             SELECT id AS old_id, nextval('sale_order_id_seq') AS new_id, row_number() OVER (ORDER BY id) AS n
               FROM sale_order WHERE cc_fulfilment IS NOT NULL ORDER BY id LIMIT %s
         """, [min(count, target - count)])
+        # the column names come from PostgreSQL's catalogue, not from input
         columns = ", ".join(f'"{c}"' for c in order_cols)
         selected = ", ".join(f'o."{c}"' for c in order_cols)
         cr.execute(f"""
