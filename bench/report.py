@@ -29,14 +29,34 @@ RESULTS_ENV = "CC_BENCH_RESULTS"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def record(bench, operation, *, ours, plain=None, samples=1, note=""):
+def goal(text, met, detail):
+    """The goal an operation is measured against: what it is, whether the run met it, and the
+    figures that say so (for ``record(goal=...)``)."""
+    return {"text": text, "met": bool(met), "detail": detail}
+
+
+def ratio_goal(text, ours, plain, *, at_most=None, at_least_faster=None):
+    """A goal on the ratios of ``ours`` over ``plain`` ((ms, queries) each): both at most
+    ``at_most``, or ``at_least_faster`` times the speed with fewer queries."""
+    time_ratio, query_ratio = ours[0] / plain[0], ours[1] / plain[1]
+    if at_most is not None:
+        met = time_ratio <= at_most and query_ratio <= at_most
+        return goal(text, met, f"{time_ratio:.2f}x the time, {query_ratio:.2f}x the queries")
+    speed = plain[0] / ours[0]
+    met = speed >= at_least_faster and ours[1] < plain[1]
+    return goal(text, met, f"{speed:.2f}x the speed, {query_ratio:.2f}x the queries")
+
+
+def record(bench, operation, *, ours, plain=None, samples=1, note="", goal=None):
     """Record one operation: ``ours`` and ``plain`` are (label, median milliseconds, queries);
-    ``plain`` is None where Odoo has no equivalent."""
+    ``plain`` is None where Odoo has no equivalent; ``goal`` from ``goal()`` or ``ratio_goal()``."""
     path = os.environ.get(RESULTS_ENV)
     if not path:
         return
     row = {"bench": bench, "operation": operation, "samples": samples, "note": note,
            "ours": {"label": ours[0], "ms": ours[1], "queries": ours[2]}}
+    if goal:
+        row["goal"] = goal
     if plain:
         row["plain"] = {"label": plain[0], "ms": plain[1], "queries": plain[2]}
     with open(path, "a", encoding="utf-8") as out:
@@ -116,7 +136,23 @@ def render(rows):
             "Median wall-clock time and SQL queries per operation; the ratios are click_collect over Odoo's "
             "plain way of doing the same work (below 1: cheaper). Times move between runs on a shared machine; "
             "query counts do not.\n")
-    return head + "\n" + table(rows) + "\n"
+    return head + "\n" + table(rows) + "\n" + goals(rows)
+
+
+def goals(rows):
+    """One sentence per goal: the operation, the goal, met or not, and its figures."""
+    lines = []
+    for row in rows:
+        target = row.get("goal")
+        if not target:
+            continue
+        operation = row["operation"] + (f" ({row['note']})" if row.get("note") else "")
+        verdict = "met" if target["met"] else "**not met**"
+        lines.append(f"- {row['bench']}, {operation}: {target['text']}: {verdict} ({target['detail']}).")
+    if not lines:
+        return ""
+    met = sum(1 for row in rows if row.get("goal", {}).get("met"))
+    return f"\nGoals: {met} of {len(lines)} met.\n\n" + "\n".join(lines) + "\n"
 
 
 def main():
