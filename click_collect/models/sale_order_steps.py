@@ -137,8 +137,8 @@ class SaleOrder(models.Model):
         # "has been shipped" text of a delivery. sudo: the door checked the hand-over or the
         # shipment; with a turnover store the delivery leaves from that store's stock, which
         # the store's staff do not manage.
-        res = pickings.sudo().with_context(**context).button_validate()
-        if res is not True:
+        pickings.sudo().with_context(**context).button_validate()
+        if pickings.filtered(lambda p: p.state != "done"):
             raise UserError(self.env._("The deliveries %(pickings)s could not be validated.",
                               pickings=", ".join(pickings.mapped("name"))))
         return pickings

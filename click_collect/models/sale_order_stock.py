@@ -186,11 +186,11 @@ class SaleOrder(models.Model):
     def _cc_turnover_resource(self, pickings, keep_rest=False):
         """With a turnover store T, the goods a store S hands over are sold by T: the store's
         reservation becomes a transfer S -> T, validated at once, and the delivery, chained to
-        it, leaves from T (Odoo reserves it there when the transfer is done).
+        it, leaves from T (Odoo reserves it there, on the goods the transfer brought).
 
-        The reserved move lines go to the transfer as they are: nothing is unreserved and
-        reserved again at S. What the customer does not take stays a delivery from S, in a
-        backorder (``keep_rest``) or cancelled.
+        The reserved move lines go to the transfer as they are (same quants, lots, packages).
+        What the customer does not take stays at S: in a backorder of the delivery, reserved
+        (``keep_rest``), or cancelled (back in S's free stock).
 
         :return: the deliveries to validate (the same records)
         """
@@ -202,29 +202,73 @@ class SaleOrder(models.Model):
             lambda p: (turnover := p.sale_id.cc_web_shop_id.turnover_store_id)
             and turnover != p.picking_type_id.warehouse_id
         )
-        if not todo:
+        handed = self._cc_handed_moves(todo, keep_rest)
+        if not handed:
             return pickings.sudo(False)
-        moves = todo.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        # what is handed over: the picked moves, or everything reserved when nothing is picked
-        # (as button_validate does)
+        todo = handed.picking_id
+        # The delivery waits for the transfer only (not for the goods' arrival at the store).
+        handed.write({"move_orig_ids": [Command.clear()], "procure_method": "make_to_order"})
+        transfers = self._cc_create_turnover_transfers(todo, handed)
+        # The delivery becomes the turnover store's: its operation type, its stock as source
+        # (also when T delivers in several steps: the goods arrive in its stock).
+        for turnover in todo.sale_id.cc_web_shop_id.turnover_store_id:
+            deliveries = todo.filtered(lambda p, t=turnover: p.sale_id.cc_web_shop_id.turnover_store_id == t)
+            deliveries.write({"picking_type_id": turnover.out_type_id.id})
+            if deliveries.location_id != turnover.lot_stock_id:
+                deliveries.write({"location_id": turnover.lot_stock_id.id})
+        # the delivery is reserved at the turnover store once the transfer is done (Odoo does
+        # not reserve a move that is already picked)
+        handed.picked = False
+        handed._recompute_state()
+        # confirmed as moves: no replenishment to trigger for stock that stays in the company
+        transfers.move_ids._action_confirm(merge=False)
+        transfers.with_context(skip_sms=True, skip_backorder=True,
+                               picking_ids_not_to_backorder=transfers.ids).button_validate()
+        if transfers.filtered(lambda p: p.state != "done"):
+            raise UserError(self.env._(
+                "The goods of %(orders)s could not be transferred to their turnover store.",
+                orders=", ".join(todo.sale_id.mapped("name")),
+            ))
+        # What the transfer brought leaves, even where T's stock was short of it (as a delivery
+        # validated with more than was reserved).
+        for move in handed:
+            brought = sum(move.move_orig_ids.mapped("quantity"))
+            if move.product_uom.compare(move.quantity, brought) != 0:
+                move.quantity = brought
+        handed.picked = True
+        return pickings.sudo(False)
+
+    def _cc_handed_moves(self, deliveries, keep_rest):
+        """The moves of ``deliveries`` handed over, what the customer does not take put aside
+        as Odoo does on validation.
+
+        Handed over: the picked moves (their picked lines), or everything reserved when nothing
+        is picked (as ``button_validate``). The rest goes to a backorder (``keep_rest``, lines
+        taken in part split as Odoo splits them) or is cancelled.
+        """
+        moves = deliveries.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        # a picked move's lines that are not picked are not validated (stock.move._action_done)
+        moves.filtered("picked").move_line_ids.filtered(lambda ml: not ml.picked).unlink()
         picked = moves.filtered("picked").picking_id
         handed = moves.filtered(lambda m: (m.picked or m.picking_id not in picked)
                                 and m.product_uom.compare(m.quantity, 0) > 0)
-        # What the customer does not take stays a delivery from the store: Odoo's backorder of
-        # the rest (lines taken in part are split as Odoo splits them), or it is cancelled.
-        rest = (moves - handed) | handed._create_backorder()
+        pickings = handed.picking_id
+        rest = (moves.filtered(lambda m: m.picking_id in pickings) - handed) | handed._create_backorder()
         if rest and keep_rest:
-            todo._create_backorder(backorder_moves=rest)
+            pickings._create_backorder(backorder_moves=rest)
         elif rest:
             rest._action_cancel()
-        # The delivery waits for the transfer only (not for the goods' arrival at the store).
-        handed.write({"move_orig_ids": [Command.clear()], "procure_method": "make_to_order"})
-        transfer_vals, by_picking = [], []
-        for picking in todo:
-            order = picking.sale_id
-            store, turnover = picking.picking_type_id.warehouse_id, order.cc_web_shop_id.turnover_store_id
-            picking_moves = handed.filtered(lambda m, p=picking: m.picking_id == p)
-            by_picking.append((picking_moves, turnover))
+        return handed
+
+    def _cc_create_turnover_transfers(self, deliveries, handed):
+        """The transfers S -> T of the handed moves, one per delivery, holding the very move
+        lines the store reserved. :return: the stock.picking transfers, draft"""
+        transfer_vals, by_delivery = [], []
+        for delivery in deliveries:
+            order = delivery.sale_id
+            store, turnover = delivery.picking_type_id.warehouse_id, order.cc_web_shop_id.turnover_store_id
+            delivery_moves = handed.filtered(lambda m, p=delivery: m.picking_id == p)
+            by_delivery.append((delivery_moves, turnover))
             transfer_vals.append({
                 "picking_type_id": store.int_type_id.id,
                 "location_id": store.lot_stock_id.id,
@@ -247,40 +291,23 @@ class SaleOrder(models.Model):
                     "location_dest_id": turnover.lot_stock_id.id,
                     "move_dest_ids": [Command.link(move.id)],
                     "picked": True,
-                }) for move in picking_moves],
+                }) for move in delivery_moves],
             })
+        # sudo: see _cc_turnover_resource
         transfers = self.env["stock.picking"].sudo().create(transfer_vals)
-        # A move line given another destination is unreserved and reserved again at its source
-        # by Odoo: the quants are looked up once for all of them, as Odoo does on validation.
+        # Odoo releases a move line given another destination and reserves it again at its
+        # source (the same quants): they are looked up once for all, as Odoo does on validation.
         lines = handed.move_line_ids
-        quants = self.env["stock.quant"]._get_quants_by_products_locations(
+        quants = transfers.env["stock.quant"]._get_quants_by_products_locations(
             lines.product_id, lines.location_id,
             extra_domain=["|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
-        for transfer, (picking_moves, turnover) in zip(transfers, by_picking, strict=True):
-            for move, transfer_move in zip(picking_moves, transfer.move_ids, strict=True):
+        for transfer, (delivery_moves, turnover) in zip(transfers, by_delivery, strict=True):
+            for move, transfer_move in zip(delivery_moves, transfer.move_ids, strict=True):
                 move.move_line_ids.with_context(quants_cache=quants).write({
                     "move_id": transfer_move.id, "picking_id": transfer.id,
                     "location_dest_id": turnover.lot_stock_id.id,
                 })
-        # The delivery becomes the turnover store's: its operation type, its stock as source.
-        for turnover in todo.sale_id.cc_web_shop_id.turnover_store_id:
-            todo.filtered(lambda p, t=turnover: p.sale_id.cc_web_shop_id.turnover_store_id == t).write(
-                {"picking_type_id": turnover.out_type_id.id})
-        # the delivery is reserved at the turnover store once the transfer is done (Odoo does
-        # not reserve a move that is already picked)
-        handed.picked = False
-        handed._recompute_state()
-        # confirmed as moves: no replenishment to trigger for stock that stays in the company
-        transfers.move_ids._action_confirm(merge=False)
-        res = transfers.with_context(skip_sms=True, skip_backorder=True,
-                                     picking_ids_not_to_backorder=transfers.ids).button_validate()
-        if res is not True or handed.filtered(lambda m: m.state != "assigned"):
-            raise UserError(self.env._(
-                "The goods of %(orders)s could not be transferred to their turnover store.",
-                orders=", ".join(todo.sale_id.mapped("name")),
-            ))
-        handed.picked = True
-        return pickings.sudo(False)
+        return transfers
 
     @api.model
     def _cc_cron_expire(self):

@@ -98,6 +98,40 @@ class TestTurnoverStore(StockFlowCommon):
                          "the goods not taken are free again")
         self.assertFalse(order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")))
 
+    def test_short_stock_at_the_turnover_store(self):
+        """T's stock of the product is below zero: the transfer brings the goods, Odoo reserves
+        what T has free, and the delivery still takes to the customer what was handed over."""
+        self.env["stock.quant"]._update_available_quantity(self.product_1, self.central.lot_stock_id, -102)
+        self.assertOnHand(self.product_1, {"S": 100, "B": 100, "C": -2}, "T short")
+        order = self._turnover_order([(self.product_1, 2)])
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(order.order_line.qty_delivered, 2.0)
+        self.assertOnHand(self.product_1, {"S": 98, "B": 100, "C": -2}, "hand-over by S, sold by C")
+
+    def test_slips_printed_on_validation(self):
+        """Operation types that print their slip on validation answer with a print action:
+        the hand-over goes through all the same."""
+        (self.store_a.int_type_id | self.central.out_type_id).auto_print_delivery_slip = True
+        order = self._turnover_order([(self.product_1, 1)])
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(set(order.picking_ids.mapped("state")), {"done"})
+
+    def test_turnover_store_delivering_in_two_steps(self):
+        """T picks then ships: the delivery still takes the goods from T's stock, where the
+        transfer put them."""
+        self.central.delivery_steps = "pick_ship"
+        order = self._turnover_order([(self.product_1, 1)])
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        delivery = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.assertEqual(delivery.location_id, self.central.lot_stock_id)
+        self.assertEqual(delivery.move_ids.location_id, self.central.lot_stock_id)
+        self.assertOnHand(self.product_1, {"S": 99, "B": 100, "C": 100}, "hand-over by S, sold by C")
+
     def test_queries_beside_the_plain_validation(self):
         """A turnover hand-over costs at most what its two validations and the reservation at
         the turnover store cost: ceilings measured beside Odoo's plain validation of the same
