@@ -96,6 +96,17 @@ class TestStockFlow(StockFlowCommon):
         self.assertOnHand(self.product_1, {"S": 98, "B": 100, "C": 100}, "hand-over")
         self.assertEqual(order.order_line.qty_delivered, 2)
 
+    def test_hand_over_where_the_delivery_slip_prints_itself(self):
+        """The store's deliveries print their slip on validation (Odoo answers with the print
+        action): the order is handed over all the same."""
+        self.store_a.out_type_id.auto_print_delivery_slip = True
+        order = self._web_order(lines=[(self.product_1, 1)])
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(order.picking_ids.state, "done")
+
     def test_pickup_through_transit(self):
         order = self._web_order(lines=[(self.scarce, 3)])
         supply = self._supply_pickings(order, self.central)
