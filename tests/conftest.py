@@ -51,28 +51,34 @@ def sms_service():
     service.stop()
 
 
-def start_odoo(db, log_name, *, smtp_port, port=None, workers=2, cron_threads=1, killable=False):
+def start_odoo(db, log_name, *, smtp_port, port=None, workers=2, cron_threads=1, killable=False, options=()):
     """Start an Odoo server on ``db`` (127.0.0.1, its log in the project's log directory) and
     wait until it answers; return (process, url, log file). By default as in production: two
     HTTP workers and a cron worker, so that nothing the addon keeps in one process's memory can
     pass for shared state; ``workers=0``: one process, threads. ``killable``: in a process group
-    of its own, that stop_odoo(kill=True) stops at once, workers included."""
+    of its own, that stop_odoo(kill=True) stops at once, workers included. ``options``: more of
+    Odoo's command-line options. The port of its websocket server: ``process.gevent_port``."""
     if not (CONF and ODOO_BIN and PYTHON):
         pytest.fail("end-to-end tests run through ./run test (CC_CONF, CC_ODOO_BIN, CC_PYTHON not set)")
     log_path = os.path.join(CC_HOME, "log", log_name)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     port = port or _free_port()
+    gevent_port = _free_port()
     log = open(log_path, "w")  # noqa: SIM115 (closed by stop_odoo)
     proc = subprocess.Popen(
         [PYTHON, ODOO_BIN, "-c", CONF, "-d", db, f"--db-filter=^{db}$",
-         f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={_free_port()}",
+         f"--http-port={port}", "--http-interface=127.0.0.1", f"--gevent-port={gevent_port}",
          "--smtp=127.0.0.1", f"--smtp-port={smtp_port}",
          f"--workers={workers}", f"--max-cron-threads={cron_threads}", "--limit-time-real=600", "--log-level=warn",
          # and when a worker starts, stops or reaches a limit
-         "--log-handler=odoo.service.server:INFO"],
+         "--log-handler=odoo.service.server:INFO",
+         # and when a request starts again after a concurrent update
+         "--log-handler=odoo.service.model:INFO",
+         *options],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=killable,
     )
     proc.log = log
+    proc.gevent_port = gevent_port
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while True:

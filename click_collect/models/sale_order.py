@@ -254,9 +254,10 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         """Override of `sale`: confirmed web orders plan the supply of their pickup store and
-        book their revenue on their revenue store."""
+        book their revenue on their revenue store; those whose reservation is pending have it
+        made by a scheduled job (``_cc_cron_reserve``)."""
         res = super()._action_confirm()
-        self.filtered(lambda o: o.cc_fulfilment == "pickup")._cc_plan_supply()
+        self.filtered("cc_fulfilment")._cc_after_confirm_stock()
         self.filtered("cc_fulfilment")._cc_set_revenue_analytics()
         return res
 
@@ -327,6 +328,10 @@ class SaleOrder(models.Model):
         errors = self._cc_check_transition(target, check_group=check_group)
         if errors:
             raise UserError("\n".join(errors))
+        # sudo: the goods of an order whose reservation is pending are reserved before anyone
+        # moves it on, as the scheduled job would (the user may act on the order, checked above;
+        # its supply may come from warehouses the user does not see)
+        self.sudo()._cc_reserve_pending()
 
         now = fields.Datetime.now()
         sources = {order.id: order.cc_state for order in self}

@@ -1,11 +1,32 @@
+import logging
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+from ..tools.jobs import trigger_job
+
+_logger = logging.getLogger(__name__)
+
+RESERVE_JOB = "click_collect.ir_cron_reserve_web_orders"
+RESERVE_BATCH = 50
+# a reservation that met a concurrent change of the same stock is tried again this much later
+RESERVE_RETRY = timedelta(seconds=5)
+PENDING = [("cc_reservation_pending", "=", True), ("state", "=", "sale")]
 
 
 class SaleOrder(models.Model):
     """Web orders: their goods (the pickup store's supply, transit, turnover store, expiry)."""
 
     _inherit = "sale.order"
+
+    cc_reservation_pending = fields.Boolean(
+        string="Reservation Pending", readonly=True, copy=False,
+        help="The order's goods are reserved at its store by a scheduled job in a few seconds "
+             "(orders of a web shop's API), or by the first step a person takes on it.",
+    )
+    _cc_reservation_pending_index = models.Index("(id) WHERE cc_reservation_pending")
 
     # ------------------------------------------------------------------ stock
 
@@ -61,6 +82,62 @@ class SaleOrder(models.Model):
             # sudo: resupplying a store is stock management the web order asks for; the goods
             # move between warehouses whoever confirmed the order.
             self.env["stock.rule"].sudo().run(procurements)
+
+    def _cc_after_confirm_stock(self):
+        """Web orders just confirmed: plan the supply of the pickup orders' lines, or have the
+        scheduled job reserve the orders whose reservation is pending (and plan their supply)."""
+        pending = self.filtered("cc_reservation_pending")
+        if pending:
+            trigger_job(self.env, RESERVE_JOB)
+        (self - pending).filtered(lambda o: o.cc_fulfilment == "pickup")._cc_plan_supply()
+
+    @api.model
+    def _cc_cron_reserve(self, batch_size=RESERVE_BATCH):
+        """Scheduled job: reserve the goods of the web orders created with their reservation
+        pending, oldest first, in batches (each committed, from a scheduled job).
+
+        Web shops' orders are created and confirmed without reserving (a flash sale's orders
+        of one product at one store would all update the same stock row, and wait for or undo
+        each other); one job reserves them one batch after another. A batch that meets a
+        concurrent change of the same stock (a store validating a delivery) is tried again a
+        few seconds later.
+        """
+        in_job = bool(self.env.context.get("ir_cron_progress_id"))
+        # sudo: the job reserves the orders of every company and store
+        Order = self.sudo().with_context(active_test=False)
+        while True:
+            batch = Order.search(PENDING, order="id", limit=batch_size)
+            if not batch:
+                return
+            try:
+                with self.env.cr.savepoint():
+                    batch._cc_reserve_pending()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                _logger.info("Reserving web orders %s met a concurrent change (%s); again in %s s.",
+                             batch.ids, error.pgcode, RESERVE_RETRY.seconds)
+                trigger_job(self.env, RESERVE_JOB, fields.Datetime.now() + RESERVE_RETRY)
+                return
+            if not in_job:
+                continue
+            remaining = Order.search_count(PENDING)
+            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
+                return  # out of time: Odoo runs the job again at once for the rest
+
+    def _cc_reserve_pending(self):
+        """Reserve the goods of the orders whose reservation is pending, as their confirmation
+        would have, and plan the supply of the pickup orders' lines their store cannot serve."""
+        orders = self.filtered(lambda o: o.cc_reservation_pending and o.state == "sale")
+        if not orders:
+            return
+        # sudo: the flag is the flow's (see _cc_check_flow_values); reserving is what the
+        # order's confirmation asked for, whoever reaches the order first
+        orders.sudo().cc_reservation_pending = False
+        moves = orders.picking_ids.move_ids.filtered(
+            lambda m: m.state in ("confirmed", "partially_available") and m._should_assign_at_confirm()
+        ).sorted(lambda m: (m.picking_id.sale_id.id, m.id))
+        # sudo: as at the order's confirmation (stock.rule runs the moves as superuser)
+        moves.sudo()._action_assign()
+        orders.filtered(lambda o: o.cc_fulfilment == "pickup")._cc_plan_supply()
 
     def _cc_supply_moves(self):
         """Moves that bring the orders' goods from a source warehouse to their store's stock."""

@@ -117,7 +117,7 @@ class ClickCollectApiController(http.Controller):
                     ))
                 return self._answer(json.loads(idempotent.response_body), status=idempotent.response_status,
                                     headers=[("Idempotent-Replayed", "true")])
-        order = request.env["click_collect.api"]._create_order(shop, payload)
+        order = request.env["click_collect.api"]._create_order(shop, payload, reserve_later=True)
         body = request.env["click_collect.api"]._describe(order)[0]
         if idempotent:
             idempotent._store_answer(201, body, order)
@@ -126,10 +126,11 @@ class ClickCollectApiController(http.Controller):
     @staticmethod
     def _retrying(func, *args):
         """Run a change of the API in a round of Odoo's own retries on concurrency errors, inside
-        the round Odoo gives every request. When many orders of one product reach one store at
-        once, each reservation updates the same stock row, and a request whose transaction began
-        before another's commit must start again: the five tries of the request alone are not
-        always enough. Every try starts from nothing (the transaction is rolled back)."""
+        the round Odoo gives every request: a payment or a cancellation may meet a store's
+        change of the same order. Orders are created without reserving their goods (a
+        scheduled job reserves them), so that many orders of one product at one store do not
+        all update the same stock row. Every try starts from nothing (the transaction is rolled
+        back)."""
         return retrying(partial(func, *args), request.env)
 
     def _answer(self, body, status=200, headers=None, cache="no-store"):

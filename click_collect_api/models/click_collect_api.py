@@ -111,8 +111,13 @@ class ClickCollectApi(models.AbstractModel):
     # ------------------------------------------------------------------ create
 
     @api.model
-    def _create_order(self, shop, payload):
-        """POST /orders: check everything first, then create and confirm the order in one go."""
+    def _create_order(self, shop, payload, reserve_later=False):
+        """POST /orders: check everything first, then create and confirm the order in one go.
+
+        :param bool reserve_later: confirm without reserving the goods; a scheduled job
+            reserves them once the order is committed (``sale.order._cc_cron_reserve``), so
+            that many orders of the same goods at one store are created side by side
+        """
         order_in = self._check_order(payload)
         store = self._find_store(shop, order_in["store"])
         products = self._find_products(shop, order_in["lines"])
@@ -141,6 +146,7 @@ class ClickCollectApi(models.AbstractModel):
             "cc_web_shop_id": shop.id,
             "cc_external_ref": order_in["external_ref"],
             "client_order_ref": order_in["external_ref"],
+            "cc_reservation_pending": reserve_later,
             # the salesperson is Odoo's (the customer's), never the technical user: an external user
             "order_line": [
                 Command.create({"product_id": product.id, "product_uom_qty": line["qty"]})

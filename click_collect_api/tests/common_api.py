@@ -163,11 +163,11 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
         real = getattr(ClickCollectApi, method)
         calls = []
 
-        def change(api, *args):
+        def change(api, *args, **kwargs):
             calls.append(args)
             if len(calls) <= times:
                 raise ConcurrencyError("a row it writes was changed by another request meanwhile")
-            return real(api, *args)
+            return real(api, *args, **kwargs)
 
         with patch.object(ClickCollectApi, method, change), \
                 patch.object(random, "uniform", return_value=0), \

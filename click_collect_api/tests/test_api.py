@@ -68,6 +68,15 @@ class TestApiCreate(ClickCollectApiCommon):
         self.assertEqual((order.cc_web_shop_id, order.team_id, order.pricelist_id),
                          (self.shop, self.team, self.pricelist))
         self.assertEqual(order.cc_external_ref, "WEB-1")
+        # confirmed without reserving (orders of the same goods are created side by side); the
+        # scheduled job reserves them once the order is committed
+        self.assertTrue(order.cc_reservation_pending)
+        self.assertEqual(set(order.picking_ids.move_ids.mapped("state")), {"confirmed"})
+        self.assertTrue(self.env["ir.cron.trigger"].search([
+            ("cron_id", "=", self.env.ref("click_collect.ir_cron_reserve_web_orders").id)]))
+        self.env["sale.order"]._cc_cron_reserve()
+        self.assertFalse(order.cc_reservation_pending)
+        self.assertEqual(set(order.picking_ids.move_ids.mapped("state")), {"assigned"})
         self.assertEqual(order.order_line.product_id, self.product_1 | self.product_2)
         self.assertEqual(order.cc_event_ids.channel, "api")
         self.assertEqual(order.cc_event_ids.user_id, self.shop_user)
