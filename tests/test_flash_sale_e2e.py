@@ -3,7 +3,7 @@
 For ``CC_FLASH_SECONDS`` seconds (60 by default), 20 web-shop clients order the same product for
 pickup at the same store. Every order is created at the first try (201, no request of the
 server started again after a concurrent update), and once the scheduled job has reserved them,
-the store's stock went to the oldest orders and every other order is supplied from the central
+the store's units went to as many orders and every other order is supplied from the central
 warehouse, in full.
 """
 
@@ -122,10 +122,13 @@ def test_twenty_web_shops_order_the_same_product_at_one_store_for_a_minute(web_s
             deliveries.setdefault(order_id, []).append(move)
     assert sorted(deliveries) == ids and all(len(moves) == 1 for moves in deliveries.values()), \
         "one delivery from the store per order"
+    # (the job runs during the sale: orders committed in another order than their numbers may
+    # be reserved in that order; oldest first within a run: click_collect/tests/test_reservation.py)
     reserved = [i for i in ids if deliveries[i][0]["state"] == "assigned" and deliveries[i][0]["quantity"] == 1]
-    assert reserved == ids[:AT_STORE], "the store's goods went to the oldest orders"
-    assert sorted(supplies) == ids[AT_STORE:], "every other order is supplied from the central warehouse"
-    for order_id in ids[AT_STORE:]:
+    assert len(reserved) == AT_STORE, "the store's goods went to as many orders as it had units"
+    others = sorted(set(ids) - set(reserved))
+    assert sorted(supplies) == others, "every other order is supplied from the central warehouse"
+    for order_id in others:
         assert deliveries[order_id][0]["quantity"] == 0, deliveries[order_id]
         assert [(m["product_uom_qty"], m["state"]) for m in supplies[order_id]] == [(1, "assigned")], \
             supplies[order_id]

@@ -265,6 +265,8 @@ def _check_everything_once(admin, load, smtp_server, receiver):
     orders = admin.call("sale.order", "search_read", [("cc_external_ref", "in", list(load.created))],
                         ["name", "cc_external_ref"])
     assert {o["cc_external_ref"]: o["name"] for o in orders} == load.created, "one order per 201"
+    assert not admin.call("sale.order", "search_count", [("cc_reservation_pending", "=", True)]), \
+        "every order's goods reserved"
     by_id = {o["id"]: o for o in orders}
     events = admin.call("click_collect.event", "search_read", [("order_id", "in", list(by_id))],
                         ["order_id", "to_state"], order="id")

@@ -330,8 +330,13 @@ class SaleOrder(models.Model):
             raise UserError("\n".join(errors))
         # sudo: the goods of an order whose reservation is pending are reserved before anyone
         # moves it on, as the scheduled job would (the user may act on the order, checked above;
-        # its supply may come from warehouses the user does not see)
-        self.sudo()._cc_reserve_pending()
+        # its supply may come from warehouses the user does not see); an order that ends here
+        # needs none
+        pending = self.sudo().filtered("cc_reservation_pending")
+        if target in const.FINAL_STATES:
+            pending.cc_reservation_pending = False
+        else:
+            pending._cc_reserve_pending()
 
         now = fields.Datetime.now()
         sources = {order.id: order.cc_state for order in self}

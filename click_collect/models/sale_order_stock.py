@@ -1,4 +1,5 @@
 import logging
+import time
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -11,7 +12,9 @@ _logger = logging.getLogger(__name__)
 
 RESERVE_JOB = "click_collect.ir_cron_reserve_web_orders"
 RESERVE_BATCH = 50
-# a reservation that met a concurrent change of the same stock is tried again this much later
+# a batch that met a concurrent change of the same stock is tried again in a new transaction,
+# this many times in one run of the job; then the job runs again this much later
+RESERVE_CONFLICTS = 5
 RESERVE_RETRY = timedelta(seconds=5)
 PENDING = [("cc_reservation_pending", "=", True), ("state", "=", "sale")]
 
@@ -99,29 +102,65 @@ class SaleOrder(models.Model):
         Web shops' orders are created and confirmed without reserving (a flash sale's orders
         of one product at one store would all update the same stock row, and wait for or undo
         each other); one job reserves them one batch after another. A batch that meets a
-        concurrent change of the same stock (a store validating a delivery) is tried again a
-        few seconds later.
+        concurrent change of the same stock (a store validating a delivery) is tried again in
+        a new transaction, a few times; then the job runs again a little later.
         """
         in_job = bool(self.env.context.get("ir_cron_progress_id"))
         # sudo: the job reserves the orders of every company and store
-        Order = self.sudo().with_context(active_test=False)
+        Order, conflicts = self.sudo(), 0
         while True:
             batch = Order.search(PENDING, order="id", limit=batch_size)
             if not batch:
                 return
             try:
-                with self.env.cr.savepoint():
-                    batch._cc_reserve_pending()
+                batch._cc_reserve_batch()
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
-                _logger.info("Reserving web orders %s met a concurrent change (%s); again in %s s.",
-                             batch.ids, error.pgcode, RESERVE_RETRY.seconds)
-                trigger_job(self.env, RESERVE_JOB, fields.Datetime.now() + RESERVE_RETRY)
-                return
+                conflicts += 1
+                _logger.info("Reserving web orders %s met a concurrent change (%s), %s time(s).",
+                             batch.ids, error.pgcode, conflicts)
+                if not in_job or conflicts >= RESERVE_CONFLICTS:
+                    trigger_job(self.env, RESERVE_JOB, fields.Datetime.now() + RESERVE_RETRY)
+                    return
+                # a new transaction sees the other one's change
+                if not self.env["ir.cron"]._commit_progress(0):
+                    return
+                time.sleep(0.2 * conflicts)
+                continue
             if not in_job:
                 continue
             remaining = Order.search_count(PENDING)
             if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
                 return  # out of time: Odoo runs the job again at once for the rest
+
+    def _cc_reserve_batch(self):
+        """Reserve the pending orders together; when the goods of one of them cannot be reserved
+        (its store's resupply route lost its rules, a company rule refuses), each one on its
+        own: those that cannot are left unreserved, and said so on the order."""
+        try:
+            with self.env.cr.savepoint():
+                self._cc_reserve_pending()
+            return
+        except UserError:
+            pass
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    order._cc_reserve_pending()
+            except UserError as error:
+                order._cc_reservation_failed(error)
+
+    def _cc_reservation_failed(self, error):
+        """The goods of the order could not be reserved: the job does not try again; the order
+        says why, for the store to reserve them from its delivery once the cause is fixed."""
+        self.ensure_one()
+        # sudo: the flag is the flow's (see _cc_check_flow_values)
+        self.sudo().cc_reservation_pending = False
+        _logger.warning("The goods of web order %s could not be reserved: %s", self.name, error)
+        self.message_post(body=self.env._(
+            "The goods of this order could not be reserved at %(store)s: %(error)s Once the cause is "
+            "fixed, reserve them from its delivery (Check Availability).",
+            store=self.cc_store_id.name, error=str(error),
+        ), subtype_xmlid="mail.mt_note")
 
     def _cc_reserve_pending(self):
         """Reserve the goods of the orders whose reservation is pending, as their confirmation

@@ -13,7 +13,7 @@ class StockMove(models.Model):
     def _should_assign_at_confirm(self):
         """Override of `stock`: the goods of a web order whose reservation is pending are
         reserved after the order's confirmation (sale.order._cc_cron_reserve)."""
-        order = self.picking_id.sale_id or self.sale_line_id.order_id
+        order = self.sale_line_id.order_id or self.picking_id.sale_id
         if order.cc_reservation_pending and not self._should_bypass_reservation():
             return False
         return super()._should_assign_at_confirm()

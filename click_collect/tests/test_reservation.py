@@ -90,11 +90,40 @@ class TestReservationAfterCommit(StockFlowCommon):
         self.assertEqual(self._reserved(order), {self.product_1: ("assigned", 2)})
 
     def test_a_cancelled_order_reserves_nothing(self):
-        order = self._pending_order([(self.product_1, 2)])
+        order = self._pending_order([(self.product_1, 2), (self.scarce, 1)])
         order._cc_transition("cancelled")
+        self.assertFalse(order.cc_reservation_pending)
+        self.assertFalse(self._supply_pickings(order, self.central), "no supply planned for an order that ends")
         self.env["sale.order"]._cc_cron_reserve()
-        self.assertEqual(order.picking_ids.move_ids.mapped("state"), ["cancel"])
+        self.assertEqual(set(order.picking_ids.move_ids.mapped("state")), {"cancel"})
         self.assertOnHand(self.product_1, {"S": 100, "B": 100, "C": 100}, "cancellation")
+        self.assertEqual(self.scarce.with_context(warehouse_id=self.central.id).free_qty, 10)
+
+    def test_an_order_that_cannot_be_reserved_stops_no_other(self):
+        """Odoo's procurement refuses one order's supply (a route without rules, a company
+        rule): that order is left unreserved, with the reason on the order; the others are
+        reserved."""
+        broken = self._pending_order([(self.scarce, 1)])
+        fine = self._pending_order([(self.product_1, 2)])
+        SaleOrder = type(self.env["sale.order"])
+        plan_supply = SaleOrder._cc_plan_supply
+
+        def plan_supply_refused(orders):
+            if broken in orders:
+                raise UserError("No rule has been found to replenish CC Scarce Coat in Test Store A/Stock.")
+            return plan_supply(orders)
+
+        with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
+            self.env["sale.order"]._cc_cron_reserve()
+        self.assertFalse(broken.cc_reservation_pending or fine.cc_reservation_pending, "the job is done with both")
+        self.assertEqual(self._reserved(fine), {self.product_1: ("assigned", 2)})
+        self.assertEqual(self._reserved(broken), {self.scarce: ("confirmed", 0)})
+        self.assertFalse(self._supply_pickings(broken, self.central))
+        notes = [body for body in broken.message_ids.mapped("body") if "could not be reserved" in body]
+        self.assertEqual(len(notes), 1, broken.message_ids.mapped("body"))
+        self.assertIn("could not be reserved at Test Store A", notes[0])
+        self.assertIn("Check Availability", notes[0])
+        self.assertFalse(any("could not be reserved" in body for body in fine.message_ids.mapped("body")))
 
     def test_orders_of_people_and_of_the_demo_are_reserved_at_once(self):
         order = self._web_order(lines=[(self.product_1, 2)])
