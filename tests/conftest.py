@@ -240,6 +240,18 @@ def run_cron(admin, cron, timeout=60):
         time.sleep(0.5)
 
 
+def run_for(threads, seconds, stop):
+    """Start the threads, let them work for ``seconds``, set ``stop`` (a threading.Event) and
+    wait until every thread ended (at most 5 minutes)."""
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(300)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not end"
+
+
 def wait_until(predicate, timeout=60):
     """Call ``predicate`` until it returns something true (returned) or the time is up."""
     deadline = time.time() + timeout

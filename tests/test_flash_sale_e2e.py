@@ -11,12 +11,11 @@ import logging
 import os
 import re
 import threading
-import time
 import uuid
 
 import requests
 
-from conftest import CC_HOME, WebShopApi, wait_until
+from conftest import CC_HOME, WebShopApi, run_for, wait_until
 
 _logger = logging.getLogger(__name__)
 CLIENTS = 20
@@ -76,14 +75,8 @@ def test_twenty_web_shops_order_the_same_product_at_one_store_for_a_minute(web_s
     log_start = os.path.getsize(SERVER_LOG)
     sale = {"stop": threading.Event(), "lock": threading.Lock(), "answers": []}
     answers = sale["answers"]
-    threads = [threading.Thread(target=_client, args=(web_shop, ean, n, sale)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    time.sleep(SECONDS)
-    sale["stop"].set()
-    for thread in threads:
-        thread.join(180)
-    assert not any(thread.is_alive() for thread in threads)
+    run_for([threading.Thread(target=_client, args=(web_shop, ean, n, sale)) for n in range(CLIENTS)], SECONDS,
+            sale["stop"])
 
     created = {ref: order_no for ref, status, order_no in answers if status == 201}
     refused = [(ref, status) for ref, status, _order_no in answers if status != 201]

@@ -11,12 +11,11 @@ import logging
 import os
 import queue
 import threading
-import time
 import uuid
 
 import requests
 
-from conftest import RpcError, WebShopApi, cron_id, ghn_carrier, run_cron, wait_for_state, wait_until
+from conftest import RpcError, WebShopApi, cron_id, ghn_carrier, run_cron, run_for, wait_for_state, wait_until
 
 _logger = logging.getLogger(__name__)
 CLIENTS = 20
@@ -192,13 +191,7 @@ def test_twenty_web_shops_a_store_and_a_courier_for_a_minute(web_shop, client, o
     threads = [load.thread(_web_shop_client, web_shop, n) for n in range(CLIENTS)]
     threads += [load.thread(_store, client, carrier) for _ in range(STORE_HANDS)]
     threads.append(load.thread(_courier, ghn_server, hook))
-    for thread in threads:
-        thread.start()
-    time.sleep(SECONDS)
-    load.stop.set()
-    for thread in threads:
-        thread.join(300)
-    assert not any(thread.is_alive() for thread in threads)
+    run_for(threads, SECONDS, load.stop)
     assert not load.crashes, load.crashes
 
     _logger.info("load: %s requests, %s orders created, %s moved by the store, %s delivered, %s refusals %s",

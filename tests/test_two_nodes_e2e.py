@@ -33,6 +33,7 @@ from conftest import (
     RpcError,
     WebhookReceiver,
     WebShopApi,
+    run_for,
     start_odoo,
     stop_odoo,
     wait_until,
@@ -199,13 +200,7 @@ class Load:
     def run(self, seconds):
         threads = [threading.Thread(target=self.web_shop, args=(n,)) for n in range(CLIENTS)]
         threads += [threading.Thread(target=self.store_hand) for _ in range(STORE_HANDS)]
-        for thread in threads:
-            thread.start()
-        time.sleep(seconds)
-        self.stop.set()
-        for thread in threads:
-            thread.join(300)
-        assert not any(thread.is_alive() for thread in threads)
+        run_for(threads, seconds, self.stop)
 
     def web_shop(self, number):
         api, n = WebShopApi(self.proxy_url, self.key), 0
