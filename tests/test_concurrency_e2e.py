@@ -172,4 +172,4 @@ def test_a_scheduled_job_never_runs_twice_at_once(client, ghn_server):
               if path.endswith("/shipping-order/detail") and code.encode() in body]
     assert len(polled) == len(results) <= 1, "the shipment was asked for once per run"
     if results:
-        assert wait_for_state(admin, order, "delivered", timeout=5) == "delivered"
+        assert wait_for_state(admin, order, "delivered", timeout=30) == "delivered"
