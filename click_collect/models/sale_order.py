@@ -336,7 +336,7 @@ class SaleOrder(models.Model):
         if target in const.FINAL_STATES:
             pending.cc_reservation_pending = False
         else:
-            pending._cc_reserve_pending()
+            pending._cc_reserve_batch()
 
         now = fields.Datetime.now()
         sources = {order.id: order.cc_state for order in self}

@@ -174,3 +174,15 @@ class TestReservationAfterCommit(StockFlowCommon):
             self.env["sale.order"]._cc_cron_reserve()
         self.assertFalse(order.cc_reservation_pending)
         self.assertEqual(self._reserved(order), {self.product_1: ("assigned", 2)})
+
+    def test_a_person_acting_on_an_order_that_cannot_be_reserved_moves_it_on(self):
+        order = self._pending_order([(self.scarce, 1)])
+        SaleOrder = type(self.env["sale.order"])
+
+        def plan_supply_refused(orders):
+            raise UserError("No rule has been found to replenish CC Scarce Coat in Test Store A/Stock.")
+
+        with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
+            order.with_user(self.user_store_a)._cc_transition("accepted")
+        self.assertEqual((order.cc_state, order.cc_reservation_pending), ("accepted", False))
+        self.assertTrue(any("could not be reserved" in body for body in order.message_ids.mapped("body")))
