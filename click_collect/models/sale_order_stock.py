@@ -139,15 +139,13 @@ class SaleOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._cc_reserve_pending()
-            return
         except UserError:
-            pass
-        for order in self:
-            try:
-                with self.env.cr.savepoint():
-                    order._cc_reserve_pending()
-            except UserError as error:
-                order._cc_reservation_failed(error)
+            for order in self:
+                try:
+                    with self.env.cr.savepoint():
+                        order._cc_reserve_pending()
+                except UserError as error:
+                    order._cc_reservation_failed(error)
 
     def _cc_reservation_failed(self, error):
         """The goods of the order could not be reserved: the job does not try again; the order

@@ -110,7 +110,7 @@ class TestReservationAfterCommit(StockFlowCommon):
 
         def plan_supply_refused(orders):
             if broken in orders:
-                raise UserError("No rule has been found to replenish CC Scarce Coat in Test Store A/Stock.")
+                raise UserError(orders.env._("No rule has been found to replenish CC Scarce Coat."))
             return plan_supply(orders)
 
         with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
@@ -180,7 +180,7 @@ class TestReservationAfterCommit(StockFlowCommon):
         SaleOrder = type(self.env["sale.order"])
 
         def plan_supply_refused(orders):
-            raise UserError("No rule has been found to replenish CC Scarce Coat in Test Store A/Stock.")
+            raise UserError(orders.env._("No rule has been found to replenish CC Scarce Coat."))
 
         with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
             order.with_user(self.user_store_a)._cc_transition("accepted")
