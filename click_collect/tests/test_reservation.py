@@ -15,6 +15,8 @@ from odoo.addons.stock.models.stock_move import StockMove
 from .test_stock import StockFlowCommon
 
 JOB = "click_collect.ir_cron_reserve_web_orders"
+# what Odoo's procurement answers when a route has no rule for the store
+NO_RULE = "No rule has been found to replenish CC Scarce Coat."
 
 
 @tagged("post_install", "-at_install")
@@ -110,7 +112,7 @@ class TestReservationAfterCommit(StockFlowCommon):
 
         def plan_supply_refused(orders):
             if broken in orders:
-                raise UserError(orders.env._("No rule has been found to replenish CC Scarce Coat."))
+                raise UserError(NO_RULE)
             return plan_supply(orders)
 
         with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
@@ -180,7 +182,7 @@ class TestReservationAfterCommit(StockFlowCommon):
         SaleOrder = type(self.env["sale.order"])
 
         def plan_supply_refused(orders):
-            raise UserError(orders.env._("No rule has been found to replenish CC Scarce Coat."))
+            raise UserError(NO_RULE)
 
         with patch.object(SaleOrder, "_cc_plan_supply", plan_supply_refused):
             order.with_user(self.user_store_a)._cc_transition("accepted")
