@@ -333,9 +333,9 @@ class SaleOrder(models.Model):
         # its supply may come from warehouses the user does not see); an order that ends here
         # needs none
         pending = self.sudo().filtered("cc_reservation_pending")
-        if target in const.FINAL_STATES:
+        if pending and target in const.FINAL_STATES:
             pending.cc_reservation_pending = False
-        else:
+        elif pending:
             pending._cc_reserve_batch()
 
         now = fields.Datetime.now()

@@ -80,7 +80,7 @@ class TestApiCreate(ClickCollectApiCommon):
         self.assertEqual(order.order_line.product_id, self.product_1 | self.product_2)
         self.assertEqual(order.cc_event_ids.channel, "api")
         self.assertEqual(order.cc_event_ids.user_id, self.shop_user)
-        self.assertIn("Leave it at the counter", order.message_ids.mapped("body")[0])
+        self.assertIn("<p>Note from the web shop: Leave it at the counter</p>", order.message_ids.mapped("body"))
         self.assertEqual(body["status"], "new")
         self.assertEqual(body["status_code"], STATUS_CODES["new"])
         self.assertEqual(body["store"], self.store_a.code)
