@@ -13,9 +13,10 @@ a store clerk clicks, one order at a time, over JSON-RPC as the web client does:
                                                               then button_validate
 
 Each row is the median wall-clock time of the whole request (as the client waits for it,
-everything after commit included) and its SQL queries, read from the server's own request log.
-Then the customer-message job and the webhook job run over what the clicks queued: their cost
-per message, beside Odoo's own cost of sending an order confirmation email and an SMS.
+everything after commit included) and its SQL queries, read from the server's own request log;
+the clerk's and the plain button's clicks alternate, so that both meet the same load of the
+machine. Then the customer-message job and the webhook job run over what the clicks queued:
+their cost per message, beside Odoo's own cost of sending an order confirmation email and an SMS.
 
 Run it with ``./run bench``, or directly:
   python bench/bench_click.py -c ODOO_CONF -d DATABASE [--samples 20]
@@ -179,17 +180,22 @@ class Client:
         return queries_logged(self.log_path, offset, expected_requests, ("/web/dataset/",))
 
 
-def measure(client, click, items, samples):
-    for item in items[:3]:  # warm the server's caches
-        click(item)
-    times, queries = [], []
-    for item in items[3:3 + samples]:
-        offset = os.path.getsize(client.log_path)
-        start = time.perf_counter()
-        requests_made = click(item)
-        times.append((time.perf_counter() - start) * 1000)
-        queries.append(client.queries_since(offset, requests_made))
-    return statistics.median(times), statistics.median(queries)
+def measure(sides, samples):
+    """Median time and queries of each side's click: sides are (client, click, items). The
+    sides' samples alternate (ours, plain, ours, ...) so that both meet the same load of the
+    machine."""
+    for _client, click, items in sides:
+        for item in items[:3]:  # warm the server's caches
+            click(item)
+    times, queries = [[] for _side in sides], [[] for _side in sides]
+    for index in range(3, 3 + samples):
+        for side, (client, click, items) in enumerate(sides):
+            offset = os.path.getsize(client.log_path)
+            start = time.perf_counter()
+            requests_made = click(items[index])
+            times[side].append((time.perf_counter() - start) * 1000)
+            queries[side].append(client.queries_since(offset, requests_made))
+    return [(statistics.median(t), statistics.median(q)) for t, q in zip(times, queries, strict=True)]
 
 
 def clicks(clerk, seller, data):
@@ -313,8 +319,8 @@ def main():
         rows = []
         for button, ours, plain in clicks(clerk, seller, data):
             print(f"  {button}...", file=sys.stderr, flush=True)
-            rows.append((button, ours[0], measure(clerk, ours[1], ours[2], args.samples),
-                         plain[0], measure(seller, plain[1], plain[2], args.samples)))
+            mine, odoo_plain = measure([(clerk, ours[1], ours[2]), (seller, plain[1], plain[2])], args.samples)
+            rows.append((button, ours[0], mine, plain[0], odoo_plain))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
