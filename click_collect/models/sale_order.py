@@ -331,12 +331,12 @@ class SaleOrder(models.Model):
         # sudo: the goods of an order whose reservation is pending are reserved before anyone
         # moves it on, as the scheduled job would (the user may act on the order, checked above;
         # its supply may come from warehouses the user does not see); an order that ends here
-        # needs none
+        # needs none, and one that enters the flow unconfirmed has none yet
         pending = self.sudo().filtered("cc_reservation_pending")
         if pending and target in const.FINAL_STATES:
             pending.cc_reservation_pending = False
-        elif pending:
-            pending._cc_reserve_batch()
+        elif confirmed := pending.filtered(lambda o: o.state == "sale"):
+            confirmed._cc_reserve_batch()
 
         now = fields.Datetime.now()
         sources = {order.id: order.cc_state for order in self}

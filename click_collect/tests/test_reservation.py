@@ -188,3 +188,51 @@ class TestReservationAfterCommit(StockFlowCommon):
             order.with_user(self.user_store_a)._cc_transition("accepted")
         self.assertEqual((order.cc_state, order.cc_reservation_pending), ("accepted", False))
         self.assertTrue(any("could not be reserved" in body for body in order.message_ids.mapped("body")))
+
+    def test_the_job_reserves_the_orders_of_another_company_in_that_company(self):
+        """The job runs in its user's company; an order of another company is reserved and
+        supplied there: its store's stock, its own central warehouse, its own transit."""
+        main = self.env.company
+        there = self.env["res.company"].create({"name": "CC Reservation Company", "currency_id": main.currency_id.id})
+        Warehouse = self.env["stock.warehouse"].with_company(there)
+        central = Warehouse.create({"name": "CC There Central", "code": "CCTC", "company_id": there.id})
+        store = Warehouse.create({"name": "CC There Store", "code": "CCTS", "company_id": there.id,
+                                  "cc_is_store": True, "resupply_wh_ids": [Command.set(central.ids)]})
+        coat, hat = self.env["product.product"].create([
+            {"name": f"CC There {name}", "type": "consu", "is_storable": True, "list_price": 10.0,
+             "taxes_id": [Command.clear()]}
+            for name in ("Coat", "Hat")
+        ])
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(coat, store.lot_stock_id, 2)
+        Quant._update_available_quantity(hat, central.lot_stock_id, 5)
+        shop = self.env["click_collect.web.shop"].create({
+            "name": "There Shop", "code": "THERE", "company_id": there.id,
+        })
+        order = self.env["sale.order"].with_company(there).create({
+            "partner_id": self.customer.id,
+            "company_id": there.id,
+            "cc_fulfilment": "pickup",
+            "cc_store_id": store.id,
+            "cc_payment_method": "pay_at_store",
+            "cc_web_shop_id": shop.id,
+            "cc_reservation_pending": True,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": qty, "tax_ids": [Command.clear()]})
+                for product, qty in ((coat, 2), (hat, 3))
+            ],
+        })
+        order.action_confirm()
+        self.assertEqual(self._reserved(order), {coat: ("confirmed", 0), hat: ("confirmed", 0)})
+
+        # as the scheduled job runs: in its user's company only
+        self.env["sale.order"].with_context(allowed_company_ids=main.ids)._cc_cron_reserve()
+        self.assertFalse(order.cc_reservation_pending)
+        self.assertEqual(self._reserved(order)[coat], ("assigned", 2), "reserved at the store")
+        self.assertEqual(order._cc_store_deliveries().move_ids.move_line_ids.company_id, there)
+        supply = self._supply_pickings(order, central)
+        self.assertEqual((supply.move_ids.product_id, supply.move_ids.product_uom_qty), (hat, 3),
+                         "the store has no hat: it comes from the company's central warehouse")
+        self.assertEqual(supply.company_id, there)
+        self.assertEqual(supply.state, "assigned", "reserved at the central warehouse")
+        self.assertEqual(hat.with_context(warehouse_id=central.id, allowed_company_ids=there.ids).free_qty, 2)
