@@ -8,8 +8,9 @@ Starts a real Odoo server on the database, then creates orders of 1, 10 and 50 l
   Odoo plain      JSON-2 API: POST /json/2/sale.order/create, then .../action_confirm,
                   two requests per order
 
-and prints, per size, the orders per second (sequential requests from one client) and the median
-SQL queries per order, read from the server's own request log (the query count Odoo logs for
+and prints, per size, the orders per second (sequential requests from one client, the two ways'
+orders in turn, so that both meet the same load of the machine) and the median SQL queries per
+order, read from the server's own request log (the query count Odoo logs for
 every HTTP request). Times vary between runs on a shared machine; query counts do not.
 
 Run it with ``./run bench`` (after the flow benchmark, on its database), or directly:
@@ -165,18 +166,23 @@ def plain(way, data, size, ref):
     return 2
 
 
-def measure(way, func, data, size, *, count, tag):
-    for i in range(3):  # warm the server's caches
-        func(way, data, size, f"{tag}-warm-{size}-{i}-{time.time_ns()}")
-    times, queries = [], []
+def measure(sides, data, size, *, count):
+    """Orders per second, median time and queries of each side: sides are (way, func, tag).
+    The sides' orders alternate (ours, plain, ours, ...) so that both meet the same load of the
+    machine."""
+    for way, func, tag in sides:
+        for i in range(3):  # warm the server's caches
+            func(way, data, size, f"{tag}-warm-{size}-{i}-{time.time_ns()}")
+    times, queries = [[] for _side in sides], [[] for _side in sides]
     for i in range(count):
-        offset = way.log_offset()
-        start = time.perf_counter()
-        requests_made = func(way, data, size, f"{tag}-{size}-{i}-{time.time_ns()}")
-        times.append(time.perf_counter() - start)
-        queries.append(way.queries_since(offset, requests_made))
-    return {"per_second": count / sum(times), "median_ms": statistics.median(times) * 1000,
-            "queries": statistics.median(queries)}
+        for side, (way, func, tag) in enumerate(sides):
+            offset = way.log_offset()
+            start = time.perf_counter()
+            requests_made = func(way, data, size, f"{tag}-{size}-{i}-{time.time_ns()}")
+            times[side].append(time.perf_counter() - start)
+            queries[side].append(way.queries_since(offset, requests_made))
+    return [{"per_second": count / sum(t), "median_ms": statistics.median(t) * 1000, "queries": statistics.median(q)}
+            for t, q in zip(times, queries, strict=True)]
 
 
 def with_reservation_job(args, result):
@@ -216,8 +222,9 @@ def main():
             print(f"  {size} line(s)...", file=sys.stderr, flush=True)
             api_way = Way(url, data["shop_key"], log_path)
             plain_way = Way(url, data["admin_key"], log_path)
-            mine = with_reservation_job(args, measure(api_way, ours, data, size, count=args.orders, tag="api"))
-            rows.append((size, mine, measure(plain_way, plain, data, size, count=args.orders, tag="plain")))
+            mine, theirs = measure([(api_way, ours, "api"), (plain_way, plain, "plain")], data, size,
+                                   count=args.orders)
+            rows.append((size, with_reservation_job(args, mine), theirs))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
