@@ -2,7 +2,7 @@
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
                "stores, couriers and customers",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.7.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -25,12 +25,14 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/payment_provider_data.xml",
+        "data/click_collect_return_data.xml",
         # actions before the menus that open them
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
         "views/res_users_views.xml",
         "views/click_collect_web_shop_views.xml",
         "views/click_collect_event_views.xml",
+        "views/click_collect_return_views.xml",
         "views/delivery_carrier_views.xml",
         "wizards/click_collect_scan_views.xml",
         "wizards/click_collect_payment_register_views.xml",

@@ -35,6 +35,9 @@ FULFILMENT_STATES = {
     "ship": ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered", "done", "cancelled"],
 }
 
+# States whose goods the customer has and may bring back (sale.order._cc_returnable_states()).
+RETURNABLE_STATES = {"collected", "delivered", "done"}
+
 # States where the flow is over.
 FINAL_STATES = {"collected", "expired", "returned", "done", "cancelled"}
 

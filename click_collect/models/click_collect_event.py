@@ -21,6 +21,10 @@ class ClickCollectEvent(models.Model):
     store_id = fields.Many2one("stock.warehouse", readonly=True, index=True, ondelete="restrict")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
     note = fields.Text(readonly=True)
+    return_id = fields.Many2one(
+        "click_collect.return", readonly=True, index="btree_not_null", ondelete="cascade",
+        help="A step of a return of the order's goods: the order's state did not change.",
+    )
     # ---- customer notifications
     refused = fields.Boolean(
         readonly=True,

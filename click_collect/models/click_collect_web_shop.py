@@ -8,6 +8,7 @@ class ClickCollectWebShop(models.Model):
     stores (click_collect_api connects an external web shop through the web-shop API)."""
 
     _name = "click_collect.web.shop"
+    _inherit = ["click_collect.return.policy"]
     _description = "Web Shop"
     _order = "name"
 

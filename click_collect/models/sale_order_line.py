@@ -1,9 +1,32 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .click_collect_return import RECEIVED_STATES
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    cc_return_line_ids = fields.One2many(
+        "click_collect.return.line", "sale_line_id", string="Returned", readonly=True,
+        groups="click_collect.group_store_user",
+    )
+
+    @api.depends("cc_return_line_ids.quantity", "cc_return_line_ids.return_id.state")
+    def _compute_qty_to_invoice(self):
+        """Override of `sale`: goods a customer brought back are not invoiced, also on lines
+        invoiced as ordered (a line invoiced as delivered follows Odoo's delivered quantity,
+        which the return lowered)."""
+        res = super()._compute_qty_to_invoice()
+        returned = self.filtered(lambda sol: sol.order_id.cc_return_state and sol.state == "sale"
+                                 and sol.product_id.invoice_policy == "order")
+        for line in returned:
+            returned = sum(
+                ret_line.quantity for ret_line in line.cc_return_line_ids
+                if ret_line.return_id.state in RECEIVED_STATES
+            )
+            line.qty_to_invoice -= returned
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -28,3 +51,10 @@ class SaleOrderLine(models.Model):
         if any(orders.sudo().mapped("cc_fulfilment")):
             raise UserError(self.env["sale.order"]._cc_deal_refusal(
                 self.env["sale.order"]._fields["order_line"].get_description(self.env)["string"]))
+
+    def _cc_unit_price_paid(self):
+        """What the customer paid for one unit of this line, taxes included."""
+        self.ensure_one()
+        if self.product_uom_id.is_zero(self.product_uom_qty):
+            return 0.0
+        return self.price_total / self.product_uom_qty

@@ -31,3 +31,39 @@ class SaleOrder(models.Model):
             "Order %(order)s belongs to another store (%(store)s).",
             order=order.name, store=order.cc_store_id.sudo().name,
         )
+
+    @api.model
+    def _cc_return_lookup(self, code):
+        """Find the web order a customer brings goods back from, at any store: by its number or
+        barcode, the customer's pickup QR code, or the customer's email or phone (one order
+        collected or delivered).
+
+        Returns (order as superuser, error): the store receiving the return may not read the
+        order; what it is shown of it is what the return needs.
+        """
+        code = (code or "").strip()
+        if not code:
+            return self.browse(), self.env._("Type or scan an order number, or the customer's email or phone.")
+        number, _pickup_code = self._cc_parse_scan(code)
+        # sudo: a return is received at any store of the order's company (see the docstring)
+        Orders = self.sudo().with_context(active_test=False)
+        company = [("company_id", "in", self.env.companies.ids), ("cc_fulfilment", "!=", False)]
+        order = Orders.search([*company, ("name", "in", list({number, number.upper()}))], limit=1)
+        if order:
+            return order, None
+        if "@" in code:
+            customer = [("partner_id.email", "=ilike", code)]
+        elif sum(char.isdigit() for char in code) >= 6:
+            customer = [("partner_id.phone_mobile_search", "=", code)]
+        else:
+            return self.browse(), self.env._("Order could not be found")
+        orders = Orders.search([*company, *customer, ("cc_state", "in", list(self._cc_returnable_states()))],
+                               limit=6, order="id desc")
+        if not orders:
+            return self.browse(), self.env._("No collected or delivered web order of this customer was found.")
+        if len(orders) > 1:
+            return self.browse(), self.env._(
+                "This customer has several collected or delivered orders (%(orders)s): type the order's number.",
+                orders=", ".join(orders[:5].mapped("name")),
+            )
+        return orders, None

@@ -254,10 +254,11 @@ class SaleOrder(models.Model):
             "note": note,
         } for order in self]).sudo(False)
 
-    def _cc_transfer(self, source, destination, quantities, note):
+    def _cc_transfer(self, source, destination, quantities, note, location_dest=None):
         """Move goods from one warehouse's stock to another's, done at once (turnover store).
 
         :param dict quantities: {product.product: quantity in the product's unit}
+        :param location_dest: where in ``destination`` the goods go (default: its stock)
         :return: the validated stock.picking
         """
         self.ensure_one()
@@ -267,10 +268,11 @@ class SaleOrder(models.Model):
         # sudo: the turnover transfer is bookkeeping between two warehouses that the store
         # staff handing the order over does not manage; the door checked the hand-over itself.
         Picking = self.env["stock.picking"].sudo()
+        location_dest = location_dest or destination.lot_stock_id
         picking = Picking.create({
             "picking_type_id": source.int_type_id.id,
             "location_id": source.lot_stock_id.id,
-            "location_dest_id": destination.lot_stock_id.id,
+            "location_dest_id": location_dest.id,
             "origin": self.name,
             "note": note,
             "move_ids": [Command.create({
@@ -283,7 +285,7 @@ class SaleOrder(models.Model):
                 "product_uom_qty": qty,
                 "product_uom": product.uom_id.id,
                 "location_id": source.lot_stock_id.id,
-                "location_dest_id": destination.lot_stock_id.id,
+                "location_dest_id": location_dest.id,
             }) for product, qty in quantities.items()],
         })
         picking.action_confirm()

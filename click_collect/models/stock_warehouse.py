@@ -40,6 +40,12 @@ class StockWarehouse(models.Model):
         domain="[('type', '=', 'bank')]",
         help="Where card payments and bank transfers registered by the store's staff are booked.",
     )
+    cc_damaged_location_id = fields.Many2one(
+        "stock.location", string="Damaged Returns Location", check_company=True,
+        domain="[('usage', '=', 'internal')]",
+        help="Where returned goods in a damaged condition are put, apart from the goods for sale. "
+             "Without one, they come back into the store's stock.",
+    )
     cc_user_ids = fields.Many2many(
         "res.users", "click_collect_store_user_rel", "store_id", "user_id", string="Staff",
         help="The users who work for this store and see its web orders.",

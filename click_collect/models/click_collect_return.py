@@ -1,0 +1,141 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+
+RETURN_STATES = [
+    ("requested", "Requested"),
+    ("received", "Received"),
+    ("refunded", "Refunded"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+# The states of a return whose goods came back
+RECEIVED_STATES = ("received", "refunded", "closed")
+# How the customer gets their money back (an addon adds its own: the till, a gift card)
+REFUND_MODES = [
+    ("owed", "Refunded by the back office (web shop's payment provider, bank transfer)"),
+]
+
+
+class ClickCollectReturn(models.Model):
+    """Goods of a collected or delivered web order coming back, at any store.
+
+    A record of its own (requested -> received -> refunded, or closed when nothing is owed),
+    linked to the order, whose flow state it does not reopen. Created and moved on only by the
+    flow (``sale.order._cc_receive_return``): nobody writes it over RPC.
+    """
+
+    _name = "click_collect.return"
+    _description = "Web Order Return"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(string="Return", required=True, readonly=True, copy=False, default="/")
+    order_id = fields.Many2one("sale.order", required=True, readonly=True, index=True,
+                               ondelete="restrict")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    store_id = fields.Many2one(
+        "stock.warehouse", string="Return Store", required=True, readonly=True, index=True,
+        help="The store where the goods came back.",
+    )
+    order_store_id = fields.Many2one(
+        "stock.warehouse", string="Order's Store", readonly=True, index=True,
+        help="The store that handed the order over or shipped it.",
+    )
+    state = fields.Selection(RETURN_STATES, required=True, readonly=True, default="requested",
+                             tracking=True, index=True)
+    channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
+    user_id = fields.Many2one("res.users", string="Received By", readonly=True)
+    date = fields.Datetime(string="Requested On", required=True, readonly=True, default=fields.Datetime.now)
+    received_date = fields.Datetime(string="Received On", readonly=True)
+    refunded_date = fields.Datetime(string="Refunded On", readonly=True)
+    reason_id = fields.Many2one("click_collect.return.reason", readonly=True)
+    reason_note = fields.Text(string="Customer's Words", readonly=True)
+    late_reason = fields.Text(
+        string="Accepted After the Window Because", readonly=True,
+        help="A store manager accepted this return after the return policy's window, for this reason.",
+    )
+    refund_mode = fields.Selection(REFUND_MODES, required=True, readonly=True, default="owed")
+    refund_reference = fields.Char(readonly=True, help="The bank transfer's or the payment provider's reference.")
+    line_ids = fields.One2many("click_collect.return.line", "return_id", string="Goods", readonly=True)
+    amount_total = fields.Monetary(string="Refund", compute="_compute_amount_total", store=True)
+    picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
+
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for ret in self:
+            ret.amount_total = sum(ret.line_ids.mapped("amount"))
+
+    @api.depends("name", "order_id")
+    def _compute_display_name(self):
+        for ret in self:
+            # sudo: the order's number only; a store receiving a return may not read the order
+            ret.display_name = f"{ret.name} ({ret.order_id.sudo().name})" if ret.order_id else ret.name
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                # sudo: the sequence is the flow's; the flow creates returns (see the class)
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("click_collect.return") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ refunds
+
+    def action_cc_mark_refunded(self, reference=None):
+        """The back office paid the customer back (web shop's provider, bank transfer)."""
+        self._cc_check_refund_rights()
+        errors = [
+            self.env._("%(ret)s is %(state)s: only a received return waiting for its refund can be marked refunded.",
+                       ret=ret.name, state=dict(RETURN_STATES)[ret.state])
+            for ret in self if ret.state != "received" or ret.refund_mode != "owed"
+        ]
+        if errors:
+            raise UserError("\n".join(errors))
+        self._cc_refunded(reference=reference, channel="backoffice")
+        return True
+
+    def _cc_check_refund_rights(self):
+        if not self.env.su and not (
+            self.env.user.has_group(const.MANAGER) or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise UserError(self.env._("Only a web-order manager or an accountant marks returns refunded."))
+        self.check_access("read")
+
+    def _cc_refunded(self, *, reference=None, channel="backoffice", store=None, event_values=None):
+        """The customer got their money back: the return is done, its activity too, the order's
+        timeline says so."""
+        now = fields.Datetime.now()
+        # sudo: the flow moves returns on (nobody writes them); the caller checked the rights
+        self.sudo().write({"state": "refunded", "refunded_date": now, "refund_reference": reference or False})
+        # sudo: the activity asking for the refund is done; the caller may mark it refunded
+        self.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Refunded"))
+        for ret in self:
+            ret.order_id._cc_log_return_event(ret, self.env._(
+                "Return %(ret)s: %(amount)s refunded%(reference)s.",
+                ret=ret.name, amount=ret.order_id._cc_format_amount(ret.amount_total),
+                reference=f" ({reference})" if reference else "",
+            ), channel=channel, store=store, event_values=event_values)
+
+    def _cc_ask_refund(self):
+        """A received return whose money is owed: the back office is asked to pay it back (an
+        activity); a return owing nothing is closed."""
+        nothing = self.filtered(lambda r: r.currency_id.is_zero(r.amount_total))
+        # sudo: the flow moves returns on
+        nothing.sudo().state = "closed"
+        for ret in (self - nothing).filtered(lambda r: r.refund_mode == "owed"):
+            order = ret.order_id.sudo()
+            ret.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Refund %(amount)s to the customer",
+                                   amount=order._cc_format_amount(ret.amount_total)),
+                note=self.env._(
+                    "%(ret)s: goods of %(order)s came back at %(store)s; pay the customer back and "
+                    "mark the return refunded.", ret=ret.name, order=order.name, store=ret.store_id.name,
+                ),
+                user_id=order.user_id.id or order.team_id.user_id.id or self.env.uid,
+            )

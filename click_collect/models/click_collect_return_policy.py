@@ -1,0 +1,23 @@
+from odoo import api, fields, models
+
+
+class ClickCollectReturnPolicy(models.AbstractModel):
+    """A return policy: set per web shop, and per company for orders without a web shop."""
+
+    _name = "click_collect.return.policy"
+    _description = "Web Order Return Policy"
+
+    cc_return_days = fields.Integer(
+        string="Return Window (Days)", default=30,
+        help="Within how many days of collection or delivery a customer may bring goods back "
+             "(0: no limit). After it, only a store manager accepts a return, saying why.",
+    )
+    cc_return_refund_mode = fields.Selection(
+        selection="_selection_cc_return_refund_mode", string="Refund of Returns", default="owed",
+        help="How a customer bringing goods back gets their money.",
+    )
+
+    @api.model
+    def _selection_cc_return_refund_mode(self):
+        """The refund modes of returns (an addon adds its own on click_collect.return)."""
+        return self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env)

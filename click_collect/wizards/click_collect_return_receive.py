@@ -1,0 +1,155 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.click_collect_return_line import CONDITIONS
+
+
+def check_found(records, vals):
+    """Refuse a client's values of the fields the search fills (``records._CC_FOUND``)."""
+    if not records.env.su and (records._CC_FOUND & {key for key, value in vals.items() if value}):
+        raise UserError(records.env._("Search the order: what the screen shows of it comes from the search."))
+
+
+class ClickCollectReturnReceive(models.TransientModel):
+    """Receive goods a customer brings back, at any store: find the web order (number,
+    barcode, pickup QR code, email or phone), pick the lines, quantities and condition, say why.
+
+    The order may be another store's: the screen shows what the return needs of it, filled by
+    the search; receiving looks the order up again by what was typed, so an order id sent over
+    RPC reveals and returns nothing.
+    """
+
+    _name = "click_collect.return.receive"
+    _description = "Receive a Web Order Return"
+
+    code = fields.Char(string="Order", help="The order's number or barcode, the customer's pickup QR code, "
+                                            "or the customer's email or phone.")
+    store_id = fields.Many2one(
+        "stock.warehouse", string="Return Store", required=True, default=lambda self: self._default_store(),
+        domain="[('cc_is_store', '=', True)]",
+    )
+    order_id = fields.Many2one("sale.order", string="Web Order", readonly=True)
+    customer = fields.Char(readonly=True)
+    handed_over = fields.Char(string="Collected / Delivered", readonly=True)
+    policy = fields.Char(string="Return Policy", readonly=True)
+    is_late = fields.Boolean(readonly=True)
+    line_ids = fields.One2many("click_collect.return.receive.line", "wizard_id", string="Goods")
+    reason_id = fields.Many2one("click_collect.return.reason")
+    reason_note = fields.Text(string="Customer's Words")
+    late_reason = fields.Text(string="Accepted After the Window Because")
+    message = fields.Char(readonly=True)
+
+    # What the search found: written by ``action_find`` only, never by a client
+    _CC_FOUND = frozenset({"order_id", "customer", "handed_over", "policy", "is_late", "message"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._cc_check_found(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cc_check_found(vals)
+        return super().write(vals)
+
+    def _cc_check_found(self, vals):
+        check_found(self, vals)
+
+    @api.model
+    def _default_store(self):
+        return self.env.user.cc_store_ids[:1]
+
+    def action_find(self):
+        """Look the order up and show what may come back."""
+        self.ensure_one()
+        order, error = self.env["sale.order"]._cc_return_lookup(self.code)
+        if not error and order.cc_state not in order._cc_returnable_states():
+            state = dict(order._fields["cc_state"]._description_selection(self.env)).get(order.cc_state)
+            error = self.env._("%(order)s is %(state)s: only collected or delivered orders can be returned.",
+                               order=order.name, state=state)
+        if error:
+            # sudo: see _CC_FOUND
+            self.sudo().write({"line_ids": [fields.Command.clear()], "order_id": False, "customer": False,
+                               "handed_over": False, "policy": False, "is_late": False, "message": error})
+            return self._reopen()
+        days, mode = order._cc_return_policy()
+        handed = order._cc_handed_over_date()
+        late = bool(order._cc_return_late())
+        refund = dict(self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env))[mode]
+        # sudo: what the search found is written by the search only (see _CC_FOUND)
+        self.sudo().write({
+            "order_id": order.id,
+            "customer": order.partner_id.name,
+            "handed_over": handed and fields.Date.to_string(handed.date()),
+            "policy": (self.env._("%(days)s days, %(refund)s", days=days, refund=refund) if days
+                       else self.env._("No time limit, %(refund)s", refund=refund)),
+            "is_late": late,
+            "message": late and self.env._("The return window is over: only a store manager may accept "
+                                           "it, saying why."),
+            "line_ids": [fields.Command.clear()] + [fields.Command.create({
+                "sale_line_id": line.id,
+                "product_id": line.product_id.id,
+                "delivered": delivered,
+                "returnable": max(returnable, 0.0),
+            }) for line, (delivered, _announced, returnable) in order._cc_return_quantities().items()],
+        })
+        return self._reopen()
+
+    def action_receive(self):
+        """Receive what the lines say, and open the return."""
+        self.ensure_one()
+        order, error = self.env["sale.order"]._cc_return_lookup(self.code)
+        if error or order != self.order_id:
+            raise UserError(error or self.env._("Search the order again: the order typed changed."))
+        ret = order._cc_receive_return(
+            self.store_id,
+            [{"sale_line_id": line.sale_line_id.id, "quantity": line.quantity, "condition": line.condition}
+             for line in self.line_ids],
+            reason=self.reason_id, note=self.reason_note, late_reason=self.late_reason, channel="backoffice",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "click_collect.return",
+            "res_id": ret.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Receive a Return"),
+        }
+
+
+class ClickCollectReturnReceiveLine(models.TransientModel):
+    _name = "click_collect.return.receive.line"
+    _description = "Receive a Web Order Return: Goods"
+
+    wizard_id = fields.Many2one("click_collect.return.receive", required=True, ondelete="cascade")
+    sale_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    delivered = fields.Float(string="With the Customer", readonly=True, digits="Product Unit")
+    returnable = fields.Float(string="May Come Back", readonly=True, digits="Product Unit")
+    quantity = fields.Float(string="Coming Back", digits="Product Unit")
+    condition = fields.Selection(CONDITIONS, required=True, default="sellable")
+
+    # What the search found: written by the search only (see click_collect.return.receive)
+    _CC_FOUND = frozenset({"sale_line_id", "product_id", "delivered", "returnable"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._cc_check_found(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cc_check_found(vals)
+        return super().write(vals)
+
+    def _cc_check_found(self, vals):
+        check_found(self, vals)
