@@ -142,6 +142,8 @@ NOTIFICATION_STEPS = [
     ("reminder", "Pickup reminder"),
     ("cancelled", "Expired / cancelled"),
     ("payment", "Payment received"),
+    ("return_received", "Return received"),
+    ("refunded", "Return refunded"),
 ]
 # flow state reached -> the step the customer hears about (states not listed are silent); an
 # addon's states through sale.order._cc_notification_steps()

@@ -260,7 +260,8 @@ class ClickCollectNotification(models.Model):
         :raise ChannelFailed: a channel failed; what it posted is to be rolled back
         """
         self.ensure_one()
-        order = self.order_id
+        # a return's message names that return (the order may have several)
+        order = self.order_id.with_context(cc_notified_return_id=self.event_id.return_id.id)
         email_on, sms_on = order._cc_notification_switches(self.step)
         mail_xmlid, sms_xmlid = STEP_TEMPLATES[self.step]
         email_result, email_error, email = self._cc_send_channel(

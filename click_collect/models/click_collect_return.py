@@ -58,6 +58,10 @@ class ClickCollectReturn(models.Model):
         string="Accepted After the Window Because", readonly=True,
         help="A store manager accepted this return after the return policy's window, for this reason.",
     )
+    external_ref = fields.Char(
+        string="Web Shop Reference", readonly=True, index="btree_not_null",
+        help="The return's reference in the web shop where the customer announced it.",
+    )
     refund_mode = fields.Selection(REFUND_MODES, required=True, readonly=True, default="owed")
     refund_reference = fields.Char(readonly=True, help="The bank transfer's or the payment provider's reference.")
     line_ids = fields.One2many("click_collect.return.line", "return_id", string="Goods", readonly=True)
@@ -83,6 +87,38 @@ class ClickCollectReturn(models.Model):
                 # sudo: the sequence is the flow's; the flow creates returns (see the class)
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("click_collect.return") or "/"
         return super().create(vals_list)
+
+    # ------------------------------------------------------------------ announced returns
+
+    def action_cc_receive(self):
+        """The goods of an announced return arrived: the return screen, with what was announced."""
+        self.ensure_one()
+        self.check_access("read")
+        if self.state != "requested":
+            raise UserError(self.env._("%(ret)s is not waiting for its goods.", ret=self.name))
+        user_stores = self.env.user.cc_store_ids
+        # sudo: the screen's search fields are written by the flow only (see the screen); the
+        # user may read this return (checked above) and receives it at one of their stores
+        wizard = self.env["click_collect.return.receive"].create({
+            "store_id": (user_stores & self.store_id).id or user_stores[:1].id or self.store_id.id,
+        })
+        wizard.sudo().write({"code": self.order_id.sudo().name, "return_id": self.id})
+        return wizard.action_find()
+
+    def action_cc_cancel(self):
+        """The goods announced never came (or the customer changed their mind)."""
+        if not self.env.su and not self.env.user.has_group(const.STORE_MANAGER):
+            raise UserError(self.env._("Only a store manager cancels an announced return."))
+        self.check_access("read")
+        if self.filtered(lambda r: r.state != "requested"):
+            raise UserError(self.env._("Only a return waiting for its goods can be cancelled."))
+        # sudo: the flow moves returns on (nobody writes them); the caller's rights were checked
+        self.sudo().state = "cancelled"
+        for ret in self:
+            # sudo: the timeline of an order the return store may not read (see _cc_log_return_event)
+            ret.order_id.sudo()._cc_log_return_event(
+                ret, self.env._("Return %(ret)s cancelled: its goods did not come back.", ret=ret.name))
+        return True
 
     # ------------------------------------------------------------------ refunds
 
@@ -115,11 +151,12 @@ class ClickCollectReturn(models.Model):
         # sudo: the activity asking for the refund is done; the caller may mark it refunded
         self.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Refunded"))
         for ret in self:
-            ret.order_id._cc_log_return_event(ret, self.env._(
+            event = ret.order_id._cc_log_return_event(ret, self.env._(
                 "Return %(ret)s: %(amount)s refunded%(reference)s.",
                 ret=ret.name, amount=ret.order_id._cc_format_amount(ret.amount_total),
                 reference=f" ({reference})" if reference else "",
             ), channel=channel, store=store, event_values=event_values)
+            ret.order_id._cc_notify_return(event, "refunded")
 
     def _cc_ask_refund(self):
         """A received return whose money is owed: the back office is asked to pay it back (an
@@ -128,6 +165,7 @@ class ClickCollectReturn(models.Model):
         # sudo: the flow moves returns on
         nothing.sudo().state = "closed"
         for ret in (self - nothing).filtered(lambda r: r.refund_mode == "owed"):
+            # sudo: the flow asks for the refund, whoever received the goods
             order = ret.order_id.sudo()
             ret.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -137,5 +175,18 @@ class ClickCollectReturn(models.Model):
                     "%(ret)s: goods of %(order)s came back at %(store)s; pay the customer back and "
                     "mark the return refunded.", ret=ret.name, order=order.name, store=ret.store_id.name,
                 ),
-                user_id=order.user_id.id or order.team_id.user_id.id or self.env.uid,
+                user_id=ret._cc_refund_responsible().id,
             )
+
+    def _cc_refund_responsible(self):
+        """Who pays the customer back: the order's salesperson or its sales team's leader when
+        they may mark returns refunded, otherwise a web-order manager of the company."""
+        self.ensure_one()
+        order = self.order_id.sudo()
+        for user in order.user_id | order.team_id.user_id:
+            if user.active and (user.has_group(const.MANAGER) or user.has_group("account.group_account_invoice")):
+                return user
+        # sudo: who manages web orders, to give them the refund to make
+        managers = self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids)
+        return managers.sorted("id")[:1] or self.env.user

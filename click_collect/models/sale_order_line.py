@@ -12,15 +12,15 @@ class SaleOrderLine(models.Model):
         groups="click_collect.group_store_user",
     )
 
-    @api.depends("cc_return_line_ids.quantity", "cc_return_line_ids.return_id.state")
+    @api.depends("cc_return_line_ids.quantity", "cc_return_line_ids.return_id.state", "order_id.cc_return_state")
     def _compute_qty_to_invoice(self):
         """Override of `sale`: goods a customer brought back are not invoiced, also on lines
         invoiced as ordered (a line invoiced as delivered follows Odoo's delivered quantity,
         which the return lowered)."""
         res = super()._compute_qty_to_invoice()
-        returned = self.filtered(lambda sol: sol.order_id.cc_return_state and sol.state == "sale"
-                                 and sol.product_id.invoice_policy == "order")
-        for line in returned:
+        lines = self.filtered(lambda sol: sol.order_id.cc_return_state and sol.state == "sale"
+                              and sol.product_id.invoice_policy == "order")
+        for line in lines:
             returned = sum(
                 ret_line.quantity for ret_line in line.cc_return_line_ids
                 if ret_line.return_id.state in RECEIVED_STATES
@@ -53,8 +53,9 @@ class SaleOrderLine(models.Model):
                 self.env["sale.order"]._fields["order_line"].get_description(self.env)["string"]))
 
     def _cc_unit_price_paid(self):
-        """What the customer paid for one unit of this line, taxes included."""
+        """What the customer paid for one unit of this line, taxes included, the order's
+        discounts (its lines of negative amounts: coupons, rewards) spread over its goods."""
         self.ensure_one()
         if self.product_uom_id.is_zero(self.product_uom_qty):
             return 0.0
-        return self.price_total / self.product_uom_qty
+        return self.price_total / self.product_uom_qty * self.order_id._cc_goods_paid_ratio()

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import email_normalize
 
 
 class SaleOrder(models.Model):
@@ -33,13 +34,14 @@ class SaleOrder(models.Model):
         )
 
     @api.model
-    def _cc_return_lookup(self, code):
+    def _cc_return_lookup(self, code, company=None):
         """Find the web order a customer brings goods back from, at any store: by its number or
         barcode, the customer's pickup QR code, or the customer's email or phone (one order
         collected or delivered).
 
         Returns (order as superuser, error): the store receiving the return may not read the
-        order; what it is shown of it is what the return needs.
+        order; what it is shown of it is what the return needs. ``company``: the return store's
+        (order numbers may repeat across companies).
         """
         code = (code or "").strip()
         if not code:
@@ -47,12 +49,14 @@ class SaleOrder(models.Model):
         number, _pickup_code = self._cc_parse_scan(code)
         # sudo: a return is received at any store of the order's company (see the docstring)
         Orders = self.sudo().with_context(active_test=False)
-        company = [("company_id", "in", self.env.companies.ids), ("cc_fulfilment", "!=", False)]
+        companies = (company or self.env.companies) & self.env.companies
+        company = [("company_id", "in", companies.ids), ("cc_fulfilment", "!=", False)]
         order = Orders.search([*company, ("name", "in", list({number, number.upper()}))], limit=1)
         if order:
             return order, None
         if "@" in code:
-            customer = [("partner_id.email", "=ilike", code)]
+            # the normalized address, compared as a whole (no pattern a user could widen)
+            customer = [("partner_id.email_normalized", "=", email_normalize(code) or code)]
         elif sum(char.isdigit() for char in code) >= 6:
             customer = [("partner_id.phone_mobile_search", "=", code)]
         else:

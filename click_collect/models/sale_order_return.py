@@ -20,27 +20,29 @@ class SaleOrder(models.Model):
     )
     cc_return_state = fields.Selection(
         [("partial", "Partly returned"), ("returned", "Returned")], string="Return Status",
-        compute="_compute_cc_return_state", store=True, index="btree_not_null", copy=False,
+        readonly=True, index="btree_not_null", copy=False,
         help="Partly returned: some goods came back. Returned: every good collected or delivered came back.",
     )
 
-    @api.depends("cc_return_ids.state", "cc_return_ids.line_ids.quantity")
-    def _compute_cc_return_state(self):
-        """From the returns received (their goods are back in stock when they become received,
-        so Odoo's delivered quantity already follows them)."""
-        received = self.env["click_collect.return.line"]._read_group(
-            [("return_id.order_id", "in", self.ids), ("return_id.state", "in", RECEIVED_STATES)],
-            ["sale_line_id"], ["quantity:sum"],
-        ) if self.ids else []
-        returned = {line: qty for line, qty in received}
+    def _cc_update_return_state(self):
+        """Set the orders' return status from the returns received (their goods are back in
+        stock, so Odoo's delivered quantity already follows them)."""
+        # sudo: the returns of every store
+        received = self.env["click_collect.return"].sudo()._read_group(
+            [("order_id", "in", self.ids), ("state", "in", RECEIVED_STATES)], ["order_id"], ["__count"],
+        )
+        with_returns = {order for order, _count in received}
         for order in self:
             lines = order._cc_returnable_goods()
-            if not any(line in returned for line in lines):
-                order.cc_return_state = False
+            if order not in with_returns:
+                state = False
             elif all(line.product_uom_id.compare(line.qty_delivered, 0) <= 0 for line in lines):
-                order.cc_return_state = "returned"
+                state = "returned"
             else:
-                order.cc_return_state = "partial"
+                state = "partial"
+            if order.cc_return_state != state:
+                # sudo: a flow field, written by the flow only (see _cc_check_flow_values)
+                order.sudo().cc_return_state = state
 
     @api.model
     def _cc_returnable_states(self):
@@ -53,6 +55,20 @@ class SaleOrder(models.Model):
             lambda line: not line.display_type and not line.is_delivery and line.product_id.type == "consu"
         )
 
+    def _cc_discount_lines(self):
+        """The order's lines that lower its amount (coupons, rewards, discounts)."""
+        return self.order_line.filtered(
+            lambda line: not line.display_type and self.currency_id.compare_amounts(line.price_total, 0) < 0)
+
+    def _cc_goods_paid_ratio(self):
+        """The share of their price the customer paid for the goods: below 1 when discount
+        lines lowered the order's amount."""
+        self.ensure_one()
+        goods = sum(self._cc_returnable_goods().mapped("price_total"))
+        if self.currency_id.is_zero(goods):
+            return 1.0
+        return min(max((goods + sum(self._cc_discount_lines().mapped("price_total"))) / goods, 0.0), 1.0)
+
     def _cc_return_policy(self):
         """(days, refund mode): the web shop's return policy, or the company's for an order
         without a web shop."""
@@ -61,7 +77,8 @@ class SaleOrder(models.Model):
         return policy.cc_return_days, policy.cc_return_refund_mode
 
     def _cc_handed_over_date(self):
-        """When the customer got the goods: the order's first step to collected or delivered."""
+        """When the customer got the goods: the order's first step to collected or delivered,
+        or else its first delivery done (Odoo's effective date)."""
         self.ensure_one()
         # sudo: the timeline of an order the return store may not read, for its date only
         event = self.env["click_collect.event"].sudo().search_fetch(
@@ -69,16 +86,19 @@ class SaleOrder(models.Model):
              ("return_id", "=", False), ("refused", "=", False)],
             ["date"], order="date, id", limit=1,
         )
-        return event.date
+        return event.date or self.effective_date
 
-    def _cc_return_quantities(self):
+    def _cc_return_quantities(self, requested=None):
         """{order line: (delivered, announced, returnable)}: what the customer has (Odoo's
         delivered quantity, which returns received lower), what returns announced but not
-        received yet hold, and what may still come back."""
+        received yet hold (but ``requested``, the one being received), and what may still come
+        back."""
         self.ensure_one()
         lines = self._cc_returnable_goods()
+        # sudo: the quantities of every return of the order, whichever store they go to
         announced = dict(self.env["click_collect.return.line"].sudo()._read_group(
-            [("sale_line_id", "in", lines.ids), ("return_id.state", "=", "requested")],
+            [("sale_line_id", "in", lines.ids), ("return_id.state", "=", "requested"),
+             ("return_id", "not in", requested.ids if requested else [])],
             ["sale_line_id"], ["quantity:sum"],
         ))
         return {
@@ -91,14 +111,15 @@ class SaleOrder(models.Model):
     def action_cc_receive_return(self):
         """The return screen, with this order found."""
         self.ensure_one()
+        stores = self.env.user.cc_store_ids
         wizard = self.env["click_collect.return.receive"].create({
             "code": self.name,
-            "store_id": (self.env.user.cc_store_ids & self.cc_store_id).id or self.env.user.cc_store_ids[:1].id,
+            "store_id": (stores & self.cc_store_id).id or stores[:1].id or self.cc_store_id.id,
         })
         return wizard.action_find()
 
     def _cc_receive_return(self, store, lines, *, reason=None, note=None, late_reason=None,
-                           channel="backoffice", event_values=None):
+                           channel="backoffice", event_values=None, requested=None):
         """The customer brings goods of this order back to ``store``: check, book the goods
         back into stock, credit the order, ask for the refund.
 
@@ -106,6 +127,8 @@ class SaleOrder(models.Model):
         :param list lines: [{"sale_line_id": id, "quantity": float, "condition": "sellable"|"damaged"}]
         :param reason: a click_collect.return.reason; ``note`` the customer's words
         :param late_reason: why a store manager accepts a return after the policy's window
+        :param requested: the return the customer announced (``_cc_request_return``), which
+            these goods are: it is received with what came (its window counts to its request)
         :raise UserError: naming the order, the line and why, for every refusal
         :return: the click_collect.return, received
         """
@@ -115,35 +138,91 @@ class SaleOrder(models.Model):
         # sudo: the order may belong to another store than the return store (checked above as
         # the user's); what follows checks the order itself
         order = self.sudo()
+        # sudo: the announced return is the flow's record, checked to be this order's just below
+        requested = requested.sudo() if requested else self.env["click_collect.return"]
+        if requested and (requested.order_id != order or requested.state != "requested"):
+            raise UserError(self.env._("%(ret)s is not a return announced for %(order)s and waiting for its goods.",
+                                       ret=requested.name, order=order.name))
         order._cc_check_returnable(store)
-        # One return of an order at a time: the second of two cashiers returning the same line
-        # at once waits here, then fails as a concurrent update and is tried again by Odoo
-        # with what the first one returned in view.
-        self.env.cr.execute(SQL("UPDATE sale_order SET write_date = write_date WHERE id = %s", order.id))
-        late = order._cc_return_late()
+        order._cc_lock_for_return()
+        late = order._cc_return_late(at=requested.date if requested else None)
         if late:
             self._cc_check_late_return(late, late_reason)
-        values = order._cc_check_return_lines(lines)
-        _days, refund_mode = order._cc_return_policy()
-        amount = sum(qty * line._cc_unit_price_paid() for line, qty, _condition in values)
-        order._cc_check_return_amount(amount)
+        values = order._cc_check_return_lines(lines, requested=requested)
+        ret_values = order._cc_return_values(values, store, reason=reason, note=note, channel=channel,
+                                             requested=requested)
         now = fields.Datetime.now()
-        # sudo: the return is the flow's record; the checks above are the user's authority
+        ret_values.update({"state": "requested", "user_id": self.env.uid, "received_date": now,
+                           "late_reason": late_reason or False})
+        if requested:
+            ret = requested
+            ret.write({**ret_values, "line_ids": [Command.clear(), *ret_values["line_ids"]]})
+        else:
+            # sudo: the return is the flow's record; the checks above are the user's authority
+            ret = self.env["click_collect.return"].sudo().create({**ret_values, "date": now})
+        ret.picking_ids = order._cc_return_goods(ret)
+        ret.credit_note_id = order._cc_return_credit_note(ret)
+        ret.state = "received"
+        order._cc_update_return_state()
+        event = order._cc_log_return_event(ret, order._cc_return_summary(ret), channel=channel, store=store,
+                                           event_values=event_values)
+        ret._cc_ask_refund()
+        order._cc_notify_return(event, "return_received")
+        return ret.sudo(False)
+
+    def _cc_request_return(self, store, lines, *, reason=None, note=None, channel="api", external_ref=None):
+        """The customer announced online that goods of this order come back (to ``store``, by
+        hand or by courier): a return waiting for its goods, which holds the quantities
+        announced. Called as superuser by the web-shop API, for its own order.
+
+        :param list lines: [{"sale_line_id": id, "quantity": float}]
+        :raise UserError: naming the order, the line and why, for every refusal
+        :return: the click_collect.return, requested
+        """
+        self.ensure_one()
+        self._cc_check_returnable(store)
+        self._cc_lock_for_return()
+        late = self._cc_return_late()
+        if late:
+            handed, days = late
+            raise UserError(self.env._(
+                "%(order)s was handed over on %(date)s: returns are accepted within %(days)s days.",
+                order=self.name, date=fields.Date.to_string(handed.date()), days=days,
+            ))
+        values = self._cc_check_return_lines([{**line, "condition": "sellable"} for line in lines])
+        # sudo: the return is the flow's record; the caller checked the order is its own
         ret = self.env["click_collect.return"].sudo().create({
-            "order_id": order.id,
-            "partner_id": order.partner_id.id,
-            "company_id": order.company_id.id,
-            "currency_id": order.currency_id.id,
-            "store_id": store.id,
-            "order_store_id": order.cc_store_id.id,
+            **self._cc_return_values(values, store, reason=reason, note=note, channel=channel),
             "state": "requested",
+            "external_ref": external_ref or False,
+        })
+        goods = ", ".join(f"{self._cc_format_qty(line.quantity)} x {line.product_id.display_name}"
+                          for line in ret.line_ids)
+        self._cc_log_return_event(ret, self.env._("Return %(ret)s announced, to %(store)s: %(goods)s.",
+                                                  ret=ret.name, store=store.name, goods=goods), channel=channel)
+        return ret
+
+    def _cc_lock_for_return(self):
+        """One return of an order at a time: the second of two cashiers returning the same line
+        at once waits here, then fails as a concurrent update and is tried again by Odoo with
+        what the first one returned in view."""
+        self.env.cr.execute(SQL("UPDATE sale_order SET write_date = write_date WHERE id = %s", self.id))
+
+    def _cc_return_values(self, values, store, *, reason=None, note=None, channel="backoffice", requested=None):
+        """The values of a return of ``values`` ([(order line, quantity, condition)]), checked."""
+        amount = sum(qty * line._cc_unit_price_paid() for line, qty, _condition in values)
+        self._cc_check_return_amount(amount, requested=requested)
+        _days, refund_mode = self._cc_return_policy()
+        return {
+            "order_id": self.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "store_id": store.id,
+            "order_store_id": self.cc_store_id.id,
             "channel": channel,
-            "user_id": self.env.uid,
-            "date": now,
-            "received_date": now,
-            "reason_id": reason.id if reason else False,
-            "reason_note": (note or "").strip() or False,
-            "late_reason": late_reason or False,
+            "reason_id": reason.id if reason else (requested.reason_id.id if requested else False),
+            "reason_note": (note or "").strip() or (requested.reason_note if requested else False) or False,
             "refund_mode": refund_mode,
             "line_ids": [Command.create({
                 "sale_line_id": line.id,
@@ -153,14 +232,7 @@ class SaleOrder(models.Model):
                 "condition": condition,
                 "price_unit": line._cc_unit_price_paid(),
             }) for line, qty, condition in values],
-        })
-        ret.picking_ids = order._cc_return_goods(ret)
-        ret.credit_note_id = order._cc_return_credit_note(ret)
-        ret.state = "received"
-        order._cc_log_return_event(ret, order._cc_return_summary(ret), channel=channel, store=store,
-                                   event_values=event_values)
-        ret._cc_ask_refund()
-        return ret.sudo(False)
+        }
 
     def _cc_check_return_store(self, store):
         """The return store is one of the user's (any store for a web-order manager)."""
@@ -185,11 +257,13 @@ class SaleOrder(models.Model):
                 order=self.name, state=state,
             ))
 
-    def _cc_return_late(self):
-        """(handed over on, days of the window) when the return policy's window is over, else None."""
+    def _cc_return_late(self, at=None, handed=None):
+        """(handed over on, days of the window) when the return policy's window is over (now, or
+        ``at``: when the return was announced), else None. ``handed``: the hand-over's date, when
+        the caller read it already."""
         days, _mode = self._cc_return_policy()
-        handed = self._cc_handed_over_date()
-        if handed and days and (fields.Datetime.now() - handed).days > days:
+        handed = handed or self._cc_handed_over_date()
+        if handed and days and ((at or fields.Datetime.now()) - handed).days > days:
             return handed, days
         return None
 
@@ -197,6 +271,7 @@ class SaleOrder(models.Model):
         """After the window, only a store manager accepts a return, saying why (as the user)."""
         handed, days = late
         date = fields.Date.to_string(handed.date())
+        # sudo (below): the order's number, for the message; the user may not read the order
         if not self.env.su and not self.env.user.has_group(const.STORE_MANAGER):
             raise UserError(self.env._(
                 "%(order)s was handed over on %(date)s: returns are accepted within %(days)s days. "
@@ -209,9 +284,10 @@ class SaleOrder(models.Model):
                 "accept the return.", order=self.sudo().name, date=date, days=days,
             ))
 
-    def _cc_check_return_lines(self, lines):
-        """[(order line, quantity, condition)] of ``lines``, or a UserError naming every bad one."""
-        quantities = self._cc_return_quantities()
+    def _cc_check_return_lines(self, lines, requested=None):
+        """[(order line, quantity, condition)] of ``lines``, or a UserError naming every bad one
+        (``requested``: the announced return being received, whose quantities are these)."""
+        quantities = self._cc_return_quantities(requested=requested)
         by_id = {line.id: line for line in quantities}
         conditions = dict(self.env["click_collect.return.line"]._fields["condition"]._description_selection(self.env))
         errors, values, asked = [], [], defaultdict(float)
@@ -241,9 +317,10 @@ class SaleOrder(models.Model):
                 errors.append(self.env._(
                     "%(order)s, %(product)s: %(qty)s coming back, but only %(returnable)s may "
                     "(%(delivered)s with the customer%(announced)s).",
-                    order=self.name, product=line.product_id.display_name, qty=f"{qty:g}",
-                    returnable=f"{max(returnable, 0):g}", delivered=f"{delivered:g}",
-                    announced=announced and self.env._(", %(qty)s announced by another return", qty=f"{announced:g}"),
+                    order=self.name, product=line.product_id.display_name, qty=self._cc_format_qty(qty),
+                    returnable=self._cc_format_qty(max(returnable, 0)), delivered=self._cc_format_qty(delivered),
+                    announced=announced and self.env._(", %(qty)s announced by another return",
+                                                       qty=self._cc_format_qty(announced)),
                 ))
         if not values and not errors:
             errors.append(self.env._("%(order)s: nothing comes back; set the quantities returned.", order=self.name))
@@ -251,9 +328,10 @@ class SaleOrder(models.Model):
             raise UserError("\n".join(errors))
         return values
 
-    def _cc_check_return_amount(self, amount):
-        """A return never refunds more than the customer paid, less what returns refunded before."""
-        before = sum(self.cc_return_ids.filtered(lambda r: r.state != "cancelled").mapped("amount_total"))
+    def _cc_check_return_amount(self, amount, requested=None):
+        """A return never refunds more than the customer paid, less what other returns refund."""
+        others = self.cc_return_ids - (requested or self.env["click_collect.return"])
+        before = sum(others.filtered(lambda r: r.state != "cancelled").mapped("amount_total"))
         left = self.cc_amount_paid - before
         if self.currency_id.compare_amounts(amount, left) > 0:
             raise UserError(self.env._(
@@ -266,7 +344,7 @@ class SaleOrder(models.Model):
     def _cc_return_summary(self, ret):
         conditions = dict(ret.line_ids._fields["condition"]._description_selection(self.env))
         goods = ", ".join(
-            f"{line.quantity:g} x {line.product_id.display_name} ({conditions[line.condition]})"
+            f"{self._cc_format_qty(line.quantity)} x {line.product_id.display_name} ({conditions[line.condition]})"
             for line in ret.line_ids
         )
         summary = self.env._("Return %(ret)s received at %(store)s: %(goods)s.",
@@ -278,11 +356,28 @@ class SaleOrder(models.Model):
             summary += " " + self.env._("Accepted after the return window: %(why)s", why=ret.late_reason)
         return summary
 
+    def _cc_notified_return(self):
+        """The return a customer message is about (the notification's, see
+        click_collect.notification), or the order's last one."""
+        self.ensure_one()
+        # sudo: the customer's message names the return's store, goods and refund
+        returns = self.sudo().cc_return_ids
+        return returns.filtered(lambda r: r.id == self.env.context.get("cc_notified_return_id"))[:1] or returns[:1]
+
+    def _cc_format_qty(self, quantity):
+        """A quantity as a person writes it: 1, 2.5 (not 1.00)."""
+        return f"{quantity:g}"
+
+    def _cc_notify_return(self, event, step):
+        """Tell the customer (email, SMS) and, in click_collect_api, the web shop about a step
+        of a return (``step``: return_received, refunded), recorded as the timeline ``event``."""
+        self.env["click_collect.notification"]._cc_queue(self, step, events=event)
+
     def _cc_log_return_event(self, ret, note, *, channel="backoffice", store=None, event_values=None):
         """A step of a return on the order's timeline (the order's state does not change) and
-        in the return's chatter."""
+        in the return's chatter. :return: the click_collect.event"""
         # sudo: the timeline is append-only; the caller acts on the return it was allowed to
-        self.env["click_collect.event"].sudo().create({
+        event = self.env["click_collect.event"].sudo().create({
             "order_id": self.id,
             "from_state": self.cc_state,
             "to_state": self.cc_state,
@@ -293,7 +388,9 @@ class SaleOrder(models.Model):
             "return_id": ret.id,
             **(event_values or {}),
         })
+        # sudo: the return's chatter is the flow's log (nobody posts on returns)
         ret.sudo()._message_log(body=note)
+        return event
 
     # ------------------------------------------------------------------ goods and money
 
@@ -333,11 +430,15 @@ class SaleOrder(models.Model):
                                                order=self.name))
                 pickings |= returned
                 if through_turnover:
+                    brought = defaultdict(float)
+                    for move in returned.move_ids:
+                        brought[move.product_id] += move.product_uom._compute_quantity(
+                            move.quantity, move.product_id.uom_id)
                     pickings |= self._cc_transfer(
-                        turnover, store, {move.product_id: move.quantity for move in returned.move_ids},
+                        turnover, store, brought,
                         self.env._("Return %(ret)s of %(order)s: sold by %(turnover)s, back at %(store)s",
                                    ret=ret.name, order=self.name, turnover=turnover.name, store=store.name),
-                        location_dest=destination,
+                        location_dest=destination, location=returned.location_dest_id,
                     )
         return pickings
 
@@ -346,21 +447,23 @@ class SaleOrder(models.Model):
         deliveries first, less what their returns took back before."""
         per_delivery = defaultdict(dict)
         for line in lines:
-            todo = line.quantity
+            todo = line.quantity  # in the order line's unit
             moves = line.sale_line_id.move_ids.filtered(
                 lambda m: m.state == "done" and m.picking_id and m.location_dest_id.usage == "customer"
             ).sorted(lambda m: (m.date, m.id), reverse=True)
             for move in moves:
+                # in the move's unit
                 left = move.quantity - sum(
-                    move.returned_move_ids.filtered(lambda r: r.state != "cancel").mapped("product_uom_qty"))
-                take = min(left, todo)
+                    r.product_uom._compute_quantity(r.product_uom_qty, move.product_uom)
+                    for r in move.returned_move_ids if r.state != "cancel")
+                take = min(left, line.uom_id._compute_quantity(todo, move.product_uom))
                 if move.product_uom.compare(take, 0) > 0:
                     per_delivery[move.picking_id][move] = per_delivery[move.picking_id].get(move, 0.0) + take
-                    todo -= take
+                    todo -= move.product_uom._compute_quantity(take, line.uom_id)
             if line.uom_id.compare(todo, 0) > 0:
                 raise UserError(self.env._(
                     "%(order)s, %(product)s: no delivery to the customer holds the %(qty)s coming back.",
-                    order=self.name, product=line.product_id.display_name, qty=f"{todo:g}",
+                    order=self.name, product=line.product_id.display_name, qty=self._cc_format_qty(todo),
                 ))
         return per_delivery
 
@@ -372,19 +475,33 @@ class SaleOrder(models.Model):
         Called as superuser by ``_cc_receive_return``. :return: the posted account.move or False
         """
         self.ensure_one()
-        invoices = ret.line_ids.sale_line_id.invoice_lines.move_id.filtered(
-            lambda m: m.state == "posted" and m.move_type == "out_invoice")
-        if not invoices:
+        # per order line, what came back of what was invoiced (net of earlier credit notes)
+        credited = defaultdict(float)
+        for line in ret.line_ids:
+            credited[line.sale_line_id] += line.quantity
+        credited = {
+            sol: min(qty, sol.qty_invoiced) for sol, qty in credited.items()
+            if sol.product_uom_id.compare(min(qty, sol.qty_invoiced), 0) > 0
+        }
+        if not credited:
             return False
+        invoices = self.env["sale.order.line"].concat(*credited).invoice_lines.move_id.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice").sorted("id")
+        # the order's discounts, in the share of the goods credited
+        goods = sum(self._cc_returnable_goods().mapped("price_total"))
+        share = sum(sol.price_total / sol.product_uom_qty * qty for sol, qty in credited.items()) / goods \
+            if not self.currency_id.is_zero(goods) else 0.0
+        discounts = {line: line.qty_invoiced * share for line in self._cc_discount_lines()
+                     if line.product_uom_id.compare(line.qty_invoiced * share, 0) > 0}
         values = self._prepare_invoice()
         values.update({
             "move_type": "out_refund",
-            "reversed_entry_id": invoices[:1].id,
+            "reversed_entry_id": invoices[-1:].id,
             "ref": self.env._("Return %(ret)s of %(order)s", ret=ret.name, order=self.name),
             "transaction_ids": [Command.clear()],
             "invoice_line_ids": [
-                Command.create(line.sale_line_id._prepare_invoice_line(quantity=line.quantity))
-                for line in ret.line_ids
+                Command.create(sol._prepare_invoice_line(quantity=qty))
+                for sol, qty in (credited | discounts).items()
             ],
         })
         credit_note = self.env["account.move"].with_company(self.company_id).create(values)

@@ -254,11 +254,12 @@ class SaleOrder(models.Model):
             "note": note,
         } for order in self]).sudo(False)
 
-    def _cc_transfer(self, source, destination, quantities, note, location_dest=None):
+    def _cc_transfer(self, source, destination, quantities, note, *, location_dest=None, location=None):
         """Move goods from one warehouse's stock to another's, done at once (turnover store).
 
         :param dict quantities: {product.product: quantity in the product's unit}
         :param location_dest: where in ``destination`` the goods go (default: its stock)
+        :param location: where in ``source`` they are (default: its stock)
         :return: the validated stock.picking
         """
         self.ensure_one()
@@ -269,9 +270,10 @@ class SaleOrder(models.Model):
         # staff handing the order over does not manage; the door checked the hand-over itself.
         Picking = self.env["stock.picking"].sudo()
         location_dest = location_dest or destination.lot_stock_id
+        location = location or source.lot_stock_id
         picking = Picking.create({
             "picking_type_id": source.int_type_id.id,
-            "location_id": source.lot_stock_id.id,
+            "location_id": location.id,
             "location_dest_id": location_dest.id,
             "origin": self.name,
             "note": note,
@@ -284,7 +286,7 @@ class SaleOrder(models.Model):
                 "product_id": product.id,
                 "product_uom_qty": qty,
                 "product_uom": product.uom_id.id,
-                "location_id": source.lot_stock_id.id,
+                "location_id": location.id,
                 "location_dest_id": location_dest.id,
             }) for product, qty in quantities.items()],
         })

@@ -7,7 +7,7 @@ from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, HttpCase, tagged
 from odoo.tests.common import get_db_name
 
 from .common import committed_ready_order
@@ -362,6 +362,24 @@ class TestReturnScreen(ReturnsCommon):
         self.assertOnHand(self.product_1, {"S": 96, "B": 101, "C": 100},
                           "damaged, back at B's stock (B names no damaged location)")
 
+    def test_the_screen_checks_the_clerk_as_the_flow_does(self):
+        """The screen finds the order as superuser; receiving is the clerk's: their stores only,
+        and the return window is not theirs to overrule."""
+        order = self._collected()
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create({"code": order.name})
+        wizard.action_find()
+        wizard.line_ids.quantity = 1
+        wizard.store_id = self.store_b
+        with self.assertRaisesRegex(UserError, "You do not work for Test Store B"):
+            wizard.action_receive()
+        wizard.store_id = self.store_a
+        collected = order.cc_event_ids.filtered(lambda e: e.to_state == "collected")
+        collected.date = fields.Datetime.now() - timedelta(days=31)
+        wizard.late_reason = "I say so"
+        with self.assertRaisesRegex(UserError, "Only a store manager may accept it now"):
+            wizard.action_receive()
+        self.assertFalse(order.cc_return_ids)
+
     def test_an_order_not_collected_yet_is_named_by_the_screen(self):
         order = self._web_order(lines=[(self.product_1, 1)])
         wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create({"code": order.name})
@@ -426,3 +444,65 @@ class TestReturnConcurrency(BaseCase):
             self.assertEqual(order.cc_return_state, "returned")
             product = order.order_line.product_id
             self.assertEqual(product.with_context(warehouse_id=ids["store"]).qty_available, 10, "back once")
+
+
+@tagged("post_install", "-at_install")
+class TestReturnMessages(ReturnsCommon, HttpCase):
+    """The customer hears of the return received and of the refund (email and SMS, switched
+    per web shop), and sees the returns on the tracking page."""
+
+    def _sent(self, order, step):
+        order.cc_notification_ids.filtered(lambda n: n.state == "pending")._cc_send()
+        notifications = order.cc_notification_ids.filtered(lambda n: n.step == step).sorted("id")
+        self.assertTrue(notifications, f"a {step} message was queued")
+        messages = notifications[-1].message_ids
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)])
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", messages.ids)])
+        return notifications, mail, sms
+
+    def test_return_received_then_refunded(self):
+        order = self._collected(lines=[(self.product_1, 2), (self.product_2, 1)])
+        first = self._receive(order, {self.product_1: 1}, user=self.user_store_b, store=self.store_b)
+        second = self._receive(order, {self.product_2: 1})
+        notifications, mail, sms = self._sent(order, "return_received")
+        self.assertEqual(len(notifications), 2, "one message per return")
+        self.assertEqual(notifications.event_id.return_id, first | second)
+        self.assertIn(second.name, mail.body_html, "each message names its own return")
+        times = "\N{MULTIPLICATION SIGN}"
+        self.assertIn(f"1 {times} CC Test Bag", mail.body_html.replace("&#215;", times))
+        self.assertIn("Test Store A", mail.body_html)
+        self.assertIn("We will refund", mail.body_html)
+        self.assertRegex(mail.body_html, r"\$(\xa0|&nbsp;)30\.00")
+        self.assertIn("Test Store A received what you returned of your order", sms.body)
+        self.assertIn(order.name, mail.subject)
+        first_mail = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", notifications[0].message_ids.ids)])
+        self.assertIn("Test Store B", first_mail.body_html)
+        self.assertIn("CC Test Shoe", first_mail.body_html)
+
+        first.with_user(self.user_manager).action_cc_mark_refunded("TRF-9")
+        notifications, mail, sms = self._sent(order, "refunded")
+        self.assertEqual(notifications.event_id.return_id, first)
+        self.assertRegex(mail.body_html, r"We refunded <strong>\$(\xa0|&nbsp;)50\.00</strong>")
+        self.assertIn(first.name, mail.body_html)
+        self.assertIn("we refunded $\xa050.00 for what you returned", sms.body)
+
+    def test_switched_off_per_web_shop(self):
+        self.web_shop.notification_setting_ids.filtered(lambda s: s.step == "return_received").write(
+            {"email": False, "sms": False})
+        order = self._collected()
+        self._receive(order, {self.product_1: 1})
+        notifications, mail, sms = self._sent(order, "return_received")
+        self.assertFalse(mail)
+        self.assertFalse(sms)
+        self.assertEqual(notifications.email_result, "off")
+
+    def test_the_tracking_page_shows_the_returns(self):
+        order = self._collected(lines=[(self.product_1, 2)])
+        ret = self._receive(order, {self.product_1: 1}, user=self.user_store_b, store=self.store_b)
+        token = order.sudo().cc_tracking_token
+        response = self.url_open(f"/order/track/{order.id}?token={token}", allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        for value in ("Returns", ret.name, "Received at <span>Test Store B</span>", 'data-state="received"', "Refund:",
+                      "<span>1</span> \N{MULTIPLICATION SIGN} <span>CC Test Shoe</span>"):
+            self.assertIn(value, response.text)

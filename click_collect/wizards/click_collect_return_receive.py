@@ -5,8 +5,12 @@ from ..models.click_collect_return_line import CONDITIONS
 
 
 def check_found(records, vals):
-    """Refuse a client's values of the fields the search fills (``records._CC_FOUND``)."""
-    if not records.env.su and (records._CC_FOUND & {key for key, value in vals.items() if value}):
+    """Refuse a client's values of the fields the search fills (``records._CC_FOUND``), also as
+    defaults in the context."""
+    given = {key for key, value in vals.items() if value}
+    given |= {key[len("default_"):] for key, value in records.env.context.items()
+              if key.startswith("default_") and value}
+    if not records.env.su and records._CC_FOUND & given:
         raise UserError(records.env._("Search the order: what the screen shows of it comes from the search."))
 
 
@@ -29,6 +33,8 @@ class ClickCollectReturnReceive(models.TransientModel):
         domain="[('cc_is_store', '=', True)]",
     )
     order_id = fields.Many2one("sale.order", string="Web Order", readonly=True)
+    return_id = fields.Many2one("click_collect.return", string="Announced Return", readonly=True,
+                                help="The return the customer announced, whose goods these are.")
     customer = fields.Char(readonly=True)
     handed_over = fields.Char(string="Collected / Delivered", readonly=True)
     policy = fields.Char(string="Return Policy", readonly=True)
@@ -40,7 +46,7 @@ class ClickCollectReturnReceive(models.TransientModel):
     message = fields.Char(readonly=True)
 
     # What the search found: written by ``action_find`` only, never by a client
-    _CC_FOUND = frozenset({"order_id", "customer", "handed_over", "policy", "is_late", "message"})
+    _CC_FOUND = frozenset({"order_id", "return_id", "customer", "handed_over", "policy", "is_late", "message"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -62,11 +68,12 @@ class ClickCollectReturnReceive(models.TransientModel):
     def action_find(self):
         """Look the order up and show what may come back."""
         self.ensure_one()
-        order, error = self.env["sale.order"]._cc_return_lookup(self.code)
-        if not error and order.cc_state not in order._cc_returnable_states():
-            state = dict(order._fields["cc_state"]._description_selection(self.env)).get(order.cc_state)
-            error = self.env._("%(order)s is %(state)s: only collected or delivered orders can be returned.",
-                               order=order.name, state=state)
+        order, error = self.env["sale.order"]._cc_return_lookup(self.code, company=self.store_id.company_id)
+        if not error:
+            try:
+                order._cc_check_returnable(self.store_id)
+            except UserError as refusal:
+                error = refusal.args[0]
         if error:
             # sudo: see _CC_FOUND
             self.sudo().write({"line_ids": [fields.Command.clear()], "order_id": False, "customer": False,
@@ -74,11 +81,19 @@ class ClickCollectReturnReceive(models.TransientModel):
             return self._reopen()
         days, mode = order._cc_return_policy()
         handed = order._cc_handed_over_date()
-        late = bool(order._cc_return_late())
+        # sudo: see _CC_FOUND; the return the customer announced, which these goods are (the
+        # one the screen was opened on, or the order's)
+        requested = self.return_id.sudo() if self.return_id.order_id == order else order.cc_return_ids.filtered(
+            lambda r: r.state == "requested").sorted("id")[:1]
+        late = bool(order._cc_return_late(at=requested.date or None, handed=handed))
         refund = dict(self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env))[mode]
         # sudo: what the search found is written by the search only (see _CC_FOUND)
+        announced = {}
+        for line in requested.line_ids:
+            announced[line.sale_line_id] = announced.get(line.sale_line_id, 0.0) + line.quantity
         self.sudo().write({
             "order_id": order.id,
+            "return_id": requested.id,
             "customer": order.partner_id.name,
             "handed_over": handed and fields.Date.to_string(handed.date()),
             "policy": (self.env._("%(days)s days, %(refund)s", days=days, refund=refund) if days
@@ -91,21 +106,26 @@ class ClickCollectReturnReceive(models.TransientModel):
                 "product_id": line.product_id.id,
                 "delivered": delivered,
                 "returnable": max(returnable, 0.0),
-            }) for line, (delivered, _announced, returnable) in order._cc_return_quantities().items()],
+                "quantity": announced.get(line, 0.0),
+            }) for line, (delivered, _announced, returnable)
+                in order._cc_return_quantities(requested=requested).items()],
         })
         return self._reopen()
 
     def action_receive(self):
         """Receive what the lines say, and open the return."""
         self.ensure_one()
-        order, error = self.env["sale.order"]._cc_return_lookup(self.code)
+        order, error = self.env["sale.order"]._cc_return_lookup(self.code, company=self.store_id.company_id)
         if error or order != self.order_id:
             raise UserError(error or self.env._("Search the order again: the order typed changed."))
-        ret = order._cc_receive_return(
+        # as the user (the search found the order as superuser): the store must be theirs, the
+        # return window is theirs to overrule or not
+        ret = order.sudo(False)._cc_receive_return(
             self.store_id,
             [{"sale_line_id": line.sale_line_id.id, "quantity": line.quantity, "condition": line.condition}
              for line in self.line_ids],
             reason=self.reason_id, note=self.reason_note, late_reason=self.late_reason, channel="backoffice",
+            requested=self.return_id,
         )
         return {
             "type": "ir.actions.act_window",

@@ -61,6 +61,14 @@ class ClickCollectApiController(http.Controller):
         order = self._retrying(Api._register_payment, Api._web_shop(), order_no, self._payload(required=True))
         return self._answer(Api._describe(order)[0], status=201)
 
+    @http.route(f"{API_PREFIX}/orders/<string:order_no>/returns", type="http", auth="bearer", csrf=False,
+                cc_max_body=MAX_BODY)
+    def cc_api_returns(self, order_no, **_params):
+        self._allow("POST")
+        Api = request.env["click_collect.api"]
+        order = self._retrying(Api._request_return, Api._web_shop(), order_no, self._payload(required=True))
+        return self._answer(Api._describe(order)[0], status=201)
+
     @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True,
                 cc_max_body=MAX_BODY)
     def cc_api_openapi(self, **_params):

@@ -29,6 +29,8 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)
 SEND_FIELDS = frozenset({"state", "attempt_count", "next_attempt_at", "last_attempt_at", "last_status_code",
                          "last_error", "url"})
 MAX_REASON = 120  # characters of the reason of a failed attempt
+# the webhooks of a return's steps (sale.order._cc_notify_return)
+RETURN_EVENT_TYPES = {"return_received": "order.return_received", "refunded": "order.refunded"}
 # deliveries the job locks, sends and commits at a time: 10 x TIMEOUT at most between commits
 COMMIT_EVERY = 10
 
@@ -127,14 +129,44 @@ class ClickCollectWebhookDelivery(models.Model):
                 "store": event.store_id.code or None,
                 "tracking_ref": order.cc_tracking_ref or None,
             }
-            vals_list.append({
-                "web_shop_id": order.cc_web_shop_id.id,
-                "order_id": order.id,
-                "event_id": event.id,
-                "event_uid": event_uid,
-                "url": order.cc_web_shop_id.webhook_url,
-                "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            })
+            vals_list.append(self._values(event, event_uid, payload))
+        return self._queue(vals_list)
+
+    @api.model
+    def _enqueue_return(self, event, step):
+        """Queue the delivery of a step of a return (``step``: return_received, refunded),
+        recorded as the timeline ``event``, to the web shop of the order, if it has a webhook."""
+        # sudo: see _enqueue
+        event = event.sudo()
+        order = event.order_id
+        if not order.cc_web_shop_id.webhook_url:
+            return self.browse()
+        event_uid = str(uuid.uuid4())
+        payload = {
+            "event_id": event_uid,
+            "type": RETURN_EVENT_TYPES[step],
+            "timestamp": api_contract.format_datetime(event.date),
+            "order_no": order.name,
+            "external_ref": order.cc_external_ref or None,
+            "return_status": order.cc_return_state or None,
+            "return": event.return_id._cc_api_describe()[0],
+        }
+        return self._queue([self._values(event, event_uid, payload)])
+
+    @api.model
+    def _values(self, event, event_uid, payload):
+        order = event.order_id
+        return {
+            "web_shop_id": order.cc_web_shop_id.id,
+            "order_id": order.id,
+            "event_id": event.id,
+            "event_uid": event_uid,
+            "url": order.cc_web_shop_id.webhook_url,
+            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        }
+
+    @api.model
+    def _queue(self, vals_list):
         # sudo: deliveries are the system's outbox; whoever moved the order queues them.
         deliveries = self.sudo().create(vals_list)
         deliveries._send_after_commit()

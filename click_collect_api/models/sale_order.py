@@ -21,6 +21,14 @@ class SaleOrder(models.Model):
         self.env["click_collect.webhook.delivery"]._enqueue(events)
         return res
 
+    def _cc_notify_return(self, event, step):
+        """Override of `click_collect`: post the return's step to the web shop that sent the
+        order (signed webhook order.return_received or order.refunded), queued as the status
+        webhooks are."""
+        res = super()._cc_notify_return(event, step)
+        self.env["click_collect.webhook.delivery"]._enqueue_return(event, step)
+        return res
+
     def _cc_api_describe(self):
         """The orders as the web-shop API answers them (a list of dicts, in the same order).
 
@@ -30,6 +38,10 @@ class SaleOrder(models.Model):
         for line in self.order_line:
             if not line.display_type and not line.is_delivery:
                 lines_by_order.setdefault(line.order_id.id, []).append(line)
+        returns = self.cc_return_ids.sorted("id")
+        returns_by_order = {}
+        for ret, described in zip(returns, returns._cc_api_describe(), strict=True):
+            returns_by_order.setdefault(ret.order_id.id, []).append(described)
         events_by_order = {}
         for event in self.cc_event_ids._cc_steps().sorted(lambda e: (e.date, e.id)):
             events_by_order.setdefault(event.order_id.id, []).append(event)
@@ -71,6 +83,8 @@ class SaleOrder(models.Model):
                     }
                     for event in events_by_order.get(order.id, [])
                 ],
+                "return_status": order.cc_return_state or None,
+                "returns": returns_by_order.get(order.id, []),
                 "created_at": format_datetime(order.create_date),
                 "updated_at": format_datetime(order.write_date),
             })

@@ -5,6 +5,7 @@ from . import (
     test_api_faults,
     test_api_http,
     test_api_queries,
+    test_api_returns,
     test_api_user,
     test_api_webhooks,
 )

@@ -4,8 +4,9 @@ from odoo.addons.click_collect.tests.common import ClickCollectCommon
 
 # Queries of describing orders for an answer (GET /orders), whatever their number; of creating
 # and confirming a one-line order through the API; and of each further line (Odoo's own sales
-# line and stock move), with the registry's caches warm.
-DESCRIBE_QUERIES = 8
+# line and stock move), with the registry's caches warm. Describing orders with returns reads
+# the returns, their lines and reasons too (whatever their number).
+DESCRIBE_QUERIES = 13
 CREATE_QUERIES_1_LINE = 98
 CREATE_QUERIES_PER_LINE = 6
 
@@ -42,6 +43,12 @@ class TestApiQueryCounts(ClickCollectCommon):
         orders = self.env["sale.order"].concat(*[self._order() for _i in range(6)])
         for order in orders[:3]:
             order._cc_transition("accepted")
+        for order in orders[3:5]:  # collected, with a return each
+            for target in ("accepted", "preparing", "ready"):
+                order._cc_transition(target)
+            self._pay(order, method="pay_at_store")
+            order._cc_transition("collected")
+            order._cc_receive_return(self.store_a, [{"sale_line_id": order.order_line[0].id, "quantity": 1}])
         self.env.invalidate_all()
         orders[:1]._cc_api_describe()
         for batch in (orders[:1], orders):

@@ -73,6 +73,7 @@ ERRORS = {
     "idempotency_conflict": (409, "The Idempotency-Key was used before with another body."),
     "duplicate_external_ref": (409, "The web shop already sent an order with this external_ref."),
     "order_closed": (409, "The order is cancelled or finished: it takes no payment."),
+    "order_not_returnable": (409, "The order is not collected or delivered: its goods cannot come back."),
     "length_required": (411, "A body comes with its Content-Length header, never in chunks: it was not read."),
     "payload_too_large": (413, f"The body is larger than {MAX_BODY // 1024} KiB: it was not read."),
     "unknown_variant": (422, "A line names a product variant or EAN that matches no product for sale."),

@@ -201,6 +201,9 @@ SCHEMAS = {
             "tracking_ref": _nullable({"type": "string"}),
             "tracking_url": _nullable({"type": "string"}),
             "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}},
+            "return_status": _nullable({"type": "string", "enum": ["partial", "returned"],
+                                        "description": "Some goods came back (`partial`), or all of them."}),
+            "returns": {"type": "array", "items": {"$ref": "#/components/schemas/Return"}},
             "created_at": {"type": "string", "format": "date-time", "description": "Addition to the contract."},
             "updated_at": {"type": "string", "format": "date-time"},
         },
@@ -213,6 +216,74 @@ SCHEMAS = {
             "total": {"type": "integer", "minimum": 0},
             "limit": {"type": "integer", "minimum": 1},
             "offset": {"type": "integer", "minimum": 0},
+        },
+    },
+    "ReturnIn": {
+        "type": "object",
+        "required": ["lines"],
+        "description": "Goods of a collected or delivered order that the customer announced online they bring "
+                       "or send back. Each line names goods of the order by `variant_id` or `ean`; the store "
+                       "receives them later (the return becomes `received`, then `refunded`).",
+        "properties": {
+            "lines": {"type": "array", "minItems": 1, "maxItems": MAX_LINES,
+                      "items": {"$ref": "#/components/schemas/LineIn"}},
+            "reason": _nullable(_text(255, description="One of the retailer's return reasons (by its name), or "
+                                                       "free text.")),
+            "note": _nullable(_text(10000, description="The customer's words.")),
+            "store": _nullable(_text(64, description="Code of the store the goods come back to; the order's "
+                                                     "store when absent.")),
+            "external_ref": _nullable(_text(255, description="The return's reference in the web shop.")),
+        },
+    },
+    "ReturnLine": {
+        "type": "object",
+        "required": ["variant_id", "ean", "qty", "condition"],
+        "properties": {
+            "variant_id": {"type": "integer"},
+            "ean": _nullable({"type": "string"}),
+            "qty": {"type": "number"},
+            "condition": _nullable({"type": "string", "enum": ["sellable", "damaged"],
+                                    "description": "Known once the goods came back."}),
+        },
+    },
+    "Return": {
+        "type": "object",
+        "required": ["return_no", "external_ref", "status", "store", "requested_at", "received_at", "refunded_at",
+                     "refund_amount", "refund_mode", "lines"],
+        "properties": {
+            "return_no": {"type": "string"},
+            "external_ref": _nullable({"type": "string"}),
+            "status": {"type": "string", "enum": ["requested", "received", "refunded", "closed", "cancelled"],
+                       "description": "`requested`: announced, the goods are on their way; `received`: back at "
+                                      "the store, the refund is owed; `refunded`; `closed`: nothing to refund; "
+                                      "`cancelled`: the goods never came."},
+            "store": {"type": "string", "description": "Code of the store the goods come back to."},
+            "requested_at": {"type": "string", "format": "date-time"},
+            "received_at": _nullable({"type": "string", "format": "date-time"}),
+            "refunded_at": _nullable({"type": "string", "format": "date-time"}),
+            "refund_amount": {"type": "number", "description": "What the customer paid for the goods returned."},
+            "refund_mode": {"type": "string", "description": "How the customer is refunded (`owed`: by the web "
+                                                             "shop's payment provider or a bank transfer)."},
+            "refund_reference": _nullable({"type": "string"}),
+            "reason": _nullable({"type": "string"}),
+            "note": _nullable({"type": "string"}),
+            "lines": {"type": "array", "items": {"$ref": "#/components/schemas/ReturnLine"}},
+        },
+    },
+    "ReturnWebhook": {
+        "type": "object",
+        "description": "Body POSTed to the web shop's webhook URL when a store receives goods of a return "
+                       "(`order.return_received`) and when the refund is made (`order.refunded`); signed, "
+                       "retried and deduplicated as the `StatusWebhook`.",
+        "required": ["event_id", "type", "timestamp", "order_no", "return"],
+        "properties": {
+            "event_id": {"type": "string", "format": "uuid"},
+            "type": {"type": "string", "enum": ["order.return_received", "order.refunded"]},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "order_no": {"type": "string"},
+            "external_ref": _nullable({"type": "string"}),
+            "return_status": _nullable({"type": "string", "enum": ["partial", "returned"]}),
+            "return": {"$ref": "#/components/schemas/Return"},
         },
     },
     "StatusWebhook": {
@@ -391,6 +462,26 @@ PATHS = {
             },
         ),
     },
+    "/orders/{order_no}/returns": {
+        "post": _operation(
+            "Announce a return", operation_id="requestReturn", parameters=[ORDER_NO], body="ReturnIn",
+            description="The customer announced online that goods of a collected or delivered order come back. "
+                        "The return waits for its goods (`requested`) and holds the quantities announced; the "
+                        "store receives it, then the webhooks `order.return_received` and `order.refunded` "
+                        "follow. Refused for more than the customer has, and after the web shop's return "
+                        "window.",
+            responses={
+                "201": _ok("The return was announced; the order as it is now (its `returns`).", "Order"),
+                "400": _error("Malformed JSON, a missing field or a field of the wrong type."),
+                "404": _error("`order_not_found`."),
+                "409": _error("`order_not_returnable`: the order is not collected or delivered."),
+                "422": _error("`unknown_variant` (goods the order does not have), `invalid_quantity`, "
+                              "`unknown_store`, `refused` (more than the customer has, after the return "
+                              "window)."),
+                "503": BUSY,
+            },
+        ),
+    },
     "/openapi.json": {
         "get": {
             "summary": "This document", "operationId": "openapi", "security": [],
@@ -442,6 +533,15 @@ def openapi_document():
                         "schema": {"$ref": "#/components/schemas/StatusWebhook"}}}},
                     "responses": {"2XX": {"description": "Received; any other answer is retried with "
                                                          "back-off (1, 5, 15 minutes, ... up to a day)."}},
+                },
+            },
+            "orderReturn": {
+                "post": {
+                    "summary": "Goods of a return came back to a store, or the return was refunded",
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ReturnWebhook"}}}},
+                    "responses": {"2XX": {"description": "Received; any other answer is retried as the status "
+                                                         "webhook."}},
                 },
             },
         },

@@ -1,0 +1,133 @@
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common_api import ClickCollectApiCommon
+from .test_api_webhooks import verify
+
+
+@tagged("post_install", "-at_install")
+class TestApiReturns(ClickCollectApiCommon):
+    """A web shop announces a return its customer started online; the store receives it; the
+    order's answer lists it; the web shop hears of its goods back and of the refund."""
+
+    def setUp(self):
+        super().setUp()
+        self.receiver.received.clear()
+        self.receiver.status = 200
+        self.Delivery = self.env["click_collect.webhook.delivery"]
+        self.Delivery.search([("state", "=", "pending")]).write({"state": "failed"})
+        self.reason = self.env.ref("click_collect.return_reason_size")
+
+    def _collected(self, qty=2):
+        order = self._shop_order(qty=qty)
+        for target in ("accepted", "preparing", "ready"):
+            order._cc_transition(target)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        return order
+
+    def _announce(self, order, body):
+        return self._call("POST", f"/orders/{order.name}/returns", body)
+
+    def test_announced_then_received_then_refunded(self):
+        order = self._collected()
+        status_webhooks = self._deliveries(order)
+        response = self._announce(order, {
+            "lines": [{"variant_id": self.product_1.id, "qty": 1}, {"ean": self.product_2.barcode, "qty": 2}],
+            "reason": "does not fit", "note": "Too big", "external_ref": "RMA-7",
+        })
+        self.assertEqual(response.status_code, 201, response.text)
+        body = response.json()
+        self.assertIsNone(body["return_status"], "nothing came back yet")
+        [announced] = body["returns"]
+        self.assertEqual({key: announced[key] for key in ("status", "store", "external_ref", "reason", "note",
+                                                          "refund_amount", "received_at")},
+                         {"status": "requested", "store": self.store_a.code, "external_ref": "RMA-7",
+                          "reason": "Does not fit", "note": "Too big", "refund_amount": 110.0, "received_at": None})
+        self.assertEqual(announced["lines"], [
+            {"variant_id": self.product_1.id, "ean": self.product_1.barcode, "qty": 1.0, "condition": None},
+            {"variant_id": self.product_2.id, "ean": self.product_2.barcode, "qty": 2.0, "condition": None},
+        ])
+        ret = order.cc_return_ids
+        self.assertEqual(ret.channel, "api")
+        self.assertIn(f"Return {ret.name} announced", order.cc_event_ids.filtered("return_id").note)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [2.0, 2.0], "no goods moved yet")
+        self.assertEqual(self._deliveries(order), status_webhooks, "the web shop announced it: no webhook")
+
+        # the announced goods are held: the store cannot take them twice
+        with self.assertRaisesRegex(Exception, "but only 1 may"):
+            order.with_user(self.user_store_a)._cc_receive_return(
+                self.store_a, [{"sale_line_id": order.order_line[0].id, "quantity": 2}])
+
+        # the order's store opens it from its returns; the customer went to another store,
+        # whose clerk finds it by the order's number
+        self.assertEqual(ret.with_user(self.user_store_a).action_cc_receive()["res_model"],
+                         "click_collect.return.receive")
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_b).create({"code": order.name})
+        wizard.action_find()
+        self.assertEqual(wizard.return_id, ret, "the announced return")
+        # the customer brought one shoe, not the two bags: the store receives what came
+        self.assertEqual(wizard.line_ids.mapped("quantity"), [1.0, 2.0], "what was announced")
+        wizard.line_ids[1].quantity = 0
+        wizard.action_receive()
+        self.assertRecordValues(ret, [{"state": "received", "store_id": self.store_b.id, "amount_total": 50.0}])
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [1.0, 2.0])
+
+        [delivery] = self._deliveries(order) - status_webhooks
+        payload = json.loads(delivery.payload)
+        self.assertEqual(payload["type"], "order.return_received")
+        self.assertEqual(payload["return"]["return_no"], ret.name)
+        self.assertEqual(payload["return"]["lines"], [
+            {"variant_id": self.product_1.id, "ean": self.product_1.barcode, "qty": 1.0, "condition": "sellable"}])
+        self.assertEqual(payload["return_status"], "partial")
+        ret.with_user(self.user_manager).action_cc_mark_refunded("PSP-REFUND-1")
+        refunded = self._deliveries(order)[-1]
+        self.assertEqual(json.loads(refunded.payload)["type"], "order.refunded")
+        self.assertEqual(json.loads(refunded.payload)["return"]["refund_reference"], "PSP-REFUND-1")
+        self.Delivery._cron_send()
+        returns = [r for r in self.receiver.received if json.loads(r["body"])["type"].startswith("order.re")]
+        self.assertEqual(len(returns), 2)
+        for received in returns:
+            self.assertTrue(verify("test-secret", received["headers"]["X-Click-Collect-Signature"], received["body"]))
+        self.assertEqual([json.loads(r["body"])["type"] for r in returns],
+                         ["order.return_received", "order.refunded"])
+
+        answer = self._call("GET", f"/orders/{order.name}").json()
+        self.assertEqual(answer["return_status"], "partial")
+        self.assertEqual([(r["return_no"], r["status"]) for r in answer["returns"]], [(ret.name, "refunded")])
+
+    def test_refusals(self):
+        order = self._collected()
+        self.assertApiError(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 3}]}),
+                            422, "refused")
+        other = self.env["product.product"].create({"name": "Not in the order", "barcode": "2000000000999"})
+        self.assertApiError(self._announce(order, {"lines": [{"ean": other.barcode, "qty": 1}]}), 422,
+                            "unknown_variant")
+        self.assertApiError(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": -1}]}), 422,
+                            "invalid_quantity")
+        self.assertApiError(self._announce(order, {"lines": []}), 400, "invalid_field")
+        self.assertApiError(self._announce(order, {}), 400, "missing_field")
+        self.assertApiError(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 1}],
+                                                   "store": "NOPE"}), 422, "unknown_store")
+        ready = self._shop_order()
+        for target in ("accepted", "preparing", "ready"):
+            ready._cc_transition(target)
+        self.assertApiError(self._announce(ready, {"lines": [{"variant_id": self.product_1.id, "qty": 1}]}), 409,
+                            "order_not_returnable")
+        self.assertApiError(self._call("POST", f"/orders/{order.name}/returns",
+                                       {"lines": [{"variant_id": self.product_1.id, "qty": 1}]},
+                                       key=self.other_key), 404, "order_not_found")
+        self.shop.cc_return_days = 10
+        order.cc_event_ids.filtered(lambda e: e.to_state == "collected").date = \
+            fields.Datetime.now() - timedelta(days=11)
+        error = self.assertApiError(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 1}]}),
+                                    422, "refused")
+        self.assertIn("returns are accepted within 10 days", error["message"])
+        self.assertFalse(order.cc_return_ids, "nothing was announced")
+        self.assertApiError(self._call("GET", f"/orders/{order.name}/returns"), 405, "method_not_allowed")
+
+    def _deliveries(self, order):
+        return self.Delivery.search([("order_id", "=", order.id)], order="id")
