@@ -156,6 +156,54 @@ class TestReturns(ReturnsCommon):
         self.assertEqual(order.order_line.mapped("qty_invoiced"), [1.0, 0.0])
         self.assertEqual(ret.amount_total, 80.0)
 
+    def test_discounts_are_spread_over_the_goods(self):
+        """Two shoes at 50 and a coupon of 50: the customer paid 25 a shoe, and gets that back."""
+        coupon = self.env["product.product"].create({"name": "CC Coupon", "type": "service", "list_price": 0})
+        order = self._web_order(lines=[(self.product_1, 2)])
+        order.order_line = [Command.create({"product_id": coupon.id, "product_uom_qty": 1, "price_unit": -50,
+                                            "tax_ids": [Command.clear()]})]
+        self.assertEqual(order.amount_total, 50)
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        invoice = order._create_invoices()
+        invoice.action_post()
+        ret = self._receive(order, {self.product_1: 1})
+        self.assertEqual(ret.amount_total, 25.0)
+        self.assertEqual(ret.credit_note_id.amount_total, 25.0, "the coupon's share is credited too")
+        second = self._receive(order, {self.product_1: 1})
+        self.assertEqual(second.amount_total, 25.0, "never more than was paid")
+
+    def test_credit_note_of_what_was_invoiced_only(self):
+        order = self._collected(lines=[(self.product_1, 2), (self.product_2, 1)])
+        invoice = order._create_invoices()
+        invoice.invoice_line_ids.filtered(lambda line: line.product_id == self.product_2).unlink()
+        invoice.action_post()
+        bag = self._receive(order, {self.product_2: 1})
+        self.assertFalse(bag.credit_note_id, "the bag was not invoiced")
+        shoe = self._receive(order, {self.product_1: 1})
+        self.assertEqual(shoe.credit_note_id.amount_total, 50.0)
+        self.assertEqual(order.order_line.mapped("qty_invoiced"), [1.0, 0.0])
+
+    def test_sold_by_the_dozen_comes_back_by_the_dozen(self):
+        dozen = self.env.ref("uom.product_uom_dozen")
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "pricelist_id": self.pricelist.id, "cc_fulfilment": "pickup",
+            "cc_store_id": self.store_a.id, "cc_payment_method": "pay_at_store", "cc_web_shop_id": self.web_shop.id,
+            "order_line": [Command.create({"product_id": self.product_1.id, "product_uom_qty": 1,
+                                           "product_uom_id": dozen.id, "tax_ids": [Command.clear()]})],
+        })
+        order.action_confirm()
+        self.assertEqual(order.amount_total, 600.0)
+        self.assertEqual(order.picking_ids.move_ids.product_qty, 12)
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self.assertOnHand(self.product_1, {"S": 88, "B": 100, "C": 100}, "a dozen handed over")
+        ret = self._receive(order, {self.product_1: 0.5})
+        self.assertEqual(ret.amount_total, 300.0)
+        self.assertOnHand(self.product_1, {"S": 94, "B": 100, "C": 100}, "half a dozen back")
+
     def test_no_credit_note_without_an_invoice(self):
         order = self._collected()
         ret = self._receive(order, {self.product_1: 1})
@@ -302,6 +350,30 @@ class TestReturnAttacks(ReturnsCommon):
         with self.assertRaisesRegex(UserError, "Search the order again"):
             wizard.action_receive()
         self.assertFalse(order.cc_return_ids | other.cc_return_ids)
+
+    def test_a_clerk_sees_only_their_own_screens_and_cannot_default_what_it_found(self):
+        order = self._collected()
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create({"code": order.name})
+        wizard.action_find()
+        colleague = self.env["click_collect.return.receive"].with_user(self.user_store_manager_a)
+        self.assertFalse(colleague.search([("id", "=", wizard.id)]), "what a colleague typed and found")
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.user_store_manager_a).write({"code": "x"})
+        with self.assertRaisesRegex(UserError, "comes from the search"):
+            colleague.with_context(default_order_id=order.id).create({"code": "S-NOPE"})
+        with self.assertRaisesRegex(UserError, "comes from the search"):
+            self.env["click_collect.return.receive.line"].with_user(self.user_store_a).with_context(
+                default_sale_line_id=order.order_line.id).create({"wizard_id": wizard.id, "quantity": 1})
+
+    def test_an_email_lookup_is_no_pattern(self):
+        order = self._collected()
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_b).create(
+            {"code": "%@example.com"})
+        wizard.action_find()
+        self.assertFalse(wizard.order_id)
+        wizard.code = "Customer@Example.com"
+        wizard.action_find()
+        self.assertEqual(wizard.order_id, order)
 
     def test_a_user_without_a_store_role_has_no_return_screen(self):
         salesman = self.env["res.users"].create({
