@@ -124,6 +124,7 @@ def main():
             with open(os.path.join(out, filename), "wb") as image:
                 image.write(base64.b64decode(shot["data"]))
             print(os.path.join(out, filename))
+        return_pages(browser, url, out)
         customer_pages(browser, url, out)
         pos_pages(browser, url, out)
     finally:
@@ -198,6 +199,30 @@ def customer_pages(browser, url, out):
             break
         time.sleep(0.2)
     capture(browser, out, "ready-email.png", full_page=True)
+
+
+# ---- returns
+def return_pages(browser, url, out):
+    """The return screen of a store clerk who found a collected order by its number, and the
+    demo's return (received at Ghent, its refund owed) as the back office sees it."""
+    browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
+    manager = login(url, "cc_manager")
+    ret = rpc(manager, url, "click_collect.return", "search_read", [], ["id", "order_id"], limit=1)[0]
+    clerk = login(url, "cc_store")
+    for session, path, selector, filename in (
+        (clerk, "/odoo/click-collect-return", ".o_cc_return_receive", "return-receive.png"),
+        (manager, f"/odoo/click-collect-returns/{ret['id']}", ".o_form_view .o_statusbar_status", "return-form.png"),
+    ):
+        browser.send("Network.clearBrowserCookies")
+        browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url, path="/")
+        browser.send("Page.navigate", url=url + path)
+        browser.wait_for(selector)
+        if filename == "return-receive.png":
+            browser.send("Runtime.evaluate", expression="document.querySelector('[name=code] input').focus()")
+            browser.send("Input.insertText", text=ret["order_id"][1])
+            browser.evaluate("document.querySelector('button[name=action_find]').click()")
+            browser.wait_for("[name=line_ids] tbody tr.o_data_row")
+        capture(browser, out, filename)
 
 
 # ---- point of sale

@@ -103,7 +103,8 @@ class ClickCollectReturn(models.Model):
             "store_id": (user_stores & self.store_id).id or user_stores[:1].id or self.store_id.id,
         })
         wizard.sudo().write({"code": self.order_id.sudo().name, "return_id": self.id})
-        return wizard.action_find()
+        wizard.action_find()
+        return wizard._cc_open()
 
     def action_cc_cancel(self):
         """The goods announced never came (or the customer changed their mind)."""

@@ -116,7 +116,8 @@ class SaleOrder(models.Model):
             "code": self.name,
             "store_id": (stores & self.cc_store_id).id or stores[:1].id or self.cc_store_id.id,
         })
-        return wizard.action_find()
+        wizard.action_find()
+        return wizard._cc_open()
 
     def _cc_receive_return(self, store, lines, *, reason=None, note=None, late_reason=None,
                            channel="backoffice", event_values=None, requested=None):

@@ -578,3 +578,17 @@ class TestReturnMessages(ReturnsCommon, HttpCase):
         for value in ("Returns", ret.name, "Received at <span>Test Store B</span>", 'data-state="received"', "Refund:",
                       "<span>1</span> \N{MULTIPLICATION SIGN} <span>CC Test Shoe</span>"):
             self.assertIn(value, response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestReturnTour(ReturnsCommon, HttpCase):
+    """A clerk of store B receives, in a real browser, goods of an order store A handed over."""
+
+    def test_receive_a_return_tour(self):
+        order = self._collected()
+        order.name = "CCRET1"
+        self.start_tour("/odoo/click-collect-return", "click_collect_return_receive", login=self.user_store_b.login)
+        ret = order.cc_return_ids
+        self.assertRecordValues(ret, [{"state": "received", "store_id": self.store_b.id, "amount_total": 50.0,
+                                       "reason_note": "Too small", "user_id": self.user_store_b.id}])
+        self.assertOnHand(self.product_1, {"S": 98, "B": 101, "C": 100}, "one shoe back at B")

@@ -76,9 +76,10 @@ class ClickCollectReturnReceive(models.TransientModel):
                 error = refusal.args[0]
         if error:
             # sudo: see _CC_FOUND
-            self.sudo().write({"line_ids": [fields.Command.clear()], "order_id": False, "customer": False,
-                               "handed_over": False, "policy": False, "is_late": False, "message": error})
-            return self._reopen()
+            self.sudo().write({"line_ids": [fields.Command.clear()], "order_id": False, "return_id": False,
+                               "customer": False, "handed_over": False, "policy": False, "is_late": False,
+                               "message": error})
+            return False
         days, mode = order._cc_return_policy()
         handed = order._cc_handed_over_date()
         # sudo: see _CC_FOUND; the return the customer announced, which these goods are (the
@@ -110,7 +111,7 @@ class ClickCollectReturnReceive(models.TransientModel):
             }) for line, (delivered, _announced, returnable)
                 in order._cc_return_quantities(requested=requested).items()],
         })
-        return self._reopen()
+        return False
 
     def action_receive(self):
         """Receive what the lines say, and open the return."""
@@ -135,13 +136,15 @@ class ClickCollectReturnReceive(models.TransientModel):
             "target": "current",
         }
 
-    def _reopen(self):
+    def _cc_open(self):
+        """The screen, on this search (from an order or an announced return)."""
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
-            "target": "new",
+            "target": "current",
             "name": self.env._("Receive a Return"),
         }
 
