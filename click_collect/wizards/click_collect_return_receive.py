@@ -4,14 +4,31 @@ from odoo.exceptions import UserError
 from ..models.click_collect_return_line import CONDITIONS
 
 
-def check_found(records, vals):
-    """Refuse a client's values of the fields the search fills (``records._CC_FOUND``), also as
-    defaults in the context."""
-    given = {key for key, value in vals.items() if value}
-    given |= {key[len("default_"):] for key, value in records.env.context.items()
-              if key.startswith("default_") and value}
-    if not records.env.su and records._CC_FOUND & given:
-        raise UserError(records.env._("Search the order: what the screen shows of it comes from the search."))
+class ClickCollectReturnFound(models.AbstractModel):
+    """A screen showing what a search found: those fields (``_CC_FOUND``) are written by the
+    search only, never by a client, not even as defaults in the context."""
+
+    _name = "click_collect.return.found"
+    _description = "Click & Collect: What a Return Search Found"
+
+    _CC_FOUND = frozenset()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._cc_check_found(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cc_check_found(vals)
+        return super().write(vals)
+
+    def _cc_check_found(self, vals):
+        given = {key for key, value in vals.items() if value}
+        given |= {key[len("default_"):] for key, value in self.env.context.items()
+                  if key.startswith("default_") and value}
+        if not self.env.su and self._CC_FOUND & given:
+            raise UserError(self.env._("Search the order: what the screen shows of it comes from the search."))
 
 
 class ClickCollectReturnReceive(models.TransientModel):
@@ -24,6 +41,7 @@ class ClickCollectReturnReceive(models.TransientModel):
     """
 
     _name = "click_collect.return.receive"
+    _inherit = ["click_collect.return.found"]
     _description = "Receive a Web Order Return"
 
     code = fields.Char(string="Order", help="The order's number or barcode, the customer's pickup QR code, "
@@ -48,18 +66,9 @@ class ClickCollectReturnReceive(models.TransientModel):
     # What the search found: written by ``action_find`` only, never by a client
     _CC_FOUND = frozenset({"order_id", "return_id", "customer", "handed_over", "policy", "is_late", "message"})
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._cc_check_found(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._cc_check_found(vals)
-        return super().write(vals)
-
-    def _cc_check_found(self, vals):
-        check_found(self, vals)
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Receive a Return")
 
     @api.model
     def _default_store(self):
@@ -151,6 +160,7 @@ class ClickCollectReturnReceive(models.TransientModel):
 
 class ClickCollectReturnReceiveLine(models.TransientModel):
     _name = "click_collect.return.receive.line"
+    _inherit = ["click_collect.return.found"]
     _description = "Receive a Web Order Return: Goods"
 
     wizard_id = fields.Many2one("click_collect.return.receive", required=True, ondelete="cascade")
@@ -163,16 +173,3 @@ class ClickCollectReturnReceiveLine(models.TransientModel):
 
     # What the search found: written by the search only (see click_collect.return.receive)
     _CC_FOUND = frozenset({"sale_line_id", "product_id", "delivered", "returnable"})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._cc_check_found(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._cc_check_found(vals)
-        return super().write(vals)
-
-    def _cc_check_found(self, vals):
-        check_found(self, vals)

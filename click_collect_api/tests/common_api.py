@@ -81,6 +81,14 @@ class ClickCollectApiCommon(ClickCollectCommon, HttpCase):
             None, "test", fields.Datetime.now() + timedelta(days=1),
         )
 
+    def _fresh_webhooks(self):
+        """The web shop's endpoint answers 200 and heard nothing yet; deliveries queued before
+        the test (demo data) are not this test's business."""
+        self.receiver.received.clear()
+        self.receiver.status = 200
+        self.Delivery = self.env["click_collect.webhook.delivery"]
+        self.Delivery.search([("state", "=", "pending")]).write({"state": "failed"})
+
     def _call(self, method, path, body=None, *, key=None, headers=None, params=None, raw=None):
         """Call the API over HTTP as the test web shop (or with ``key``; ``key=False``: no key)."""
         headers = dict(headers or {})

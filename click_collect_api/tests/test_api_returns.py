@@ -15,10 +15,7 @@ class TestApiReturns(ClickCollectApiCommon):
 
     def setUp(self):
         super().setUp()
-        self.receiver.received.clear()
-        self.receiver.status = 200
-        self.Delivery = self.env["click_collect.webhook.delivery"]
-        self.Delivery.search([("state", "=", "pending")]).write({"state": "failed"})
+        self._fresh_webhooks()
         self.reason = self.env.ref("click_collect.return_reason_size")
 
     def _collected(self, qty=2):

@@ -29,11 +29,7 @@ class TestStatusWebhooks(ClickCollectApiCommon):
 
     def setUp(self):
         super().setUp()
-        self.receiver.received.clear()
-        self.receiver.status = 200
-        self.Delivery = self.env["click_collect.webhook.delivery"]
-        # deliveries queued before the test (demo data) are not this test's business
-        self.Delivery.search([("state", "=", "pending")]).write({"state": "failed"})
+        self._fresh_webhooks()
 
     def _deliveries(self, order):
         return self.Delivery.search([("order_id", "=", order.id)], order="id")
