@@ -108,17 +108,22 @@ class ClickCollectReturn(models.Model):
 
     def action_cc_cancel(self):
         """The goods announced never came (or the customer changed their mind)."""
-        if not self.env.su and not self.env.user.has_group(const.STORE_MANAGER):
-            raise UserError(self.env._("Only a store manager cancels an announced return."))
         self.check_access("read")
+        user = self.env.user
+        if not self.env.su and not user.has_group(const.MANAGER) and (
+            not user.has_group(const.STORE_MANAGER) or self.store_id - user.cc_store_ids
+        ):
+            raise UserError(self.env._("Only a manager of the store the goods were announced to cancels a return."))
         if self.filtered(lambda r: r.state != "requested"):
             raise UserError(self.env._("Only a return waiting for its goods can be cancelled."))
         # sudo: the flow moves returns on (nobody writes them); the caller's rights were checked
         self.sudo().state = "cancelled"
         for ret in self:
             # sudo: the timeline of an order the return store may not read (see _cc_log_return_event)
-            ret.order_id.sudo()._cc_log_return_event(
+            order = ret.order_id.sudo()
+            event = order._cc_log_return_event(
                 ret, self.env._("Return %(ret)s cancelled: its goods did not come back.", ret=ret.name))
+            order._cc_notify_return(event, "return_cancelled")
         return True
 
     # ------------------------------------------------------------------ refunds

@@ -12,15 +12,19 @@ class SaleOrderLine(models.Model):
         groups="click_collect.group_store_user",
     )
 
-    @api.depends("cc_return_line_ids.quantity", "cc_return_line_ids.return_id.state", "order_id.cc_return_state")
+    @api.depends("cc_return_line_ids.quantity", "cc_return_line_ids.return_id.state", "order_id.cc_return_state",
+                 "order_id.cc_return_ids.state")
     def _compute_qty_to_invoice(self):
         """Override of `sale`: goods a customer brought back are not invoiced, also on lines
         invoiced as ordered (a line invoiced as delivered follows Odoo's delivered quantity,
-        which the return lowered)."""
+        which the return lowered), nor the share of the order's discounts that followed them."""
         res = super()._compute_qty_to_invoice()
         lines = self.filtered(lambda sol: sol.order_id.cc_return_state and sol.state == "sale"
                               and sol.product_id.invoice_policy == "order")
         for line in lines:
+            if line in line.order_id._cc_discount_lines():
+                line.qty_to_invoice -= line.product_uom_qty * line.order_id._cc_returned_share()
+                continue
             returned = sum(
                 ret_line.quantity for ret_line in line.cc_return_line_ids
                 if ret_line.return_id.state in RECEIVED_STATES

@@ -69,6 +69,19 @@ class SaleOrder(models.Model):
             return 1.0
         return min(max((goods + sum(self._cc_discount_lines().mapped("price_total"))) / goods, 0.0), 1.0)
 
+    def _cc_returned_share(self):
+        """The share of the goods' price that came back with the returns received (what the
+        order's discounts follow)."""
+        self.ensure_one()
+        goods = sum(self._cc_returnable_goods().mapped("price_total"))
+        if self.currency_id.is_zero(goods):
+            return 0.0
+        # sudo: the returns of every store
+        lines = self.sudo().cc_return_ids.filtered(lambda r: r.state in RECEIVED_STATES).line_ids
+        returned = sum(line.quantity * line.sale_line_id.price_total / line.sale_line_id.product_uom_qty
+                       for line in lines if line.sale_line_id.product_uom_qty)
+        return min(returned / goods, 1.0)
+
     def _cc_return_policy(self):
         """(days, refund mode): the web shop's return policy, or the company's for an order
         without a web shop."""
@@ -371,8 +384,10 @@ class SaleOrder(models.Model):
 
     def _cc_notify_return(self, event, step):
         """Tell the customer (email, SMS) and, in click_collect_api, the web shop about a step
-        of a return (``step``: return_received, refunded), recorded as the timeline ``event``."""
-        self.env["click_collect.notification"]._cc_queue(self, step, events=event)
+        of a return (``step``: return_received, refunded, return_cancelled), recorded as the
+        timeline ``event``. The customer hears of the goods received and of the refund."""
+        if step in dict(const.NOTIFICATION_STEPS):
+            self.env["click_collect.notification"]._cc_queue(self, step, events=event)
 
     def _cc_log_return_event(self, ret, note, *, channel="backoffice", store=None, event_values=None):
         """A step of a return on the order's timeline (the order's state does not change) and
@@ -492,8 +507,8 @@ class SaleOrder(models.Model):
         goods = sum(self._cc_returnable_goods().mapped("price_total"))
         share = sum(sol.price_total / sol.product_uom_qty * qty for sol, qty in credited.items()) / goods \
             if not self.currency_id.is_zero(goods) else 0.0
-        discounts = {line: line.qty_invoiced * share for line in self._cc_discount_lines()
-                     if line.product_uom_id.compare(line.qty_invoiced * share, 0) > 0}
+        discounts = {line: min(line.product_uom_qty * share, line.qty_invoiced) for line in self._cc_discount_lines()}
+        discounts = {line: qty for line, qty in discounts.items() if line.product_uom_id.compare(qty, 0) > 0}
         values = self._prepare_invoice()
         values.update({
             "move_type": "out_refund",

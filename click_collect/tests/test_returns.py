@@ -173,6 +173,23 @@ class TestReturns(ReturnsCommon):
         self.assertEqual(ret.credit_note_id.amount_total, 25.0, "the coupon's share is credited too")
         second = self._receive(order, {self.product_1: 1})
         self.assertEqual(second.amount_total, 25.0, "never more than was paid")
+        self.assertEqual(second.credit_note_id.amount_total, 25.0)
+        self.assertEqual(order.order_line.mapped("qty_to_invoice"), [0.0, 0.0], "nothing left to invoice")
+
+    def test_discounts_of_an_order_not_invoiced_follow_the_returns(self):
+        coupon = self.env["product.product"].create({"name": "CC Coupon", "type": "service", "list_price": 0,
+                                                     "invoice_policy": "order"})
+        self.product_1.invoice_policy = "order"
+        order = self._web_order(lines=[(self.product_1, 2)])
+        order.order_line = [Command.create({"product_id": coupon.id, "product_uom_qty": 1, "price_unit": -20,
+                                            "tax_ids": [Command.clear()]})]
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        self._receive(order, {self.product_1: 1})
+        self.assertEqual(order.order_line.mapped("qty_to_invoice"), [1.0, 0.5], "half the coupon went with it")
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.amount_total, 40.0, "what the customer kept: 50 less half the coupon")
 
     def test_credit_note_of_what_was_invoiced_only(self):
         order = self._collected(lines=[(self.product_1, 2), (self.product_2, 1)])

@@ -16,17 +16,18 @@ class ClickCollectReturnFound(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._cc_check_found(vals)
+            self._cc_check_found(vals, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
         self._cc_check_found(vals)
         return super().write(vals)
 
-    def _cc_check_found(self, vals):
+    def _cc_check_found(self, vals, creating=False):
         given = {key for key, value in vals.items() if value}
-        given |= {key[len("default_"):] for key, value in self.env.context.items()
-                  if key.startswith("default_") and value}
+        if creating:
+            given |= {key[len("default_"):] for key, value in self.env.context.items()
+                      if key.startswith("default_") and value}
         if not self.env.su and self._CC_FOUND & given:
             raise UserError(self.env._("Search the order: what the screen shows of it comes from the search."))
 
@@ -53,6 +54,11 @@ class ClickCollectReturnReceive(models.TransientModel):
     order_id = fields.Many2one("sale.order", string="Web Order", readonly=True)
     return_id = fields.Many2one("click_collect.return", string="Announced Return", readonly=True,
                                 help="The return the customer announced, whose goods these are.")
+    walk_in = fields.Boolean(
+        string="Not the Announced Return",
+        help="The customer announced a return online, but these goods are another return: "
+             "receive them on their own, leaving the announced return waiting for its goods.",
+    )
     customer = fields.Char(readonly=True)
     handed_over = fields.Char(string="Collected / Delivered", readonly=True)
     policy = fields.Char(string="Return Policy", readonly=True)
@@ -93,8 +99,10 @@ class ClickCollectReturnReceive(models.TransientModel):
         handed = order._cc_handed_over_date()
         # sudo: see _CC_FOUND; the return the customer announced, which these goods are (the
         # one the screen was opened on, or the order's)
-        requested = self.return_id.sudo() if self.return_id.order_id == order else order.cc_return_ids.filtered(
-            lambda r: r.state == "requested").sorted("id")[:1]
+        waiting = order.cc_return_ids.filtered(lambda r: r.state == "requested").sorted("id")
+        requested = self.return_id.sudo() if self.return_id in waiting else waiting[:1]
+        if self.walk_in:
+            requested = requested.browse()
         late = bool(order._cc_return_late(at=requested.date or None, handed=handed))
         refund = dict(self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env))[mode]
         # sudo: what the search found is written by the search only (see _CC_FOUND)
@@ -135,7 +143,7 @@ class ClickCollectReturnReceive(models.TransientModel):
             [{"sale_line_id": line.sale_line_id.id, "quantity": line.quantity, "condition": line.condition}
              for line in self.line_ids],
             reason=self.reason_id, note=self.reason_note, late_reason=self.late_reason, channel="backoffice",
-            requested=self.return_id,
+            requested=self.return_id if not self.walk_in else None,
         )
         return {
             "type": "ir.actions.act_window",

@@ -12,6 +12,15 @@ from ..tools import api_contract
 from ..tools.api_contract import ApiError
 
 
+def finite(number):
+    """A JSON number Odoo can count with: a float that is not NaN nor infinite, or an integer
+    a float holds (a JSON integer may have any number of digits)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
+
+
 class ClickCollectApi(models.AbstractModel):
     """The web-shop API: what each route does, as the web shop's technical user.
 
@@ -251,7 +260,7 @@ class ClickCollectApi(models.AbstractModel):
         if "qty" not in line:
             raise ApiError("missing_field", self.env._("The field %(line)s.qty is required.", line=where))
         qty = self._number(line["qty"], f"{where}.qty")
-        if not math.isfinite(qty) or qty <= 0 or qty > api_contract.MAX_QTY:
+        if not finite(qty) or qty <= 0 or qty > api_contract.MAX_QTY:
             raise ApiError("invalid_quantity", self.env._(
                 "%(line)s.qty must be a positive number of at most %(max)s.", line=where, max=api_contract.MAX_QTY,
             ))
@@ -449,7 +458,7 @@ class ClickCollectApi(models.AbstractModel):
                 "the order (payment.paid).", methods=", ".join(api_contract.API_REGISTERED_METHODS),
             ))
         # sudo: the order's currency, which the technical user does not read
-        if not math.isfinite(amount) or order.sudo().currency_id.compare_amounts(amount, 0) <= 0 \
+        if not finite(amount) or order.sudo().currency_id.compare_amounts(amount, 0) <= 0 \
                 or amount > api_contract.MAX_AMOUNT:
             raise ApiError("invalid_amount", self.env._("amount must be a positive number."))
         if order.cc_state in const.FINAL_STATES or order.state == "cancel":

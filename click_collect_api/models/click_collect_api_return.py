@@ -42,10 +42,17 @@ class ClickCollectApi(models.AbstractModel):
                 "Order %(order)s is %(state)s: only collected or delivered orders can be returned.",
                 order=order.name, state=order.cc_state,
             ))
+        if external_ref and order.cc_return_ids.filtered(
+                lambda r: r.external_ref == external_ref and r.state != "cancelled"):
+            raise ApiError("duplicate_external_ref", self.env._(
+                "The web shop already announced a return %(ref)s for order %(order)s.",
+                ref=external_ref, order=order.name,
+            ))
         lines = self._return_lines(order, checked)
-        reason = self.env["click_collect.return.reason"].sudo().search([
-            ("name", "=ilike", reason_text or ""), ("company_id", "in", [False, order.company_id.id]),
-        ], limit=1) if reason_text else None
+        # the retailer's reasons by their name, compared as text (a handful per company)
+        reasons = self.env["click_collect.return.reason"].sudo().search(
+            [("company_id", "in", [False, order.company_id.id])]) if reason_text else []
+        reason = next((r for r in reasons if r.name.casefold() == reason_text.casefold()), None)
         if reason_text and not reason:
             note = f"{reason_text}: {note}" if note else reason_text
         try:

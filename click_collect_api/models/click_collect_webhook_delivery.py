@@ -30,7 +30,8 @@ SEND_FIELDS = frozenset({"state", "attempt_count", "next_attempt_at", "last_atte
                          "last_error", "url"})
 MAX_REASON = 120  # characters of the reason of a failed attempt
 # the webhooks of a return's steps (sale.order._cc_notify_return)
-RETURN_EVENT_TYPES = {"return_received": "order.return_received", "refunded": "order.refunded"}
+RETURN_EVENT_TYPES = {"return_received": "order.return_received", "refunded": "order.refunded",
+                      "return_cancelled": "order.return_cancelled"}
 # deliveries the job locks, sends and commits at a time: 10 x TIMEOUT at most between commits
 COMMIT_EVERY = 10
 

@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common_api import ClickCollectApiCommon
@@ -125,6 +126,58 @@ class TestApiReturns(ClickCollectApiCommon):
         self.assertIn("returns are accepted within 10 days", error["message"])
         self.assertFalse(order.cc_return_ids, "nothing was announced")
         self.assertApiError(self._call("GET", f"/orders/{order.name}/returns"), 405, "method_not_allowed")
+
+    def test_hostile_texts_and_numbers_and_a_second_announcement(self):
+        order = self._collected()
+        line = {"variant_id": self.product_1.id, "qty": 1}
+        response = self._announce(order, {"lines": [line], "reason": "50% off\\", "external_ref": "RMA-1"})
+        self.assertEqual(response.status_code, 201, response.text)
+        ret = order.cc_return_ids
+        self.assertFalse(ret.reason_id, "free text, no pattern")
+        self.assertEqual(ret.reason_note, "50% off\\")
+        self.assertApiError(self._announce(order, {"lines": [line], "external_ref": "RMA-1"}), 409,
+                            "duplicate_external_ref")
+        self.assertApiError(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 10 ** 400}]}),
+                            422, "invalid_quantity")
+        self.assertApiError(self._call("POST", f"/orders/{order.name}/payments",
+                                       {"amount": 10 ** 400, "reference": "X"}), 422, "invalid_amount")
+        self.assertApiError(self._announce(order, {"lines": "all"}), 400, "invalid_field")
+        self.assertEqual(len(order.cc_return_ids), 1)
+
+    def test_an_announced_return_cancelled_or_passed_by(self):
+        order = self._collected()
+        self.assertEqual(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 1}]}).status_code,
+                         201)
+        ret = order.cc_return_ids
+        # a walk-in return of the other shoe: the announced one keeps waiting
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create({"code": order.name})
+        wizard.action_find()
+        self.assertEqual(wizard.return_id, ret)
+        wizard.walk_in = True
+        wizard.line_ids.quantity = 1
+        walk_in = self.env["click_collect.return"].browse(wizard.action_receive()["res_id"])
+        self.assertNotEqual(walk_in, ret)
+        self.assertEqual(ret.state, "requested", "still waiting for its goods")
+        with self.assertRaisesRegex(Exception, "Only a manager of the store"):
+            ret.with_user(self.user_store_a).action_cc_cancel()
+        with self.assertRaises(AccessError):  # another store's manager does not see it
+            ret.with_user(self.env["res.users"].create({
+                "name": "Manager B", "login": "cc_ret_mgr_b", "cc_store_ids": [(6, 0, self.store_b.ids)],
+                "group_ids": [(6, 0, self.env.ref("click_collect.group_store_manager").ids)],
+            })).action_cc_cancel()
+        ret.with_user(self.user_store_manager_a).action_cc_cancel()
+        self.assertEqual(ret.state, "cancelled")
+        payloads = [json.loads(d.payload) for d in self._deliveries(order)]
+        self.assertEqual([p["type"] for p in payloads if p["type"].startswith("order.return")],
+                         ["order.return_received", "order.return_cancelled"])
+        self.assertFalse(order.cc_notification_ids.filtered(lambda n: n.step not in ("accepted", "ready", "delivered",
+                                                                                     "return_received")),
+                         "the customer is not told of a cancelled announcement")
+        # the screen, opened on it before, no longer takes it
+        wizard.walk_in = False
+        wizard.sudo().return_id = ret
+        wizard.action_find()
+        self.assertFalse(wizard.return_id)
 
     def _deliveries(self, order):
         return self.Delivery.search([("order_id", "=", order.id)], order="id")

@@ -71,7 +71,8 @@ ERRORS = {
     "method_not_allowed": (405, "The route does not take this HTTP method (the Allow header lists those it takes)."),
     "invalid_transition": (409, "The order's flow does not allow this change now."),
     "idempotency_conflict": (409, "The Idempotency-Key was used before with another body."),
-    "duplicate_external_ref": (409, "The web shop already sent an order with this external_ref."),
+    "duplicate_external_ref": (409, "The web shop already sent an order (or announced a return of the order) "
+                                    "with this external_ref."),
     "order_closed": (409, "The order is cancelled or finished: it takes no payment."),
     "order_not_returnable": (409, "The order is not collected or delivered: its goods cannot come back."),
     "length_required": (411, "A body comes with its Content-Length header, never in chunks: it was not read."),

@@ -273,12 +273,14 @@ SCHEMAS = {
     "ReturnWebhook": {
         "type": "object",
         "description": "Body POSTed to the web shop's webhook URL when a store receives goods of a return "
-                       "(`order.return_received`) and when the refund is made (`order.refunded`); signed, "
-                       "retried and deduplicated as the `StatusWebhook`.",
+                       "(`order.return_received`), when the refund is made (`order.refunded`) and when an "
+                       "announced return is cancelled, its goods never came (`order.return_cancelled`); "
+                       "signed, retried and deduplicated as the `StatusWebhook`.",
         "required": ["event_id", "type", "timestamp", "order_no", "return"],
         "properties": {
             "event_id": {"type": "string", "format": "uuid"},
-            "type": {"type": "string", "enum": ["order.return_received", "order.refunded"]},
+            "type": {"type": "string", "enum": ["order.return_received", "order.refunded",
+                                                "order.return_cancelled"]},
             "timestamp": {"type": "string", "format": "date-time"},
             "order_no": {"type": "string"},
             "external_ref": _nullable({"type": "string"}),
@@ -474,7 +476,8 @@ PATHS = {
                 "201": _ok("The return was announced; the order as it is now (its `returns`).", "Order"),
                 "400": _error("Malformed JSON, a missing field or a field of the wrong type."),
                 "404": _error("`order_not_found`."),
-                "409": _error("`order_not_returnable`: the order is not collected or delivered."),
+                "409": _error("`order_not_returnable`: the order is not collected or delivered; "
+                              "`duplicate_external_ref`: a return with this `external_ref` was announced."),
                 "422": _error("`unknown_variant` (goods the order does not have), `invalid_quantity`, "
                               "`unknown_store`, `refused` (more than the customer has, after the return "
                               "window)."),
