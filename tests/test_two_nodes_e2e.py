@@ -133,7 +133,10 @@ class PosListener:
 
     def __init__(self, gevent_port, channel):
         url = f"ws://127.0.0.1:{gevent_port}/websocket?version=19.0-2"
-        self.ws = websocket.create_connection(url, timeout=5, origin=f"http://127.0.0.1:{gevent_port}")
+        # a server busy with the load may take a while to answer the handshake; reading then
+        # wakes every 5 s to see whether the listener was closed
+        self.ws = websocket.create_connection(url, timeout=30, origin=f"http://127.0.0.1:{gevent_port}")
+        self.ws.settimeout(5)
         self.ws.send(json.dumps({"event_name": "subscribe", "data": {"channels": [channel], "last": 0}}))
         self.received = queue.Queue()
         self.closed = False
