@@ -2,7 +2,7 @@
     "name": "Click & Collect at the Point of Sale",
     "summary": "The store's web orders at its Odoo point of sale: badge, web-orders screen, "
                "hand-over, pay at the counter, printing at the till",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -15,6 +15,7 @@
     ],
     "data": [
         "views/click_collect_event_views.xml",
+        "views/click_collect_return_views.xml",
         "views/sale_order_views.xml",
     ],
     "demo": [

@@ -89,6 +89,12 @@ class SaleOrder(models.Model):
         policy = self.cc_web_shop_id or self.company_id
         return policy.cc_return_days, policy.cc_return_refund_mode
 
+    def _cc_return_refund_mode(self, refund_mode=None):
+        """How the customer of a return received now is paid back: ``refund_mode`` where the
+        goods come back (the till, in click_collect_pos), else the return policy's."""
+        self.ensure_one()
+        return refund_mode or self._cc_return_policy()[1]
+
     def _cc_handed_over_date(self):
         """When the customer got the goods: the order's first step to collected or delivered,
         or else its first delivery done (Odoo's effective date)."""
@@ -133,7 +139,7 @@ class SaleOrder(models.Model):
         return wizard._cc_open()
 
     def _cc_receive_return(self, store, lines, *, reason=None, note=None, late_reason=None,
-                           channel="backoffice", event_values=None, requested=None):
+                           channel="backoffice", event_values=None, requested=None, refund_mode=None):
         """The customer brings goods of this order back to ``store``: check, book the goods
         back into stock, credit the order, ask for the refund.
 
@@ -143,6 +149,7 @@ class SaleOrder(models.Model):
         :param late_reason: why a store manager accepts a return after the policy's window
         :param requested: the return the customer announced (``_cc_request_return``), which
             these goods are: it is received with what came (its window counts to its request)
+        :param refund_mode: how the customer is paid back here (``_cc_return_refund_mode``)
         :raise UserError: naming the order, the line and why, for every refusal
         :return: the click_collect.return, received
         """
@@ -164,7 +171,7 @@ class SaleOrder(models.Model):
             self._cc_check_late_return(late, late_reason)
         values = order._cc_check_return_lines(lines, requested=requested)
         ret_values = order._cc_return_values(values, store, reason=reason, note=note, channel=channel,
-                                             requested=requested)
+                                             requested=requested, refund_mode=refund_mode)
         now = fields.Datetime.now()
         ret_values.update({"state": "requested", "user_id": self.env.uid, "received_date": now,
                            "late_reason": late_reason or False})
@@ -222,11 +229,11 @@ class SaleOrder(models.Model):
         what the first one returned in view."""
         self.env.cr.execute(SQL("UPDATE sale_order SET write_date = write_date WHERE id = %s", self.id))
 
-    def _cc_return_values(self, values, store, *, reason=None, note=None, channel="backoffice", requested=None):
+    def _cc_return_values(self, values, store, *, reason=None, note=None, channel="backoffice", requested=None,
+                          refund_mode=None):
         """The values of a return of ``values`` ([(order line, quantity, condition)]), checked."""
         amount = sum(qty * line._cc_unit_price_paid() for line, qty, _condition in values)
         self._cc_check_return_amount(amount, requested=requested)
-        _days, refund_mode = self._cc_return_policy()
         return {
             "order_id": self.id,
             "partner_id": self.partner_id.id,
@@ -237,7 +244,7 @@ class SaleOrder(models.Model):
             "channel": channel,
             "reason_id": reason.id if reason else (requested.reason_id.id if requested else False),
             "reason_note": (note or "").strip() or (requested.reason_note if requested else False) or False,
-            "refund_mode": refund_mode,
+            "refund_mode": self._cc_return_refund_mode(refund_mode),
             "line_ids": [Command.create({
                 "sale_line_id": line.id,
                 "product_id": line.product_id.id,

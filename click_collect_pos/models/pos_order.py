@@ -23,7 +23,8 @@ class PosOrder(models.Model):
             # sudo: the money is taken: recording it must not depend on what the cashier may
             # read of the sales order (the transaction and the chatter still name the cashier).
             pos_order_sudo = pos_order.sudo()
-            for line in pos_order_sudo.lines:
+            # lines taking goods back (a till refund of a return) pay nothing
+            for line in pos_order_sudo.lines.filtered(lambda pl: pl.qty > 0):
                 order = line.sale_order_origin_id
                 if order.cc_fulfilment:
                     amounts[order] = amounts.get(order, 0.0) + line.price_subtotal_incl
@@ -43,3 +44,21 @@ class PosOrder(models.Model):
                 if order.currency_id.compare_amounts(amount, 0) > 0:
                     order._cc_register_pos_payment(pos_order, amount)
                     received -= amount
+
+    def _prepare_invoice_vals(self):
+        """Override of `point_of_sale`: the till refund of a web order's return (see
+        pos.config._cc_till_refund) is a credit note reversing the order's invoice."""
+        vals = super()._prepare_invoice_vals()
+        # sudo: the web order may be another store's; only its invoice is read
+        returns = self.env["click_collect.return"].sudo().search([("pos_order_id", "in", self.ids)]) \
+            if len(self) == 1 and self.is_refund else None
+        if returns:
+            invoices = returns.line_ids.sale_line_id.invoice_lines.move_id.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice").sorted("id")
+            if invoices:
+                vals.update({
+                    "reversed_entry_id": invoices[-1].id,
+                    "ref": self.env._("Return %(ret)s of %(order)s", ret=returns[0].name,
+                                      order=returns[0].order_id.name),
+                })
+        return vals

@@ -9,6 +9,7 @@ import { useBarcodeReader } from "@point_of_sale/app/hooks/barcode_reader_hook";
 import { makeAwaitable } from "@point_of_sale/app/utils/make_awaitable_dialog";
 import { TextInputPopup } from "@point_of_sale/app/components/popups/text_input_popup/text_input_popup";
 import { CcPickTicket } from "./pick_ticket";
+import { CcReturnDialog } from "./return_dialog";
 
 /**
  * The store's web orders waiting for action, by tab, with a search and a scan field; the
@@ -207,6 +208,27 @@ export class CcWebOrdersScreen extends Component {
         } finally {
             this.state.busy = false;
         }
+    }
+
+    /** Goods of a web order of any store of the company come back: find the order, then say
+     * what comes back (and pay back from the till when the return policy says so). */
+    async receiveReturn() {
+        const code = await makeAwaitable(this.dialog, TextInputPopup, {
+            title: _t("Return of a web order"),
+            placeholder: _t("Order number, the customer's QR code, email or phone"),
+        });
+        if (!code) {
+            return;
+        }
+        const found = await this.pos.ccCall("cc_return_find", [code]);
+        if (!found) {
+            return;
+        }
+        if (found.error) {
+            this.dialog.add(AlertDialog, { title: _t("Return"), body: found.error });
+            return;
+        }
+        this.dialog.add(CcReturnDialog, { found });
     }
 
     async unlock() {

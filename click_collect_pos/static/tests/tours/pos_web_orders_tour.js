@@ -275,3 +275,34 @@ registry.category("web_tour.tours").add("click_collect_pos_pay", {
             { content: "Handed over", trigger: ".o_cc_order_state:contains(Collected)" },
         ].flat(),
 });
+
+registry.category("web_tour.tours").add("click_collect_pos_return", {
+    steps: () =>
+        [
+            openRegister(),
+            openWebOrders(),
+            { content: "A customer brings goods back", trigger: ".o_cc_return_button", run: "click" },
+            TextInputPopup.inputText("customer@example.com"),
+            Dialog.confirm("Apply"),
+            { content: "The order of another store is found", trigger: ".o_cc_return_order:contains(CCPOS-RET)" },
+            { trigger: ".o_cc_return_mode:contains(till)" },
+            {
+                content: "One shoe comes back",
+                trigger: ".o_cc_return_line[data-product='CC Test Shoe'] .o_cc_return_qty",
+                run: "edit 1",
+            },
+            {
+                content: "Damaged",
+                trigger: ".o_cc_return_line[data-product='CC Test Shoe'] .o_cc_return_condition",
+                run: "select damaged",
+            },
+            { trigger: ".o_cc_return_note", run: "edit Sole came off" },
+            { content: "Pay back in cash", trigger: ".o_cc_return_method", run: "selectByLabel Cash" },
+            { trigger: ".o_cc_return_confirm:not([disabled])", run: "click" },
+            {
+                content: "The till pays the customer back",
+                trigger: ".o_notification:contains(50.00):contains(back to the customer)",
+            },
+            { trigger: "body:not(:has(.o_cc_return_dialog))" },
+        ].flat(),
+});
