@@ -228,7 +228,8 @@ def return_pages(browser, url, out):
 # ---- point of sale
 def pos_pages(browser, url, out):
     """The Brussels store's point of sale (its store manager at the till): the navbar's badge of
-    waiting web orders, then the web-orders screen with a ready order opened."""
+    waiting web orders, the web-orders screen with a ready order opened, then the return of a
+    collected order's goods."""
     session = login(url, "cc_store_mgr")
     config = rpc(session, url, "pos.config", "search_read", [("name", "=", "Brussels Store POS")], ["id"], limit=1)
     browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
@@ -253,6 +254,20 @@ def pos_pages(browser, url, out):
     browser.click(".o_cc_web_order_row")
     browser.wait_for(".o_cc_web_order_detail .o_cc_timeline li")
     capture(browser, out, "pos-web-orders.png")
+    # a customer brings a collected order's goods back, paid back from the till
+    manager = login(url, "cc_manager")
+    returnable = rpc(manager, url, "sale.order", "search_read", [
+        ("cc_state", "in", ["collected", "delivered"]), ("cc_return_state", "!=", "returned"),
+    ], ["name"], limit=1)
+    browser.click(".o_cc_return_button")
+    browser.wait_for(".modal textarea")
+    browser.send("Runtime.evaluate", expression="document.querySelector('.modal textarea').focus()")
+    browser.send("Input.insertText", text=returnable[0]["name"])
+    browser.click(".modal .modal-footer .btn-primary")
+    browser.wait_for(".o_cc_return_dialog .o_cc_return_line")
+    browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_return_qty').focus()")
+    browser.send("Input.insertText", text="1")
+    capture(browser, out, "pos-return.png")
 
 
 if __name__ == "__main__":

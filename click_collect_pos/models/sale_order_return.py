@@ -45,10 +45,10 @@ class SaleOrder(models.Model):
             "return_id": requested.id or False,
             "return_name": requested.name or "",
             "late": bool(late),
-            "late_message": late and self.env._(
+            "late_message": self.env._(
                 "Handed over on %(date)s: returns are accepted within %(days)s days. A store manager "
                 "may accept it, saying why.", date=fields.Date.to_string(late[0].date()), days=late[1],
-            ) or "",
+            ) if late else "",
             "refund_mode": mode,
             "refund_mode_label": modes.get(mode, ""),
             "lines": [
