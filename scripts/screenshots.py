@@ -265,7 +265,7 @@ def pos_pages(browser, url, out):
     browser.send("Input.insertText", text=returnable[0]["name"])
     browser.click(".modal .modal-footer .btn-primary")
     browser.wait_for(".o_cc_return_dialog .o_cc_return_line")
-    browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_return_qty').focus()")
+    browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_return_qty').select()")
     browser.send("Input.insertText", text="1")
     capture(browser, out, "pos-return.png")
 

@@ -88,6 +88,11 @@ class ClickCollectReturn(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("click_collect.return") or "/"
         return super().create(vals_list)
 
+    def _cc_discounts_follow(self):
+        """The returns whose share of the order's discounts the order's invoicing gives back
+        (their refund carries none of its own)."""
+        return self
+
     # ------------------------------------------------------------------ announced returns
 
     def action_cc_receive(self):

@@ -77,7 +77,7 @@ class SaleOrder(models.Model):
         if self.currency_id.is_zero(goods):
             return 0.0
         # sudo: the returns of every store
-        lines = self.sudo().cc_return_ids.filtered(lambda r: r.state in RECEIVED_STATES).line_ids
+        lines = self.sudo().cc_return_ids.filtered(lambda r: r.state in RECEIVED_STATES)._cc_discounts_follow().line_ids
         returned = sum(line.quantity * line.sale_line_id.price_total / line.sale_line_id.product_uom_qty
                        for line in lines if line.sale_line_id.product_uom_qty)
         return min(returned / goods, 1.0)

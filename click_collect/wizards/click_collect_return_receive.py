@@ -104,6 +104,8 @@ class ClickCollectReturnReceive(models.TransientModel):
         if self.walk_in:
             requested = requested.browse()
         late = bool(order._cc_return_late(at=requested.date or None, handed=handed))
+        # here, in the back office: the mode this return gets (a till pays back at a till only)
+        mode = order._cc_return_refund_mode()
         refund = dict(self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env))[mode]
         # sudo: what the search found is written by the search only (see _CC_FOUND)
         announced = {}

@@ -263,7 +263,9 @@ SCHEMAS = {
             "refunded_at": _nullable({"type": "string", "format": "date-time"}),
             "refund_amount": {"type": "number", "description": "What the customer paid for the goods returned."},
             "refund_mode": {"type": "string", "description": "How the customer is refunded (`owed`: by the web "
-                                                             "shop's payment provider or a bank transfer)."},
+                                                             "shop's payment provider or a bank transfer; `till`: "
+                                                             "from the till of the store that received the goods, "
+                                                             "where the point of sale is installed)."},
             "refund_reference": _nullable({"type": "string"}),
             "reason": _nullable({"type": "string"}),
             "note": _nullable({"type": "string"}),

@@ -13,3 +13,8 @@ class ClickCollectReturn(models.Model):
         groups="point_of_sale.group_pos_user",
         help="The point of sale's refund that paid the customer back from the till.",
     )
+
+    def _cc_discounts_follow(self):
+        """Override of `click_collect`: a till refund's lines are priced net of the order's
+        discounts (see sale.order._cc_pos_refund_values): the order keeps its discounts."""
+        return super()._cc_discounts_follow().filtered(lambda r: r.refund_mode != "till")

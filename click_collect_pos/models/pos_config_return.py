@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, clean_context
 
 
 class PosConfig(models.Model):
@@ -12,9 +13,11 @@ class PosConfig(models.Model):
         """A web order whose goods a customer brings back, by number, barcode, pickup QR code,
         email or phone: what the return needs (``sale.order._cc_pos_return_describe``) with the
         reasons and the till's payment methods, or ``{"error"}``."""
+        self = self.with_context(clean_context(self.env.context))  # noqa: PLW0642 (no client defaults)
         self._cc_check_pos()
         store = self.cc_store_id
-        order, error = self.env["sale.order"]._cc_return_lookup(code, company=self.company_id)
+        order, error = self.env["sale.order"]._cc_return_lookup(code if isinstance(code, str) else "",
+                                                                company=self.company_id)
         if error:
             return {"error": error}
         try:
@@ -25,16 +28,19 @@ class PosConfig(models.Model):
         result = order._cc_pos_return_describe(store)
         result["reasons"] = [{"id": reason.id, "name": reason.name}
                              for reason in self.env["click_collect.return.reason"].search([])]
-        result["payment_methods"] = [{"id": method.id, "name": method.name}
-                                     for method in self._cc_refund_payment_methods()] \
-            if result["refund_mode"] == "till" else []
+        result["payment_methods"] = [
+            {"id": method.id, "name": method.name, "is_cash": method.is_cash_count}
+            for method in self._cc_refund_payment_methods()
+        ] if result["refund_mode"] == "till" else []
         return result
 
     def _cc_refund_payment_methods(self):
-        """The till's payment methods that pay a customer back here: cash and cards taken by
-        hand (not the customer's account, nor a terminal, which the till's screen drives)."""
+        """The till's payment methods that pay a customer back here: cash, and cards taken by
+        hand (not the customer's account, a terminal, a QR code or an online payment, which the
+        till's screen or a provider drive)."""
         return self.payment_method_ids.filtered(
-            lambda m: m.type != "pay_later" and not m.split_transactions and not m.use_payment_terminal
+            lambda m: m.type in ("cash", "bank") and m.payment_method_type == "none" and not m.split_transactions
+            and not m.use_payment_terminal and not ("is_online_payment" in m._fields and m.is_online_payment)
         )
 
     def cc_return_receive(self, order_id, lines, *, reason_id=None, note=None, late_reason=None,
@@ -45,23 +51,28 @@ class PosConfig(models.Model):
 
         :param list lines: [{"sale_line_id", "quantity", "condition"}]
         :param int return_id: the announced return these goods are, if any
-        :return: ``{"ok", "message", "return_id", "pos_order_id"}``; refusals raise a UserError
-            naming the order, the line and why
+        :return: ``{"ok", "message", "return_id", "pos_order_id", "cash"}``; refusals raise a
+            UserError naming the order, the line and why
         """
+        self = self.with_context(clean_context(self.env.context))  # noqa: PLW0642 (no client defaults)
         self._cc_check_pos()
+        for name, value, kind in (("order", order_id, int), ("reason", reason_id, int), ("return", return_id, int),
+                                  ("payment method", payment_method_id, int), ("note", note, str),
+                                  ("late reason", late_reason, str), ("lines", lines, list)):
+            if value not in (None, False) and (not isinstance(value, kind) or isinstance(value, bool)):
+                raise UserError(self.env._("Invalid %(name)s: %(value)r", name=name, value=value))
         store = self.cc_store_id
         # sudo: the order may be another store's (the return is received at any store of its
         # company); _cc_receive_return checks the user's store and everything of the order
         order = self.env["sale.order"].sudo().search([
-            ("id", "=", order_id if isinstance(order_id, int) else 0), ("company_id", "=", self.company_id.id),
-            ("cc_fulfilment", "!=", False),
+            ("id", "=", order_id or 0), ("company_id", "=", self.company_id.id), ("cc_fulfilment", "!=", False),
         ])
         if not order:
             raise UserError(self.env._("Order could not be found"))
         refund_mode = order._cc_return_refund_mode(order._cc_return_policy()[1])
         method = self.env["pos.payment.method"]
         if refund_mode == "till":
-            self._cc_check_till()
+            self._cc_check_till(order)
             method = self._cc_refund_payment_methods().filtered(lambda m: m.id == payment_method_id)
             if not method:
                 raise UserError(self.env._("Choose how %(pos)s pays the customer back (cash or card).",
@@ -69,10 +80,9 @@ class PosConfig(models.Model):
         reason = self.env["click_collect.return.reason"].browse(reason_id).exists() if reason_id else None
         # sudo: the announced return is checked by _cc_receive_return to be this order's
         requested = self.env["click_collect.return"].sudo().browse(return_id).exists() if return_id else None
-        event_values = {"pos_config_id": self.id}
         ret = order.sudo(False)._cc_receive_return(
-            store, lines, reason=reason, note=note, late_reason=late_reason, channel="pos",
-            event_values=event_values, requested=requested, refund_mode=refund_mode,
+            store, lines or [], reason=reason, note=note, late_reason=late_reason, channel="pos",
+            event_values={"pos_config_id": self.id}, requested=requested, refund_mode=refund_mode,
         )
         pos_order = self.env["pos.order"]
         if refund_mode == "till" and ret.state == "received":
@@ -84,20 +94,33 @@ class PosConfig(models.Model):
             message = self.env._("%(ret)s received: pay %(amount)s back to the customer (%(method)s).",
                                  ret=ret.name, amount=order._cc_format_amount(-pos_order.amount_paid),
                                  method=method.name)
-        return {"ok": True, "message": message, "return_id": ret.id, "pos_order_id": pos_order.id or False}
+        return {"ok": True, "message": message, "return_id": ret.id, "pos_order_id": pos_order.id or False,
+                "cash": bool(pos_order and method.is_cash_count)}
 
-    def _cc_check_till(self):
-        """The user works this till (a cashier: the refund is a POS order) in its open session."""
+    def _cc_check_till(self, order):
+        """The user works this till (a cashier: the refund is a POS order), its session is open
+        and stays so until the refund is booked (a closing at the same moment waits), and it
+        pays in the order's currency."""
         self.env["pos.order"].check_access("create")
         session = self.current_session_id
-        if not session or session.state not in ("opening_control", "opened"):
+        state = None
+        if session:
+            self.env.cr.execute(SQL("SELECT state FROM pos_session WHERE id = %s FOR UPDATE", session.id))
+            state = self.env.cr.fetchone()[0]
+        if state not in ("opening_control", "opened"):
             raise UserError(self.env._("Open the session of %(pos)s to pay a customer back from its till.",
                                        pos=self.name))
+        if self.currency_id != order.currency_id:
+            raise UserError(self.env._(
+                "%(order)s was paid in %(currency)s, %(pos)s pays in %(till)s: the back office refunds it.",
+                order=order.name, currency=order.currency_id.name, pos=self.name, till=self.currency_id.name,
+            ))
 
     def _cc_till_refund(self, ret, method):
         """Pay the customer of the return ``ret`` back from this till: Odoo's refund order in
         the open session, paid with ``method`` (money out of the till, counted at the session's
-        closing), invoiced as a credit note when the order was invoiced.
+        closing), invoiced: a credit note for the customer, on the revenue store's analytic
+        account, reversing the order's invoice when there is one.
 
         :return: the pos.order, paid
         """
@@ -118,9 +141,12 @@ class PosConfig(models.Model):
             "payment_method_id": method.id,
         })
         pos_order._process_saved_order(False)
-        # what the till paid back is what the return refunds (prices rounded as the till does)
+        # what the till paid back (rounded as the till rounds) is what the return refunds
+        left = -pos_order.amount_paid
         for ret_line, pos_line in zip(ret.line_ids, pos_order.lines, strict=True):
-            ret_line.price_unit = -pos_line.price_subtotal_incl / ret_line.quantity
+            amount = left if ret_line == ret.line_ids[-1] else -pos_line.price_subtotal_incl
+            ret_line.price_unit = amount / ret_line.quantity
+            left -= amount
         ret.credit_note_id = pos_order.account_move
         ret._cc_refunded(reference=pos_order.pos_reference or pos_order.name, channel="pos",
                          store=self.cc_store_id, event_values={"pos_config_id": self.id})

@@ -6,7 +6,19 @@ class PosOrder(models.Model):
     _inherit = "pos.order"
 
     def action_pos_order_paid(self):
-        """A POS order that settles web orders (pos_sale's settle flow) makes them paid."""
+        """A POS order that settles web orders (pos_sale's settle flow) makes them paid. Goods
+        of a web order come back through its return (the web-orders screen's Return, which pays
+        back from the till where the return policy says so), not through a refund of the POS
+        order that took its money: that one would pay back without the goods, the window or
+        what earlier returns refunded."""
+        # sudo: the cashier may not read the web order; only the link is read
+        refunds = self.lines.sudo().filtered(lambda pl: pl.refunded_orderline_id.sale_order_origin_id.cc_fulfilment)
+        if refunds:
+            raise UserError(self.env._(
+                "%(orders)s: a web order's goods come back with Return on the web-orders screen, not "
+                "with a refund of the point of sale order that took its money.",
+                orders=", ".join(refunds.refunded_orderline_id.sale_order_origin_id.mapped("name")),
+            ))
         res = super().action_pos_order_paid()
         self._cc_register_web_order_payments()
         return res

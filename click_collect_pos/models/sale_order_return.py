@@ -69,7 +69,7 @@ class SaleOrder(models.Model):
         """The values of the point of sale's refund paying back the return ``ret`` at
         ``config``, in its open session: Odoo's refund order (as the back office's "Return
         Products" makes it), one line per returned line, linked to the order's line, at the
-        price the customer paid (the order's discounts spread over its goods)."""
+        price the customer paid (the order's discounts spread over its goods), invoiced."""
         self.ensure_one()
         session = config.current_session_id
         ratio = self._cc_goods_paid_ratio()
@@ -91,10 +91,6 @@ class SaleOrder(models.Model):
                 "sale_order_origin_id": self.id,
                 "sale_order_line_id": sol.id,
             }))
-        invoiced = any(
-            line.move_id.state == "posted" and line.move_id.move_type == "out_invoice"
-            for line in ret.line_ids.sale_line_id.invoice_lines
-        )
         return {
             "name": self.env._("%(order)s RETURN %(ret)s", order=self.name, ret=ret.name),
             "session_id": session.id,
@@ -105,7 +101,7 @@ class SaleOrder(models.Model):
             "pricelist_id": False,
             "date_order": fields.Datetime.now(),
             "is_refund": True,
-            "to_invoice": invoiced,
+            "to_invoice": True,
             "amount_tax": 0.0,
             "amount_total": 0.0,
             "amount_paid": 0.0,

@@ -37,3 +37,17 @@ class ClickCollectPosCommon(ClickCollectCommon, TestPointOfSaleHttpCommon):
             "cc_store_ids": [Command.set(cls.store_a.ids)],
         })
         cls.cashier = cls.pos_user
+
+    @staticmethod
+    def _cart_values(session, sale):
+        """A cart of ``session`` settling the sales order ``sale`` (pos_sale's settle flow), not
+        paid yet."""
+        return {
+            "session_id": session.id, "partner_id": sale.partner_id.id, "amount_tax": 0.0,
+            "amount_total": sale.amount_total, "amount_paid": 0.0, "amount_return": 0.0,
+            "lines": [Command.create({
+                "product_id": line.product_id.id, "qty": line.product_uom_qty, "price_unit": line.price_unit,
+                "price_subtotal": line.price_subtotal, "price_subtotal_incl": line.price_total,
+                "sale_order_origin_id": sale.id, "sale_order_line_id": line.id,
+            }) for line in sale.order_line],
+        }

@@ -236,18 +236,7 @@ class TestPosWebOrders(ClickCollectPosCommon):
         })
         plain.action_confirm()
         order = self._ready(method="pay_at_store")
-        carts = self.env["pos.order"].create([
-            {
-                "session_id": session.id, "partner_id": sale.partner_id.id, "amount_tax": 0.0,
-                "amount_total": sale.amount_total, "amount_paid": 0.0, "amount_return": 0.0,
-                "lines": [Command.create({
-                    "product_id": line.product_id.id, "qty": line.product_uom_qty, "price_unit": line.price_unit,
-                    "price_subtotal": line.price_subtotal, "price_subtotal_incl": line.price_total,
-                    "sale_order_origin_id": sale.id, "sale_order_line_id": line.id,
-                }) for line in sale.order_line],
-            }
-            for sale in (plain, order)
-        ])
+        carts = self.env["pos.order"].create([self._cart_values(session, sale) for sale in (plain, order)])
         self.assertEqual(set(carts.mapped("state")), {"draft"})
         self.assertEqual(plain.amount_unpaid, 0.0)  # Odoo's pos_sale: gone from its list
         self.assertEqual(order.amount_unpaid, 80.0)

@@ -73,12 +73,17 @@ class TestPosReturns(ClickCollectPosCommon):
             "state": "refunded", "refund_mode": "till", "store_id": self.store_a.id,
             "order_store_id": self.store_b.id, "channel": "pos", "amount_total": 50.0,
             "pos_order_id": pos_order.id, "refund_reference": pos_order.pos_reference,
-            "credit_note_id": False,
+            "credit_note_id": pos_order.account_move.id,
+        }])
+        # the customer's credit note (the order was not invoiced: it reverses nothing)
+        self.assertRecordValues(pos_order.account_move, [{
+            "move_type": "out_refund", "state": "posted", "amount_total": 50.0, "reversed_entry_id": False,
+            "partner_id": order.partner_invoice_id.id,
         }])
         self.assertIn("50.00", result["message"])
         # Odoo's refund order in the till's open session, linked to the web order's line
         self.assertRecordValues(pos_order, [{
-            "session_id": self.till.id, "is_refund": True, "state": "paid", "amount_total": -50.0,
+            "session_id": self.till.id, "is_refund": True, "state": "done", "amount_total": -50.0,
             "amount_paid": -50.0, "partner_id": self.customer.id, "user_id": self.cashier.id,
         }])
         self.assertRecordValues(pos_order.lines, [{
@@ -127,6 +132,71 @@ class TestPosReturns(ClickCollectPosCommon):
         self.assertEqual(self.env["account.move"].search_count(
             [("reversed_entry_id", "=", invoice.id)]), 1, "one credit note, not one per addon")
 
+    def test_discounts_are_paid_back_once(self):
+        """Shoe 50 + bag 30 less an 8 discount (the customer paid 90%): the shoe comes back for
+        45 from the till, and the order, invoiced afterwards, keeps its whole discount."""
+        order = self._order(method="transfer", store=self.store_b, confirm=False)
+        discount = self.env["product.product"].create({"name": "CC Discount", "type": "service"})
+        order.order_line = [Command.create({"product_id": discount.id, "price_unit": -8.0, "tax_ids": []})]
+        order.action_confirm()
+        self._pay(order, method="transfer")
+        for target in ("accepted", "preparing", "ready", "collected"):
+            order._cc_transition(target)
+        result = self._receive(order)
+        pos_order = self.env["pos.order"].browse(result["pos_order_id"])
+        self.assertEqual(pos_order.amount_total, -45.0)
+        self.assertEqual(self.env["click_collect.return"].browse(result["return_id"]).amount_total, 45.0)
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.amount_total, 72.0, "sold 80 less 8; the till's credit note gave 45 back")
+        self.assertEqual(pos_order.account_move.amount_total, 45.0)
+
+    def test_refund_of_the_pos_order_that_paid_a_web_order_is_refused(self):
+        """The POS order that took a pay-at-store order's money is not refunded (it would pay
+        back without the goods, the window or earlier returns): the goods come back by Return."""
+        order = self._order(method="pay_at_store")
+        pos_order = self.env["pos.order"].create(self._cart_values(self.till, order))
+        pos_order.add_payment({"pos_order_id": pos_order.id, "amount": 80.0, "payment_method_id": self.cash.id})
+        pos_order._process_saved_order(False)
+        self.assertEqual(order.cc_payment_state, "paid")
+        refund = pos_order.with_user(self.cashier)._refund()
+        refund.add_payment({"pos_order_id": refund.id, "amount": refund.amount_total,
+                            "payment_method_id": self.cash.id})
+        with self.assertRaisesRegex(UserError, "come back with Return on the web-orders screen"):
+            refund.with_user(self.cashier)._process_saved_order(False)
+
+    def test_hostile_arguments_and_context(self):
+        order = self._collected()
+        line = self._line(order, self.product_1)
+        pos = self.pos_config.with_user(self.cashier)
+        for kwargs in ({"reason_id": [1, 2]}, {"note": 5}, {"return_id": "x"}, {"late_reason": ["a"]},
+                       {"payment_method_id": True}):
+            with self.subTest(kwargs=kwargs), self.assertRaisesRegex(UserError, "Invalid"):
+                pos.cc_return_receive(order.id, [{"sale_line_id": line.id, "quantity": 1}],
+                                      **{"payment_method_id": self.cash.id, **kwargs})
+        with self.assertRaisesRegex(UserError, "Invalid order"):
+            pos.cc_return_receive(str(order.id), [], payment_method_id=self.cash.id)
+        with self.assertRaisesRegex(UserError, "Invalid lines"):
+            pos.cc_return_receive(order.id, "lines", payment_method_id=self.cash.id)
+        # the client's context sets nothing on the refund nor its payment
+        result = pos.with_context(default_shipping_date="2030-01-01", default_amount=999.0, default_state="cancel",
+                                  default_user_id=self.env.uid).cc_return_receive(
+            order.id, [{"sale_line_id": line.id, "quantity": 1}], payment_method_id=self.cash.id)
+        pos_order = self.env["pos.order"].browse(result["pos_order_id"])
+        self.assertRecordValues(pos_order, [{"shipping_date": False, "user_id": self.cashier.id,
+                                             "amount_paid": -50.0}])
+        self.assertEqual(pos_order.payment_ids.amount, -50.0)
+
+    def test_order_in_another_currency_is_refunded_by_the_back_office(self):
+        other = self.env.ref("base.EUR") if self.company.currency_id != self.env.ref("base.EUR") \
+            else self.env.ref("base.USD")
+        other.active = True
+        self.pricelist.currency_id = other
+        order = self._collected()
+        self.assertEqual(order.currency_id, other)
+        with self.assertRaisesRegex(UserError, f"was paid in {other.name}"):
+            self._receive(order)
+        self.assertFalse(order.sudo().cc_return_ids, "nothing received: the customer is told at the till")
+
     def test_policy_without_till_leaves_the_refund_to_the_back_office(self):
         self.company.cc_return_refund_mode = "owed"
         order = self._collected()
@@ -163,7 +233,7 @@ class TestPosReturns(ClickCollectPosCommon):
             self._receive(order, user=self.user_store_a)
         plain = self.env["sale.order"].create({"partner_id": self.customer.id, "order_line": [
             Command.create({"product_id": self.product_1.id})]})
-        for order_id in (plain.id, 10**9, "1"):
+        for order_id in (plain.id, 10**9):
             with self.subTest(order_id=order_id), self.assertRaisesRegex(UserError, "Order could not be found"):
                 self.pos_config.with_user(self.cashier).cc_return_receive(order_id, [], payment_method_id=self.cash.id)
         self._receive(order)

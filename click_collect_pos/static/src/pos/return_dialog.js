@@ -70,7 +70,7 @@ export class CcReturnDialog extends Component {
             );
             if (result) {
                 this.pos.notification.add(result.message, { type: "success" });
-                if (result.pos_order_id) {
+                if (result.cash) {
                     // the money leaves the till: open the cash drawer, as after a payment
                     this.pos.hardwareProxy?.openCashbox?.();
                 }
