@@ -2,7 +2,7 @@
     "name": "Click & Collect and Ship from Store",
     "summary": "Web orders picked up in a store or shipped from it: one flow for back office, "
                "stores, couriers and customers",
-    "version": "19.0.1.7.0",
+    "version": "19.0.1.8.0",
     "category": "Sales/Sales",
     "website": "https://github.com/click-collect/click_collect",
     "author": "click_collect contributors",
@@ -31,6 +31,7 @@
         "views/stock_warehouse_views.xml",
         "views/res_users_views.xml",
         "views/click_collect_web_shop_views.xml",
+        "views/res_company_views.xml",
         "views/click_collect_event_views.xml",
         "views/click_collect_return_views.xml",
         "views/delivery_carrier_views.xml",

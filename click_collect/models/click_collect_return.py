@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -12,6 +14,7 @@ RETURN_STATES = [
 ]
 # The states of a return whose goods came back
 RECEIVED_STATES = ("received", "refunded", "closed")
+EXPIRE_BATCH = 200
 # How the customer gets their money back (an addon adds its own: the till, a gift card)
 REFUND_MODES = [
     ("owed", "Refunded by the back office (web shop's payment provider, bank transfer)"),
@@ -121,15 +124,62 @@ class ClickCollectReturn(models.Model):
             raise UserError(self.env._("Only a manager of the store the goods were announced to cancels a return."))
         if self.filtered(lambda r: r.state != "requested"):
             raise UserError(self.env._("Only a return waiting for its goods can be cancelled."))
-        # sudo: the flow moves returns on (nobody writes them); the caller's rights were checked
-        self.sudo().state = "cancelled"
         for ret in self:
-            # sudo: the timeline of an order the return store may not read (see _cc_log_return_event)
-            order = ret.order_id.sudo()
-            event = order._cc_log_return_event(
-                ret, self.env._("Return %(ret)s cancelled: its goods did not come back.", ret=ret.name))
-            order._cc_notify_return(event, "return_cancelled")
+            ret._cc_cancel(self.env._("Return %(ret)s cancelled: its goods did not come back.", ret=ret.name))
         return True
+
+    def _cc_cancel(self, note, channel="backoffice"):
+        """Cancel this announced return (the caller checked who may): the quantities it held
+        may come back again, the order's timeline says ``note``, the web shop hears of it."""
+        self.ensure_one()
+        # sudo: the flow moves returns on (nobody writes them)
+        self.sudo().state = "cancelled"
+        # sudo: the timeline of an order the return store may not read (see _cc_log_return_event)
+        order = self.order_id.sudo()
+        event = order._cc_log_return_event(self, note, channel=channel)
+        order._cc_notify_return(event, "return_cancelled")
+
+    @api.model
+    def _cc_cron_expire_announced(self, batch_size=EXPIRE_BATCH):
+        """Scheduled job (daily): cancel the returns announced online whose goods did not come
+        within their order's return policy's wait (``cc_return_wait_days``; 0: never), oldest
+        first, each batch committed from the job.
+
+        :return: the returns cancelled
+        """
+        expired = self._cc_expired_announced()
+        in_job = bool(self.env.context.get("ir_cron_progress_id"))
+        for start in range(0, len(expired), batch_size):
+            batch = expired[start:start + batch_size]
+            for ret in batch:
+                ret._cc_cancel(self.env._(
+                    "Return %(ret)s cancelled: its goods did not come back within %(days)s days of its announcement.",
+                    ret=ret.name, days=ret.order_id._cc_return_policy_holder().cc_return_wait_days,
+                ), channel="cron")
+            if in_job and not self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=len(expired) - start - len(batch)):
+                return expired[:start + len(batch)]  # out of time: Odoo runs the job again for the rest
+        return expired
+
+    @api.model
+    def _cc_expired_announced(self):
+        """The announced returns waiting longer than their order's return policy allows,
+        oldest first."""
+        now = fields.Datetime.now()
+        # the shortest wait of any policy bounds the search; each return is held to its own
+        waits = [
+            days for model in ("click_collect.web.shop", "res.company")
+            for [days] in self.env[model].with_context(active_test=False)._read_group(
+                [("cc_return_wait_days", ">", 0)], [], ["cc_return_wait_days:min"])
+            if days
+        ]
+        if not waits:
+            return self.browse()
+        # sudo: the job cancels the returns of every company and store
+        candidates = self.sudo().search(
+            [("state", "=", "requested"), ("date", "<=", now - timedelta(days=min(waits)))], order="date, id")
+        return candidates.filtered(lambda r: (days := r.order_id._cc_return_policy_holder().cc_return_wait_days)
+                                   and r.date <= now - timedelta(days=days))
 
     # ------------------------------------------------------------------ refunds
 

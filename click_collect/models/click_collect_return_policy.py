@@ -12,6 +12,11 @@ class ClickCollectReturnPolicy(models.AbstractModel):
         help="Within how many days of collection or delivery a customer may bring goods back "
              "(0: no limit). After it, only a store manager accepts a return, saying why.",
     )
+    cc_return_wait_days = fields.Integer(
+        string="Announced Returns Wait (Days)", default=30,
+        help="How long a return the customer announced online waits for its goods: after it, the return is "
+             "cancelled and the quantities it held may be returned again (0: it waits until someone cancels it).",
+    )
     cc_return_refund_mode = fields.Selection(
         selection="_selection_cc_return_refund_mode", string="Refund of Returns", default="owed",
         help="How a customer bringing goods back gets their money.",

@@ -82,11 +82,15 @@ class SaleOrder(models.Model):
                        for line in lines if line.sale_line_id.product_uom_qty)
         return min(returned / goods, 1.0)
 
-    def _cc_return_policy(self):
-        """(days, refund mode): the web shop's return policy, or the company's for an order
-        without a web shop."""
+    def _cc_return_policy_holder(self):
+        """Whose return policy the order follows: its web shop's, or its company's for an order
+        without a web shop (a click_collect.return.policy)."""
         self.ensure_one()
-        policy = self.cc_web_shop_id or self.company_id
+        return self.cc_web_shop_id or self.company_id
+
+    def _cc_return_policy(self):
+        """(days, refund mode): the order's return policy (``_cc_return_policy_holder``)."""
+        policy = self._cc_return_policy_holder()
         return policy.cc_return_days, policy.cc_return_refund_mode
 
     def _cc_return_refund_mode(self, refund_mode=None):
