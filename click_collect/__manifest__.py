@@ -39,6 +39,7 @@
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",
         "wizards/click_collect_handover_views.xml",
+        "wizards/click_collect_return_refund_views.xml",
         "views/click_collect_menus.xml",
         # customer messages, pickup code, portal tracking page
         "security/click_collect_notification_security.xml",

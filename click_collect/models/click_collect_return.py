@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .. import const
 
@@ -71,6 +72,10 @@ class ClickCollectReturn(models.Model):
     amount_total = fields.Monetary(string="Refund", compute="_compute_amount_total", store=True)
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
     credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
+    payment_id = fields.Many2one(
+        "account.payment", string="Refund Payment", readonly=True, copy=False,
+        help="The money paid back to the customer out of a bank or cash journal of the company.",
+    )
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -183,9 +188,49 @@ class ClickCollectReturn(models.Model):
 
     # ------------------------------------------------------------------ refunds
 
-    def action_cc_mark_refunded(self, reference=None):
-        """The back office paid the customer back (web shop's provider, bank transfer)."""
+    def action_cc_open_refund(self):
+        """The screen where the back office says how the customer was paid back."""
+        self.ensure_one()
         self._cc_check_refund_rights()
+        self._cc_check_owed()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark %(ret)s Refunded", ret=self.name),
+            "res_model": "click_collect.return.refund",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_return_id": self.id},
+        }
+
+    def action_cc_mark_refunded(self, reference=None, journal_id=None, date=None):
+        """The back office paid the customer back (web shop's provider, bank transfer).
+
+        :param str reference: the bank transfer's or the payment provider's reference
+        :param int journal_id: the bank or cash journal the money left: the refund payment is
+            booked there (none: the money left outside the books, e.g. the web shop's provider)
+        :param str date: when the money left (default today)
+        """
+        self._cc_check_refund_rights()
+        if reference is not None and not isinstance(reference, str):
+            raise UserError(self.env._("Invalid refund reference: text expected."))
+        journal = self._cc_refund_journal(journal_id)
+        try:
+            date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("Invalid refund date: a date such as 2026-12-31 expected.")) from None
+        if self:
+            # one refund at a time: a second click waits, then finds the return refunded
+            self.env.cr.execute(SQL("SELECT id FROM click_collect_return WHERE id IN %s FOR NO KEY UPDATE",
+                                    tuple(self.ids)))
+        self._cc_check_owed()
+        reference = (reference or "").strip() or False
+        if journal:
+            for ret in self:
+                ret._cc_pay_back(journal, date, reference or ret.name)
+        self._cc_refunded(reference=reference, channel="backoffice")
+        return True
+
+    def _cc_check_owed(self):
         errors = [
             self.env._("%(ret)s is %(state)s: only a received return waiting for its refund can be marked refunded.",
                        ret=ret.name, state=dict(RETURN_STATES)[ret.state])
@@ -193,8 +238,47 @@ class ClickCollectReturn(models.Model):
         ]
         if errors:
             raise UserError("\n".join(errors))
-        self._cc_refunded(reference=reference, channel="backoffice")
-        return True
+
+    def _cc_refund_journal(self, journal_id):
+        """The bank or cash journal of the returns' company given by id (or none)."""
+        if not journal_id:
+            return self.env["account.journal"]
+        if not isinstance(journal_id, int) or isinstance(journal_id, bool):
+            raise UserError(self.env._("Invalid journal: a journal id expected."))
+        # sudo: a web-order manager may pay back without accounting rights; the journal must
+        # be a bank or cash journal of the returns' company, checked here
+        journal = self.env["account.journal"].sudo().browse(journal_id).exists()
+        if not journal or journal.type not in ("bank", "cash") or self.company_id - journal.company_id:
+            raise UserError(self.env._("The money of a refund leaves a bank or cash journal of %(company)s.",
+                                       company=", ".join(self.company_id.mapped("name"))))
+        return journal
+
+    def _cc_pay_back(self, journal, date, memo):
+        """Book the money paid back to the customer out of ``journal``: Odoo's register-payment
+        on the return's credit note, which it settles, or an outbound customer payment when the
+        order was not invoiced. :return: the posted account.payment"""
+        self.ensure_one()
+        # sudo: a web-order manager pays back without accounting rights; the caller checked who
+        # may (_cc_check_refund_rights) and the journal (_cc_refund_journal)
+        ret = self.sudo().with_company(self.company_id)
+        credit_note = ret.credit_note_id
+        if credit_note.state == "posted" and credit_note.payment_state in ("not_paid", "partial"):
+            payment = ret.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=credit_note.ids,
+            ).create({
+                "journal_id": journal.id, "payment_date": date, "amount": ret.amount_total,
+                "currency_id": ret.currency_id.id, "communication": memo,
+            })._create_payments()
+        else:
+            payment = ret.env["account.payment"].create({
+                "payment_type": "outbound", "partner_type": "customer",
+                "partner_id": ret.order_id.partner_invoice_id.commercial_partner_id.id,
+                "amount": ret.amount_total, "currency_id": ret.currency_id.id, "journal_id": journal.id,
+                "date": date, "memo": memo,
+            })
+            payment.action_post()
+        ret.payment_id = payment
+        return payment
 
     def _cc_check_refund_rights(self):
         if not self.env.su and not (

@@ -3,6 +3,7 @@ from . import (
     click_collect_handover,
     click_collect_payment_register,
     click_collect_return_receive,
+    click_collect_return_refund,
     click_collect_scan,
     click_collect_ship,
 )
