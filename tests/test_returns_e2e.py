@@ -39,7 +39,7 @@ def test_announced_return_received_at_the_store_then_refunded(web_shop, client):
     # the customer starts a return in the web shop: one jacket, by post to Ghent
     announced = api.request("POST", f"/orders/{order_no}/returns", {
         "lines": [{"ean": JACKET_EAN, "qty": 1}], "reason": "does not fit", "note": "Sleeves too short",
-        "external_ref": f"RMA-{run}", "store": "GHE",
+        "external_ref": f"RMA-{run}", "store": "GHE", "courier": "bpost", "tracking_ref": f"3232{run}",
     })
     assert announced.status_code == 201, announced.text
     [ret] = announced.json()["returns"]
@@ -47,15 +47,16 @@ def test_announced_return_received_at_the_store_then_refunded(web_shop, client):
                                                           JACKET_EAN)], ["price_total", "product_uom_qty"])
     unit = round(sold["price_total"] / sold["product_uom_qty"], 2)
     assert (ret["status"], ret["external_ref"], ret["refund_amount"]) == ("requested", f"RMA-{run}", unit)
+    assert (ret["courier"], ret["tracking_ref"]) == ("bpost", f"3232{run}")
     # the same return announced twice is refused
     again = api.request("POST", f"/orders/{order_no}/returns", {
         "lines": [{"ean": JACKET_EAN, "qty": 1}], "external_ref": f"RMA-{run}", "store": "GHE",
     })
     assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_external_ref"
 
-    # the parcel arrives at Ghent: the clerk scans the order's number on the return screen,
+    # the parcel arrives at Ghent: the clerk scans its tracking number on the return screen,
     # which picks up the announced return, and receives the jacket damaged
-    wizard = store_user.call("click_collect.return.receive", "create", {"code": order_no})
+    wizard = store_user.call("click_collect.return.receive", "create", {"code": f"3232{run}"})
     store_user.call("click_collect.return.receive", "action_find", [wizard])
     found = store_user.call("click_collect.return.receive", "read", [wizard], ["return_id", "line_ids"])[0]
     assert found["return_id"][1].startswith(ret["return_no"]), found

@@ -66,6 +66,14 @@ class ClickCollectReturn(models.Model):
         string="Web Shop Reference", readonly=True, index="btree_not_null",
         help="The return's reference in the web shop where the customer announced it.",
     )
+    courier_name = fields.Char(
+        string="Sent By", readonly=True,
+        help="The courier or postal service the customer sends the goods back with.",
+    )
+    tracking_ref = fields.Char(
+        string="Tracking Number", readonly=True, index="btree_not_null",
+        help="The parcel's tracking number: scanning it on the return screen finds this return.",
+    )
     refund_mode = fields.Selection(REFUND_MODES, required=True, readonly=True, default="owed")
     refund_reference = fields.Char(readonly=True, help="The bank transfer's or the payment provider's reference.")
     line_ids = fields.One2many("click_collect.return.line", "return_id", string="Goods", readonly=True)

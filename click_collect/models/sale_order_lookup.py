@@ -36,8 +36,8 @@ class SaleOrder(models.Model):
     @api.model
     def _cc_return_lookup(self, code, company=None):
         """Find the web order a customer brings goods back from, at any store: by its number or
-        barcode, the customer's pickup QR code, or the customer's email or phone (one order
-        collected or delivered).
+        barcode, the customer's pickup QR code, the tracking number of the parcel the customer
+        sent back, or the customer's email or phone (one order collected or delivered).
 
         Returns (order as superuser, error): the store receiving the return may not read the
         order; what it is shown of it is what the return needs. ``company``: the return store's
@@ -51,7 +51,11 @@ class SaleOrder(models.Model):
         Orders = self.sudo().with_context(active_test=False)
         companies = (company or self.env.companies) & self.env.companies
         company = [("company_id", "in", companies.ids), ("cc_fulfilment", "!=", False)]
-        order = Orders.search([*company, ("name", "in", list({number, number.upper()}))], limit=1)
+        order = Orders.search([*company, ("name", "in", list({number, number.upper()}))], limit=1) or \
+            self.env["click_collect.return"].sudo().search(  # a parcel the customer sent back, by its tracking
+                [("tracking_ref", "=", code), ("state", "=", "requested"), ("company_id", "in", companies.ids)],
+                limit=1,
+            ).order_id
         if order:
             return order, None
         if "@" in code:

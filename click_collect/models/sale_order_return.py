@@ -195,12 +195,15 @@ class SaleOrder(models.Model):
         order._cc_notify_return(event, "return_received")
         return ret.sudo(False)
 
-    def _cc_request_return(self, store, lines, *, reason=None, note=None, channel="api", external_ref=None):
+    def _cc_request_return(self, store, lines, *, reason=None, note=None, channel="api", external_ref=None,
+                           courier=None, tracking_ref=None):
         """The customer announced online that goods of this order come back (to ``store``, by
         hand or by courier): a return waiting for its goods, which holds the quantities
         announced. Called as superuser by the web-shop API, for its own order.
 
         :param list lines: [{"sale_line_id": id, "quantity": float}]
+        :param str courier: the courier or postal service of a parcel sent back
+        :param str tracking_ref: its tracking number (the store scans it to find the return)
         :raise UserError: naming the order, the line and why, for every refusal
         :return: the click_collect.return, requested
         """
@@ -220,11 +223,17 @@ class SaleOrder(models.Model):
             **self._cc_return_values(values, store, reason=reason, note=note, channel=channel),
             "state": "requested",
             "external_ref": external_ref or False,
+            "courier_name": (courier or "").strip() or False,
+            "tracking_ref": (tracking_ref or "").strip() or False,
         })
         goods = ", ".join(f"{self._cc_format_qty(line.quantity)} x {line.product_id.display_name}"
                           for line in ret.line_ids)
-        self._cc_log_return_event(ret, self.env._("Return %(ret)s announced, to %(store)s: %(goods)s.",
-                                                  ret=ret.name, store=store.name, goods=goods), channel=channel)
+        note = self.env._("Return %(ret)s announced, to %(store)s: %(goods)s.",
+                          ret=ret.name, store=store.name, goods=goods)
+        if ret.tracking_ref:
+            note += " " + self.env._("Sent by %(courier)s, tracking number %(tracking)s.",
+                                     courier=ret.courier_name or self.env._("parcel"), tracking=ret.tracking_ref)
+        self._cc_log_return_event(ret, note, channel=channel)
         return ret
 
     def _cc_lock_for_return(self):

@@ -100,7 +100,8 @@ class ClickCollectReturnReceive(models.TransientModel):
         # sudo: see _CC_FOUND; the return the customer announced, which these goods are (the
         # one the screen was opened on, or the order's)
         waiting = order.cc_return_ids.filtered(lambda r: r.state == "requested").sorted("id")
-        requested = self.return_id.sudo() if self.return_id in waiting else waiting[:1]
+        parcel = waiting.filtered(lambda r: r.tracking_ref and r.tracking_ref == (self.code or "").strip())
+        requested = self.return_id.sudo() if self.return_id in waiting else (parcel or waiting)[:1]
         if self.walk_in:
             requested = requested.browse()
         late = bool(order._cc_return_late(at=requested.date or None, handed=handed))

@@ -33,6 +33,8 @@ class ClickCollectApi(models.AbstractModel):
         note = self._text(payload, "note", max_length=10000)
         external_ref = self._text(payload, "external_ref", max_length=255)
         store_code = self._text(payload, "store", max_length=64)
+        courier = self._text(payload, "courier", max_length=64)
+        tracking_ref = self._text(payload, "tracking_ref", max_length=128)
         # sudo: the order is the web shop's own (found through its record rules); its lines,
         # products and stores are read for it, the flow checks the return itself
         order = order.sudo()
@@ -57,7 +59,7 @@ class ClickCollectApi(models.AbstractModel):
             note = f"{reason_text}: {note}" if note else reason_text
         try:
             order._cc_request_return(store, lines, reason=reason, note=note, channel="api",
-                                     external_ref=external_ref)
+                                     external_ref=external_ref, courier=courier, tracking_ref=tracking_ref)
         except UserError as exc:
             raise ApiError("refused", exc.args[0]) from None
         return order.sudo(False)

@@ -17,6 +17,8 @@ class ClickCollectReturn(models.Model):
             "external_ref": ret.external_ref or None,
             "status": ret.state,
             "store": ret.store_id.code,
+            "courier": ret.courier_name or None,
+            "tracking_ref": ret.tracking_ref or None,
             "requested_at": format_datetime(ret.date),
             "received_at": format_datetime(ret.received_date),
             "refunded_at": format_datetime(ret.refunded_date),

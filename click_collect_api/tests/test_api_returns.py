@@ -144,6 +144,39 @@ class TestApiReturns(ClickCollectApiCommon):
         self.assertApiError(self._announce(order, {"lines": "all"}), 400, "invalid_field")
         self.assertEqual(len(order.cc_return_ids), 1)
 
+    def test_a_parcel_sent_back_is_found_by_its_tracking_number(self):
+        order = self._collected()
+        first = self._collected()
+        line = {"variant_id": self.product_1.id, "qty": 1}
+        for bad, message in (({"tracking_ref": 12345}, "must be a text"), ({"courier": ["bpost"]}, "must be a text"),
+                             ({"tracking_ref": "9" * 129}, "at most 128 characters")):
+            error = self.assertApiError(self._announce(order, {"lines": [line], **bad}), 400, "invalid_field")
+            self.assertIn(message, error["message"])
+        self.assertFalse(order.cc_return_ids, "nothing was announced")
+        # the same customer announced another return of another order, without a parcel
+        self.assertEqual(self._announce(first, {"lines": [line]}).status_code, 201)
+        response = self._announce(order, {"lines": [line], "courier": "bpost", "tracking_ref": " 323299001234 "})
+        self.assertEqual(response.status_code, 201, response.text)
+        [announced] = response.json()["returns"]
+        self.assertEqual((announced["courier"], announced["tracking_ref"], announced["store"]),
+                         ("bpost", "323299001234", self.store_a.code), "to the order's store by default")
+        ret = order.cc_return_ids
+        self.assertIn("Sent by bpost, tracking number 323299001234.",
+                      order.cc_event_ids.filtered(lambda e: e.return_id == ret).note)
+        # the parcel arrives: the clerk scans its label (all digits, like a phone number)
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create(
+            {"code": "323299001234"})
+        wizard.action_find()
+        self.assertFalse(wizard.message, wizard.message)
+        self.assertEqual((wizard.order_id, wizard.return_id), (order, ret))
+        wizard.action_receive()
+        self.assertEqual(ret.state, "received")
+        # once received, the tracking number no longer finds an order to receive
+        wizard = self.env["click_collect.return.receive"].with_user(self.user_store_a).create(
+            {"code": "323299001234"})
+        wizard.action_find()
+        self.assertFalse(wizard.order_id)
+
     def test_an_announced_return_cancelled_or_passed_by(self):
         order = self._collected()
         self.assertEqual(self._announce(order, {"lines": [{"variant_id": self.product_1.id, "qty": 1}]}).status_code,

@@ -233,6 +233,10 @@ SCHEMAS = {
             "store": _nullable(_text(64, description="Code of the store the goods come back to; the order's "
                                                      "store when absent.")),
             "external_ref": _nullable(_text(255, description="The return's reference in the web shop.")),
+            "courier": _nullable(_text(64, description="The courier or postal service of a parcel the customer "
+                                                       "sends back.")),
+            "tracking_ref": _nullable(_text(128, description="The parcel's tracking number: the store scans it "
+                                                             "on its return screen to find the return.")),
         },
     },
     "ReturnLine": {
@@ -248,8 +252,8 @@ SCHEMAS = {
     },
     "Return": {
         "type": "object",
-        "required": ["return_no", "external_ref", "status", "store", "requested_at", "received_at", "refunded_at",
-                     "refund_amount", "refund_mode", "lines"],
+        "required": ["return_no", "external_ref", "status", "store", "courier", "tracking_ref", "requested_at",
+                     "received_at", "refunded_at", "refund_amount", "refund_mode", "lines"],
         "properties": {
             "return_no": {"type": "string"},
             "external_ref": _nullable({"type": "string"}),
@@ -258,6 +262,8 @@ SCHEMAS = {
                                       "the store, the refund is owed; `refunded`; `closed`: nothing to refund; "
                                       "`cancelled`: the goods never came."},
             "store": {"type": "string", "description": "Code of the store the goods come back to."},
+            "courier": _nullable({"type": "string"}),
+            "tracking_ref": _nullable({"type": "string"}),
             "requested_at": {"type": "string", "format": "date-time"},
             "received_at": _nullable({"type": "string", "format": "date-time"}),
             "refunded_at": _nullable({"type": "string", "format": "date-time"}),
