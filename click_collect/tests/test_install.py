@@ -1,4 +1,8 @@
-from odoo.tests import TransactionCase, tagged
+import os
+import re
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, loader, tagged
 
 from odoo.addons.click_collect.tools.addon_split import move_to_addon
 
@@ -53,6 +57,23 @@ class TestInstallFootprint(TransactionCase):
             if model in self.env:
                 self.assertFalse([name for name in dir(type(self.env[model]))
                                   if "populate" in name or name.startswith("_cc_demo")], model)
+
+    def test_odoos_test_runner_finds_every_test(self):
+        """Odoo runs the test modules its addons' tests packages import, no other: every
+        test_*.py of the family is imported by its package."""
+        family = self.env["ir.module.module"].search([
+            "|", ("name", "=like", "%click\\_collect%"),
+            ("name", "in", ["delivery_courier_base", "delivery_ghn", "delivery_dhl_express"]),
+            ("state", "=", "installed"),
+        ]).mapped("name")
+        self.assertIn("click_collect", family)
+        for name in family:
+            folder = get_module_path(name, display_warning=False)
+            if not folder or not os.path.isdir(os.path.join(folder, "tests")):
+                continue
+            files = {f[:-3] for f in os.listdir(os.path.join(folder, "tests")) if re.fullmatch(r"test_\w+\.py", f)}
+            imported = {module.__name__.rsplit(".", 1)[1] for module in loader.get_test_modules(name)}
+            self.assertEqual(files - imported, set(), f"{name}/tests/__init__.py")
 
 
 @tagged("post_install", "-at_install")
