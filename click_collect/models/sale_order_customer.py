@@ -59,10 +59,15 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ the tracking token
 
     def _cc_ensure_tracking_token(self):
-        """Give every web order without one the token of its tracking link."""
-        # sudo: no user reads nor writes the token (NO_ACCESS); the flow sets it once.
-        for order in self.sudo().filtered(lambda o: o.cc_fulfilment and not o.cc_tracking_token):
-            order.cc_tracking_token = secrets.token_urlsafe(24)
+        """Give every web order without them the token of its tracking link and Odoo's portal
+        token (``access_token``), as it enters the flow: the job sending its first message then
+        only reads the order, and never updates it while a clerk's click or a courier's status
+        does (a concurrent update that would undo one of them)."""
+        # sudo: no user reads nor writes the tracking token (NO_ACCESS); the flow sets it once,
+        # and the portal token with it (store staff do not read that one either)
+        for order in self.sudo().filtered(lambda o: o.cc_fulfilment and not (o.cc_tracking_token and o.access_token)):
+            order.cc_tracking_token = order.cc_tracking_token or secrets.token_urlsafe(24)
+            order._portal_ensure_token()
 
     def _cc_tracking_token(self):
         """The order's tracking token, for the messages the flow sends as superuser; nothing for

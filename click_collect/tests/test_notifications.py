@@ -90,6 +90,25 @@ class TestCustomerMessages(ClickCollectCommon):
         ship = self._move(self._order("ship"), "accepted")
         self._assert_sent(ship, "accepted", email=["as soon as it is shipped"])
 
+    def test_the_message_job_does_not_write_the_order(self):
+        """A web order gets Odoo's portal token as it enters the flow: the job sending its
+        messages only reads it, and updates no order a clerk's click or a courier's status may
+        be updating at the same moment."""
+        order = self._move(self._order(), "accepted", "preparing", "ready")
+        self.assertTrue(order.sudo().access_token, "made as the order entered the flow")
+
+        def row_version():
+            self.env.flush_all()
+            self.env.cr.execute("SELECT ctid FROM sale_order WHERE id = %s", [order.id])
+            return self.env.cr.fetchone()[0]
+
+        before = row_version()
+        sent = order.cc_notification_ids.filtered(lambda n: n.state == "pending")
+        self.assertEqual(set(sent.mapped("step")), {"accepted", "ready"})
+        sent._cc_send()
+        self.assertEqual(set(sent.mapped("state")), {"done"})
+        self.assertEqual(row_version(), before, "the order's row was not updated")
+
     def test_ready_for_pickup(self):
         order = self._move(self._order(), "accepted", "preparing", "ready")
         code, token = self._secrets(order)
