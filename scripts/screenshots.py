@@ -203,11 +203,13 @@ def customer_pages(browser, url, out):
 
 # ---- returns
 def return_pages(browser, url, out):
-    """The return screen of a store clerk who found a collected order by its number, and the
-    demo's return (received at Ghent, its refund owed) as the back office sees it."""
+    """The return screen of a store clerk who found a collected order by its number, the
+    demo's return (received at Ghent, its refund owed) as the back office sees it, and the
+    screen where the back office marks it refunded."""
     browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
     manager = login(url, "cc_manager")
-    ret = rpc(manager, url, "click_collect.return", "search_read", [], ["id", "order_id"], limit=1)[0]
+    ret = rpc(manager, url, "click_collect.return", "search_read", [("state", "=", "received")], ["id", "order_id"],
+              limit=1)[0]
     clerk = login(url, "cc_store")
     for session, path, selector, filename in (
         (clerk, "/odoo/click-collect-return", ".o_cc_return_receive", "return-receive.png"),
@@ -223,6 +225,11 @@ def return_pages(browser, url, out):
             browser.evaluate("document.querySelector('button[name=action_find]').click()")
             browser.wait_for("[name=line_ids] tbody tr.o_data_row")
         capture(browser, out, filename)
+    browser.evaluate("document.querySelector('button[name=action_cc_open_refund]').click()")
+    browser.wait_for(".modal .o_form_view [name=journal_id]")
+    browser.send("Runtime.evaluate", expression="document.querySelector('.modal [name=reference] input').focus()")
+    browser.send("Input.insertText", text="TRF-2026-0412")
+    capture(browser, out, "return-refund.png")
 
 
 # ---- point of sale
