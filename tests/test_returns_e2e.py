@@ -8,6 +8,8 @@ import uuid
 
 from test_api_e2e import JACKET_EAN, _move, _order_body, _order_id, _verified
 
+from conftest import API_PREFIX, ghn_carrier, wait_for_state
+
 
 def _returns_events(receiver, secret, order_no, types):
     """The return webhooks of ``order_no``, once every type in ``types`` arrived."""
@@ -88,3 +90,50 @@ def test_announced_return_received_at_the_store_then_refunded(web_shop, client):
             break
         time.sleep(0.2)
     assert [d["state"] for d in states] == ["done", "done"]
+
+
+def test_a_parcel_sent_back_with_the_couriers_label(web_shop, client, odoo_server, ghn_server):
+    """A ship order delivered by GHN: the web shop asks for GHN's return label, gives it to the
+    customer, the parcel comes back to the store that shipped it, whose clerk scans its
+    tracking number and receives it."""
+    api = web_shop["api"]
+    admin = client("admin", "admin")
+    manager = client("cc_manager")
+    carrier = ghn_carrier(admin, ghn_server, "GHN e2e returns")
+    run = uuid.uuid4().hex[:6].upper()
+    created = api.request("POST", "/orders", _order_body(
+        f"RLB-{run}", "ship", "CEN", "transfer", [{"ean": JACKET_EAN, "qty": 1}], paid=True, reference=f"BANK-{run}",
+    ))
+    assert created.status_code == 201, created.text
+    order_no = created.json()["order_no"]
+    order_id = _order_id(admin, order_no)
+    _move(manager, admin, order_no, "accepted", "preparing")
+    wizard = manager.call("click_collect.ship", "create", {"order_id": order_id, "carrier_id": carrier})
+    manager.call("click_collect.ship", "action_ship", [wizard])
+    shipped = admin.call("sale.order", "read", [order_id], ["cc_tracking_ref"])[0]["cc_tracking_ref"]
+    hook = f"{odoo_server}/click_collect/courier/{carrier}/webhook"
+    answer = ghn_server.send_webhook(hook, shipped, "delivered", secret="e2e-token", hmac_secret="e2e-key")
+    assert answer.status_code == 200
+    assert wait_for_state(admin, order_id, "delivered") == "delivered"
+
+    announced = api.request("POST", f"/orders/{order_no}/returns", {
+        "lines": [{"ean": JACKET_EAN, "qty": 1}], "reason": "does not fit", "return_label": True,
+    })
+    assert announced.status_code == 201, announced.text
+    [ret] = announced.json()["returns"]
+    booked = ghn_server.orders[ret["tracking_ref"]]["payload"]
+    assert (ret["courier"], ret["store"], booked["from_name"], booked["cod_amount"]) == \
+        ("GHN e2e returns", "CEN", "Eva E2E", 0)
+    label = api.request("GET", ret["label_url"].removeprefix(API_PREFIX))
+    assert label.status_code == 200 and label.headers["Content-Type"] == "application/pdf"
+    assert label.content.startswith(b"%PDF")
+
+    # the parcel arrives at the central store: the clerk scans the label's tracking number
+    wizard = manager.call("click_collect.return.receive", "create", {"code": ret["tracking_ref"]})
+    manager.call("click_collect.return.receive", "action_find", [wizard])
+    found = manager.call("click_collect.return.receive", "read", [wizard], ["return_id"])[0]
+    assert found["return_id"][1].startswith(ret["return_no"]), found
+    manager.call("click_collect.return.receive", "action_receive", [wizard])
+    answer = api.request("GET", f"/orders/{order_no}").json()
+    assert [(r["status"], r["label_url"]) for r in answer["returns"]] == [("received", None)]
+    assert api.request("GET", ret["label_url"].removeprefix(API_PREFIX)).status_code == 404

@@ -70,6 +70,21 @@ class ClickCollectPortal(CustomerPortal):
             ("Content-Type", "image/png"), ("Cache-Control", "private, max-age=3600"),
         ])
 
+    @http.route("/order/track/<int:order_id>/return/<int:return_id>/label", type="http", auth="public",
+                sitemap=False)
+    def cc_tracking_return_label(self, order_id, return_id, token=None, access_token=None, **kw):
+        """The courier's label of a return of the order, still waiting for its parcel."""
+        order_sudo, _customer, _query = self._cc_tracked_order(order_id, token, access_token)
+        ret = order_sudo.cc_return_ids.filtered(lambda r: r.id == return_id and r.state == "requested")
+        if not ret.label_id:
+            raise NotFound()
+        label = ret.label_id
+        return request.make_response(label.raw, headers=[
+            ("Content-Type", label.mimetype or "application/octet-stream"),
+            ("Content-Disposition", http.content_disposition(label.name)),
+            ("Cache-Control", "private, max-age=3600"),
+        ])
+
     # ------------------------------------------------------------------ "track my order"
 
     @http.route("/order/track", type="http", auth="public", website=True, methods=["GET", "POST"],

@@ -55,33 +55,6 @@ class SaleOrder(models.Model):
             lambda line: not line.display_type and not line.is_delivery and line.product_id.type == "consu"
         )
 
-    def _cc_discount_lines(self):
-        """The order's lines that lower its amount (coupons, rewards, discounts)."""
-        return self.order_line.filtered(
-            lambda line: not line.display_type and self.currency_id.compare_amounts(line.price_total, 0) < 0)
-
-    def _cc_goods_paid_ratio(self):
-        """The share of their price the customer paid for the goods: below 1 when discount
-        lines lowered the order's amount."""
-        self.ensure_one()
-        goods = sum(self._cc_returnable_goods().mapped("price_total"))
-        if self.currency_id.is_zero(goods):
-            return 1.0
-        return min(max((goods + sum(self._cc_discount_lines().mapped("price_total"))) / goods, 0.0), 1.0)
-
-    def _cc_returned_share(self):
-        """The share of the goods' price that came back with the returns received (what the
-        order's discounts follow)."""
-        self.ensure_one()
-        goods = sum(self._cc_returnable_goods().mapped("price_total"))
-        if self.currency_id.is_zero(goods):
-            return 0.0
-        # sudo: the returns of every store
-        lines = self.sudo().cc_return_ids.filtered(lambda r: r.state in RECEIVED_STATES)._cc_discounts_follow().line_ids
-        returned = sum(line.quantity * line.sale_line_id.price_total / line.sale_line_id.product_uom_qty
-                       for line in lines if line.sale_line_id.product_uom_qty)
-        return min(returned / goods, 1.0)
-
     def _cc_return_policy_holder(self):
         """Whose return policy the order follows: its web shop's, or its company's for an order
         without a web shop (a click_collect.return.policy)."""
@@ -196,7 +169,7 @@ class SaleOrder(models.Model):
         return ret.sudo(False)
 
     def _cc_request_return(self, store, lines, *, reason=None, note=None, channel="api", external_ref=None,
-                           courier=None, tracking_ref=None):
+                           courier=None, tracking_ref=None, return_label=False):
         """The customer announced online that goods of this order come back (to ``store``, by
         hand or by courier): a return waiting for its goods, which holds the quantities
         announced. Called as superuser by the web-shop API, for its own order.
@@ -204,6 +177,8 @@ class SaleOrder(models.Model):
         :param list lines: [{"sale_line_id": id, "quantity": float}]
         :param str courier: the courier or postal service of a parcel sent back
         :param str tracking_ref: its tracking number (the store scans it to find the return)
+        :param bool return_label: book the return label of the courier that delivered the order
+            (``click_collect.return._cc_book_return_label``)
         :raise UserError: naming the order, the line and why, for every refusal
         :return: the click_collect.return, requested
         """
@@ -218,13 +193,21 @@ class SaleOrder(models.Model):
                 order=self.name, date=fields.Date.to_string(handed.date()), days=days,
             ))
         values = self._cc_check_return_lines([{**line, "condition": "sellable"} for line in lines])
+        tracking_ref = (tracking_ref or "").strip()
+        # sudo: the parcels waiting at any store of the company (the return screen scans them)
+        if tracking_ref and self.env["click_collect.return"].sudo().search_count([
+            ("tracking_ref", "=", tracking_ref), ("state", "=", "requested"), ("company_id", "=", self.company_id.id),
+        ], limit=1):
+            raise UserError(self.env._(
+                "%(order)s: tracking number %(tracking)s is already the parcel of another return waiting for its "
+                "goods; check the number.", order=self.name, tracking=tracking_ref))
         # sudo: the return is the flow's record; the caller checked the order is its own
         ret = self.env["click_collect.return"].sudo().create({
             **self._cc_return_values(values, store, reason=reason, note=note, channel=channel),
             "state": "requested",
             "external_ref": external_ref or False,
             "courier_name": (courier or "").strip() or False,
-            "tracking_ref": (tracking_ref or "").strip() or False,
+            "tracking_ref": tracking_ref or False,
         })
         goods = ", ".join(f"{self._cc_format_qty(line.quantity)} x {line.product_id.display_name}"
                           for line in ret.line_ids)
@@ -234,6 +217,8 @@ class SaleOrder(models.Model):
             note += " " + self.env._("Sent by %(courier)s, tracking number %(tracking)s.",
                                      courier=ret.courier_name or self.env._("parcel"), tracking=ret.tracking_ref)
         self._cc_log_return_event(ret, note, channel=channel)
+        if return_label:
+            ret._cc_book_return_label(channel=channel)
         return ret
 
     def _cc_lock_for_return(self):
@@ -245,8 +230,8 @@ class SaleOrder(models.Model):
     def _cc_return_values(self, values, store, *, reason=None, note=None, channel="backoffice", requested=None,
                           refund_mode=None):
         """The values of a return of ``values`` ([(order line, quantity, condition)]), checked."""
-        amount = sum(qty * line._cc_unit_price_paid() for line, qty, _condition in values)
-        self._cc_check_return_amount(amount, requested=requested)
+        amounts = self._cc_return_amounts([(line, qty) for line, qty, _condition in values], requested=requested)
+        self._cc_check_return_amount(sum(amounts), requested=requested)
         return {
             "order_id": self.id,
             "partner_id": self.partner_id.id,
@@ -264,8 +249,8 @@ class SaleOrder(models.Model):
                 "uom_id": line.product_uom_id.id,
                 "quantity": qty,
                 "condition": condition,
-                "price_unit": line._cc_unit_price_paid(),
-            }) for line, qty, condition in values],
+                "price_unit": amount / qty,
+            }) for (line, qty, condition), amount in zip(values, amounts, strict=True)],
         }
 
     def _cc_check_return_store(self, store):
@@ -361,19 +346,6 @@ class SaleOrder(models.Model):
         if errors:
             raise UserError("\n".join(errors))
         return values
-
-    def _cc_check_return_amount(self, amount, requested=None):
-        """A return never refunds more than the customer paid, less what other returns refund."""
-        others = self.cc_return_ids - (requested or self.env["click_collect.return"])
-        before = sum(others.filtered(lambda r: r.state != "cancelled").mapped("amount_total"))
-        left = self.cc_amount_paid - before
-        if self.currency_id.compare_amounts(amount, left) > 0:
-            raise UserError(self.env._(
-                "%(order)s: the goods returned are worth %(amount)s, but only %(left)s of what the "
-                "customer paid is left to refund.",
-                order=self.name, amount=self._cc_format_amount(amount),
-                left=self._cc_format_amount(max(left, 0.0)),
-            ))
 
     def _cc_return_summary(self, ret):
         conditions = dict(ret.line_ids._fields["condition"]._description_selection(self.env))
@@ -524,9 +496,8 @@ class SaleOrder(models.Model):
         invoices = self.env["sale.order.line"].concat(*credited).invoice_lines.move_id.filtered(
             lambda m: m.state == "posted" and m.move_type == "out_invoice").sorted("id")
         # the order's discounts, in the share of the goods credited
-        goods = sum(self._cc_returnable_goods().mapped("price_total"))
-        share = sum(sol.price_total / sol.product_uom_qty * qty for sol, qty in credited.items()) / goods \
-            if not self.currency_id.is_zero(goods) else 0.0
+        goods = self._cc_goods_price()
+        share = self._cc_goods_value(credited.items()) / goods if not self.currency_id.is_zero(goods) else 0.0
         discounts = {line: min(line.product_uom_qty * share, line.qty_invoiced) for line in self._cc_discount_lines()}
         discounts = {line: qty for line, qty in discounts.items() if line.product_uom_id.compare(qty, 0) > 0}
         values = self._prepare_invoice()

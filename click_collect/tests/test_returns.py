@@ -191,6 +191,52 @@ class TestReturns(ReturnsCommon):
         invoice = order._create_invoices()
         self.assertEqual(invoice.amount_total, 40.0, "what the customer kept: 50 less half the coupon")
 
+    def _collected_taxed_socks(self, lines):
+        """A collected and invoiced order of socks at 4.50 with 15% tax rounded globally."""
+        self.company.tax_calculation_rounding_method = "round_globally"
+        tax = self.env["account.tax"].create({"name": "CC 15%", "amount": 15, "type_tax_use": "sale"})
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "pricelist_id": self.pricelist.id, "cc_fulfilment": "pickup",
+            "cc_store_id": self.store_a.id, "cc_payment_method": "pay_at_store", "cc_web_shop_id": self.web_shop.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty, "price_unit": 4.5,
+                                           "tax_ids": [Command.set(tax.ids)]})
+                           for product, qty in lines],
+        })
+        order.action_confirm()
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        order._create_invoices().action_post()
+        return order
+
+    def test_taxes_rounded_globally_everything_comes_back(self):
+        """Ten socks at 4.50 with 15% tax rounded globally: each line says 5.18 (4.50 x 1.15 =
+        5.175), the order 51.75. The customer gets back the 51.75 paid, line by line, and
+        never a cent more."""
+        order = self._collected_taxed_socks([(self.product_1, 1), (self.product_2, 1)] * 5)
+        self.assertEqual(order.order_line.mapped("price_total"), [5.18] * 10)
+        self.assertEqual(order.amount_total, 51.75)
+        env_order = order.with_user(self.user_store_a)
+        returns = self.env["click_collect.return"]
+        for lines in [order.order_line[:3], *order.order_line[3:]]:
+            returns |= env_order._cc_receive_return(self.store_a, [
+                {"sale_line_id": line.id, "quantity": 1, "condition": "sellable"} for line in lines
+            ], reason=self.reason)
+        self.assertAlmostEqual(returns[0].amount_total, 15.53, places=2, msg="3 x 5.175 of what was paid")
+        self.assertAlmostEqual(sum(returns.mapped("amount_total")), 51.75, places=2,
+                               msg="everything paid comes back")
+        self.assertEqual(len(returns.credit_note_id), 8, "each credit note rounds its own taxes, as Odoo's do")
+        self.assertEqual(order.cc_return_state, "returned")
+
+    def test_taxes_rounded_globally_in_one_return(self):
+        """Two lines of five socks: 25.88 each (5 x 5.175 = 25.875), the order 51.75."""
+        order = self._collected_taxed_socks([(self.product_1, 5), (self.product_2, 5)])
+        self.assertEqual(order.order_line.mapped("price_total"), [25.88] * 2)
+        self.assertEqual(order.amount_total, 51.75)
+        ret = self._receive(order, {self.product_1: 5, self.product_2: 5})
+        self.assertAlmostEqual(ret.amount_total, 51.75, places=2)
+        self.assertEqual(ret.credit_note_id.amount_total, 51.75)
+
     def test_credit_note_of_what_was_invoiced_only(self):
         order = self._collected(lines=[(self.product_1, 2), (self.product_2, 1)])
         invoice = order._create_invoices()

@@ -69,6 +69,18 @@ class ClickCollectApiController(http.Controller):
         order = self._retrying(Api._request_return, Api._web_shop(), order_no, self._payload(required=True))
         return self._answer(Api._describe(order)[0], status=201)
 
+    @http.route(f"{API_PREFIX}/orders/<string:order_no>/returns/<path:return_no>/label", type="http",
+                auth="bearer", csrf=False, readonly=True, cc_max_body=MAX_BODY)
+    def cc_api_return_label(self, order_no, return_no, **_params):
+        self._allow("GET")
+        Api = request.env["click_collect.api"]
+        label = Api._return_label(Api._web_shop(), order_no, return_no)
+        return request.make_response(label.raw, headers=[
+            ("Content-Type", label.mimetype or "application/octet-stream"),
+            ("Content-Disposition", http.content_disposition(label.name)),
+            ("Cache-Control", "no-store"),
+        ])
+
     @http.route(f"{API_PREFIX}/openapi.json", type="http", auth="public", csrf=False, readonly=True,
                 cc_max_body=MAX_BODY)
     def cc_api_openapi(self, **_params):

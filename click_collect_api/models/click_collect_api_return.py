@@ -35,6 +35,13 @@ class ClickCollectApi(models.AbstractModel):
         store_code = self._text(payload, "store", max_length=64)
         courier = self._text(payload, "courier", max_length=64)
         tracking_ref = self._text(payload, "tracking_ref", max_length=128)
+        return_label = payload.get("return_label", False)
+        if not isinstance(return_label, bool):
+            raise ApiError("invalid_field", self.env._("return_label must be true or false."))
+        if return_label and (courier or tracking_ref):
+            raise ApiError("invalid_field", self.env._(
+                "Ask for a return_label or give the courier and tracking_ref of a parcel the customer sends "
+                "their own way, not both."))
         # sudo: the order is the web shop's own (found through its record rules); its lines,
         # products and stores are read for it, the flow checks the return itself
         order = order.sudo()
@@ -59,10 +66,24 @@ class ClickCollectApi(models.AbstractModel):
             note = f"{reason_text}: {note}" if note else reason_text
         try:
             order._cc_request_return(store, lines, reason=reason, note=note, channel="api",
-                                     external_ref=external_ref, courier=courier, tracking_ref=tracking_ref)
+                                     external_ref=external_ref, courier=courier, tracking_ref=tracking_ref,
+                                     return_label=return_label)
         except UserError as exc:
             raise ApiError("refused", exc.args[0]) from None
         return order.sudo(False)
+
+    @api.model
+    def _return_label(self, shop, order_no, return_no):
+        """GET /orders/<order_no>/returns/<return_no>/label: the courier's label of a return
+        of the web shop's order still waiting for its parcel. :return: the ir.attachment"""
+        order = self._find_order(shop, order_no)
+        # sudo: the returns and the label of the web shop's own order (found through its rules)
+        ret = order.sudo().cc_return_ids.filtered(lambda r: r.name == return_no and r.state == "requested")
+        if not ret.label_id:
+            raise ApiError("label_not_found", self.env._(
+                "Order %(order)s has no return %(ret)s waiting for its parcel with a courier's label.",
+                order=order.name, ret=(return_no or "")[:64]))
+        return ret.label_id
 
     @api.model
     def _return_lines(self, order, checked):

@@ -2,7 +2,7 @@ from odoo import models
 
 from odoo.addons.click_collect.models.click_collect_return import RECEIVED_STATES
 
-from ..tools.api_contract import format_datetime
+from ..tools.api_contract import API_PREFIX, format_datetime
 
 
 class ClickCollectReturn(models.Model):
@@ -19,6 +19,9 @@ class ClickCollectReturn(models.Model):
             "store": ret.store_id.code,
             "courier": ret.courier_name or None,
             "tracking_ref": ret.tracking_ref or None,
+            # the courier's label, while the parcel is on its way (the web shop's key opens it)
+            "label_url": f"{API_PREFIX}/orders/{ret.order_id.name}/returns/{ret.name}/label"
+            if ret.label_id and ret.state == "requested" else None,
             "requested_at": format_datetime(ret.date),
             "received_at": format_datetime(ret.received_date),
             "refunded_at": format_datetime(ret.refunded_date),

@@ -35,7 +35,7 @@ class TestApiAuth(ClickCollectApiCommon):
         self.assertEqual(doc["openapi"], "3.1.0")
         self.assertEqual(set(doc["paths"]), {
             "/orders", "/orders/{order_no}", "/orders/{order_no}/cancel", "/orders/{order_no}/payments",
-            "/orders/{order_no}/returns",
+            "/orders/{order_no}/returns", "/orders/{order_no}/returns/{return_no}/label",
             "/openapi.json",
         })
         self.assertEqual(set(doc["paths"]["/orders"]), {"get", "post"})

@@ -161,6 +161,10 @@ class TestApiReturns(ClickCollectApiCommon):
         self.assertEqual((announced["courier"], announced["tracking_ref"], announced["store"]),
                          ("bpost", "323299001234", self.store_a.code), "to the order's store by default")
         ret = order.cc_return_ids
+        # the same number again (a typo, or a label used twice): the return screen would not know which
+        error = self.assertApiError(self._announce(first, {"lines": [line], "tracking_ref": "323299001234"}), 422,
+                                    "refused")
+        self.assertIn("tracking number 323299001234 is already the parcel of another return", error["message"])
         self.assertIn("Sent by bpost, tracking number 323299001234.",
                       order.cc_event_ids.filtered(lambda e: e.return_id == ret).note)
         # the parcel arrives: the clerk scans its label (all digits, like a phone number)
@@ -176,6 +180,29 @@ class TestApiReturns(ClickCollectApiCommon):
             {"code": "323299001234"})
         wizard.action_find()
         self.assertFalse(wizard.order_id)
+
+    def test_a_return_label_the_order_cannot_have(self):
+        """A collected order was delivered by no courier: no label, nothing announced; the label
+        route answers only for a return with a label, of the web shop's own order."""
+        order = self._collected()
+        line = {"variant_id": self.product_1.id, "qty": 1}
+        for bad, message in (({"return_label": "yes"}, "return_label must be true or false"),
+                             ({"return_label": True, "tracking_ref": "X1"}, "not both")):
+            error = self.assertApiError(self._announce(order, {"lines": [line], **bad}), 400, "invalid_field")
+            self.assertIn(message, error["message"])
+        error = self.assertApiError(self._announce(order, {"lines": [line], "return_label": True}), 422, "refused")
+        self.assertIn(f"{order.name} was not delivered by a courier that makes return labels", error["message"])
+        self.assertFalse(order.cc_return_ids, "nothing was announced")
+        response = self._announce(order, {"lines": [line], "return_label": False})
+        self.assertEqual(response.status_code, 201, response.text)
+        [announced] = response.json()["returns"]
+        self.assertIsNone(announced["label_url"])
+        path = f"/orders/{order.name}/returns/{order.cc_return_ids.name}/label"
+        self.assertApiError(self._call("GET", path), 404, "label_not_found")
+        self.assertApiError(self._call("GET", path, key=self.other_key), 404, "order_not_found")
+        self.assertApiError(self._call("GET", f"/orders/{order.name}/returns/%27%20OR%201=1/label"), 404,
+                            "label_not_found")
+        self.assertApiError(self._call("POST", path, {}), 405, "method_not_allowed")
 
     def test_an_announced_return_cancelled_or_passed_by(self):
         order = self._collected()

@@ -68,6 +68,7 @@ ERRORS = {
     "no_web_shop": (403, "The API key's user is the technical user of no active web shop."),
     "order_not_found": (404, "Order could not be found"),
     "not_found": (404, "No such route."),
+    "label_not_found": (404, "The order has no such return waiting for its parcel with a courier's label."),
     "method_not_allowed": (405, "The route does not take this HTTP method (the Allow header lists those it takes)."),
     "invalid_transition": (409, "The order's flow does not allow this change now."),
     "idempotency_conflict": (409, "The Idempotency-Key was used before with another body."),

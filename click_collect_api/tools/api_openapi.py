@@ -237,6 +237,11 @@ SCHEMAS = {
                                                        "sends back.")),
             "tracking_ref": _nullable(_text(128, description="The parcel's tracking number: the store scans it "
                                                              "on its return screen to find the return.")),
+            "return_label": {"type": "boolean", "default": False,
+                             "description": "Book the return label of the courier that delivered the order (a "
+                                            "courier whose connector makes return labels); the return's "
+                                            "`courier`, `tracking_ref` and `label_url` follow. Not with "
+                                            "`courier` or `tracking_ref`."},
         },
     },
     "ReturnLine": {
@@ -252,7 +257,8 @@ SCHEMAS = {
     },
     "Return": {
         "type": "object",
-        "required": ["return_no", "external_ref", "status", "store", "courier", "tracking_ref", "requested_at",
+        "required": ["return_no", "external_ref", "status", "store", "courier", "tracking_ref", "label_url",
+                     "requested_at",
                      "received_at", "refunded_at", "refund_amount", "refund_mode", "lines"],
         "properties": {
             "return_no": {"type": "string"},
@@ -264,6 +270,9 @@ SCHEMAS = {
             "store": {"type": "string", "description": "Code of the store the goods come back to."},
             "courier": _nullable({"type": "string"}),
             "tracking_ref": _nullable({"type": "string"}),
+            "label_url": _nullable({"type": "string", "description": "Path of the courier's return label "
+                                                                     "(`GET`, with the API key) while the parcel "
+                                                                     "is on its way."}),
             "requested_at": {"type": "string", "format": "date-time"},
             "received_at": _nullable({"type": "string", "format": "date-time"}),
             "refunded_at": _nullable({"type": "string", "format": "date-time"}),
@@ -488,8 +497,24 @@ PATHS = {
                               "`duplicate_external_ref`: a return with this `external_ref` was announced."),
                 "422": _error("`unknown_variant` (goods the order does not have), `invalid_quantity`, "
                               "`unknown_store`, `refused` (more than the customer has, after the return "
-                              "window)."),
+                              "window, a `return_label` the order's courier does not make or refused)."),
                 "503": BUSY,
+            },
+        ),
+    },
+    "/orders/{order_no}/returns/{return_no}/label": {
+        "get": _operation(
+            "A return's label", operation_id="getReturnLabel",
+            parameters=[ORDER_NO, {"name": "return_no", "in": "path", "required": True,
+                                   "schema": {"type": "string"}, "description": "The return's `return_no`."}],
+            description="The courier's label of a return announced with `return_label` (its `label_url`), while "
+                        "the parcel is on its way, for the customer to print.",
+            responses={
+                "200": {"description": "The label (PDF, or ZPL for a thermal printer).",
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                    "text/plain": {"schema": {"type": "string"}}}},
+                "404": _error("`order_not_found`; `label_not_found`: no such return waiting for its parcel "
+                              "with a label."),
             },
         ),
     },

@@ -18,6 +18,18 @@ class StockPicking(models.Model):
             "res_id": self.id,
         })
 
+    def _courier_store_partner(self):
+        """The address of the store that ships this delivery (and takes its returns back): its
+        warehouse's, else its company's."""
+        self.ensure_one()
+        return self.picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
+
+    def _courier_store_phone(self):
+        """The phone of the store that ships this delivery: its own, else its company's (a
+        carrier calls the store when it brings a parcel back)."""
+        self.ensure_one()
+        return self._courier_store_partner().phone or self.company_id.phone or ""
+
     def _courier_cod_amount(self):
         """The cash the carrier collects from the customer at delivery, in the currency of the
         sale (0.0: none): Odoo's own cash on delivery, what the sale's pending cash-on-delivery

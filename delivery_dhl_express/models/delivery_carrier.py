@@ -73,27 +73,36 @@ class DeliveryCarrier(models.Model):
 
     # ---- Odoo's carrier methods
 
-    def _dhl_express_party(self, partner):
+    @api.depends("delivery_type")
+    def _compute_can_generate_return(self):
+        """Override of `delivery`: DHL Express carries a return from the customer back to the
+        store (``dhl_express_get_return_label``)."""
+        res = super()._compute_can_generate_return()
+        for carrier in self.filtered(lambda carrier: carrier.delivery_type == "dhl_express"):
+            carrier.can_generate_return = True
+        return res
+
+    def _dhl_express_party(self, partner, phone=None):
         return {
             "Contact": {"PersonName": partner.name or "", "CompanyName": partner.commercial_company_name
-                        or partner.name or "", "PhoneNumber": partner.phone or "0",
+                        or partner.name or "", "PhoneNumber": phone or partner.phone or "0",
                         "EmailAddress": partner.email or None},
             "Address": {"StreetLines": partner.street or "", "City": partner.city or "",
                         "PostalCode": partner.zip or "", "CountryCode": partner.country_id.code or ""},
         }
 
-    def _dhl_express_packages(self, records):
+    def _dhl_express_packages(self, records, reference=None):
         return {"RequestedPackages": [{
             "number": 1, "Weight": self._courier_weight_grams(records) / 1000.0,
             "Dimensions": {"Length": 30, "Width": 20, "Height": 15},
-            "CustomerReferences": None,
+            "CustomerReferences": reference,
         }]}
 
     def _dhl_express_timestamp(self):
         return fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S GMT+00:00")
 
     def dhl_express_rate_shipment(self, order):
-        # sudo (here and in dhl_express_send_shipping): the account number is readable by
+        # sudo (here and in _dhl_express_shipment_request): the account number is readable by
         # administrators only; it goes to DHL, never to the user
         warehouse = order.warehouse_id.partner_id or order.company_id.partner_id
         request = {
@@ -112,29 +121,70 @@ class DeliveryCarrier(models.Model):
         price = currency._convert(rate["amount"], order.currency_id, order.company_id, fields.Date.context_today(self))
         return {"success": True, "price": price, "error_message": False, "warning_message": False}
 
+    def _dhl_express_shipment_request(self, picking, back=False):
+        """DHL's ShipmentRequest for the goods of ``picking``, labelled in the carrier's format:
+        from the store that ships it to its customer; or back (``back``), from the customer to
+        the store, billed to the account as the receiver's."""
+        # sudo: see dhl_express_rate_shipment
+        account = self.sudo().dhl_express_account
+        store = self._dhl_express_party(picking._courier_store_partner(), phone=picking._courier_store_phone())
+        customer = self._dhl_express_party(picking.partner_id)
+        billing = {"ShipperAccountNumber": account, "ShippingPaymentType": "R", "BillingAccountNumber": account}
+        return {
+            "ShipmentInfo": {
+                "DropOffType": "REGULAR_PICKUP", "ServiceType": self.dhl_express_service_type or "N",
+                "Account": account, "Billing": billing if back else None,
+                "Currency": picking.company_id.currency_id.name,
+                "UnitOfMeasurement": "SI", "LabelType": self.dhl_express_label_format or "PDF",
+            },
+            "ShipTimestamp": self._dhl_express_timestamp(), "PaymentInfo": "DAP",
+            "Ship": {"Shipper": customer if back else store, "Recipient": store if back else customer},
+            "Packages": self._dhl_express_packages(picking.move_ids, reference=picking.name),
+        }
+
+    def _dhl_express_ship(self, client, picking, request, prefix):
+        """Book ``request`` with DHL and keep its labels (PDF or ZPL) on ``picking``, named
+        ``<prefix>-<waybill>``.
+
+        :return: (the waybill, the labels' attachments)
+        """
+        data = self._courier_call(client.create_shipment, request)
+        waybill = data["tracking_number"]
+        labels = self.env["ir.attachment"]
+        for label_format, content in data["labels"]:
+            is_zpl = label_format.upper().startswith("ZPL")
+            labels |= picking._courier_attach_label(f"{prefix}-{waybill}.{'zpl' if is_zpl else 'pdf'}", content,
+                                                    "text/plain" if is_zpl else "application/pdf")
+        return waybill, labels
+
     def dhl_express_send_shipping(self, pickings):
         client = self._courier_call(self._courier_client)
         results = []
         for picking in pickings:
-            shipper = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
-            request = {
-                "ShipmentInfo": {
-                    "DropOffType": "REGULAR_PICKUP", "ServiceType": self.dhl_express_service_type or "N",
-                    "Account": self.sudo().dhl_express_account, "Currency": picking.company_id.currency_id.name,
-                    "UnitOfMeasurement": "SI", "LabelType": self.dhl_express_label_format or "PDF",
-                },
-                "ShipTimestamp": self._dhl_express_timestamp(), "PaymentInfo": "DAP",
-                "Ship": {"Shipper": self._dhl_express_party(shipper),
-                         "Recipient": self._dhl_express_party(picking.partner_id)},
-                "Packages": self._dhl_express_packages(picking.move_ids),
-            }
-            data = self._courier_call(client.create_shipment, request)
-            waybill = data["tracking_number"]
-            for label_format, content in data["labels"]:
-                is_zpl = label_format.upper().startswith("ZPL")
-                picking._courier_attach_label(f"DHL-{waybill}.{'zpl' if is_zpl else 'pdf'}", content,
-                                         "text/plain" if is_zpl else "application/pdf")
+            request = self._dhl_express_shipment_request(picking)
+            waybill, _labels = self._dhl_express_ship(client, picking, request, "DHL")
+            if self.return_label_on_delivery:
+                self.get_return_label(picking, tracking_number=waybill)
             results.append({"exact_price": 0.0, "tracking_number": waybill})
+        return results
+
+    @api.private
+    def dhl_express_get_return_label(self, pickings, tracking_number=None, origin_date=None):
+        """The return label of each delivery (``stock_delivery``'s ``get_return_label``): a DHL
+        shipment back from the delivery's customer (the shipper) to the store that shipped it
+        (the recipient), billed to the carrier's account as the receiver's; its label (PDF or
+        ZPL) kept on the delivery (``return_label_ids``).
+
+        :return: [{"tracking_number": the waybill, "attachment": its label}], one per picking
+        :raise UserError: DHL refused or failed the shipment
+        """
+        client = self._courier_call(self._courier_client)
+        results = []
+        for picking in pickings:
+            request = self._dhl_express_shipment_request(picking, back=True)
+            waybill, labels = self._dhl_express_ship(client, picking, request, self.get_return_label_prefix())
+            results.append({"tracking_number": waybill, "attachment": labels})
+        pickings.invalidate_recordset(["return_label_ids"])  # computed, not stored: with the new labels
         return results
 
     def dhl_express_get_tracking_link(self, picking):
@@ -143,7 +193,7 @@ class DeliveryCarrier(models.Model):
     def dhl_express_cancel_shipment(self, pickings):
         client = self._courier_call(self._courier_client)
         for picking in pickings.filtered("carrier_tracking_ref"):
-            country = (picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id).country_id
+            country = picking._courier_store_partner().country_id
             self._courier_call(client.delete_shipment, picking.carrier_tracking_ref,
                           fields.Date.to_string(fields.Date.context_today(self)), country.code or "",
                           self.env.user.name)

@@ -116,6 +116,10 @@ class FakeDhl(FaultyServer):
         if account != self.account:
             self._notification(response, 998, f"Account {account} is not valid for this user")
             return self._envelope(response)
+        refused = self._billing_refused(request.find(".//ShipmentInfo/Billing"))
+        if refused:
+            self._notification(response, 998, refused)
+            return self._envelope(response)
         waybill = next(self._waybills)
         label_type = request.findtext(".//ShipmentInfo/LabelType") or "PDF"
         self.shipments[waybill] = {"events": ["SD"], "request": request}
@@ -130,6 +134,20 @@ class FakeDhl(FaultyServer):
         self._sub(label, "GraphicImage", base64.b64encode(image).decode())
         self._sub(response, "ShipmentIdentificationNumber", waybill)
         return self._envelope(response)
+
+    def _billing_refused(self, billing):
+        """Why DHL refuses who pays a shipment (MyDHL's ``Billing``: the shipper, the receiver
+        or a third party, on an account of the user's), or None."""
+        if billing is None:
+            return None
+        payer = billing.findtext("ShippingPaymentType")
+        if payer not in ("S", "R", "T"):
+            return f"ShippingPaymentType {payer} is not valid"
+        accounts = [billing.findtext("ShipperAccountNumber")]
+        if payer != "S":
+            accounts.append(billing.findtext("BillingAccountNumber"))
+        wrong = [account for account in accounts if account != self.account]
+        return f"Account {wrong[0]} is not valid for this user" if wrong else None
 
     def _on_DeleteRequest(self, request):
         response = etree.Element(f"{{{TNS}}}DeleteResponse")

@@ -10,6 +10,8 @@ from odoo.addons.delivery_courier_base.tools.courier import CourierError
 from ..tools import dhl as dhl_tools
 from .dhl_server import FakeDhl
 
+_PARTY = ("Contact/PersonName", "Contact/PhoneNumber", "Address/StreetLines", "Address/City")
+
 
 @tagged("post_install", "-at_install")
 class TestDhlExpress(CourierCase):
@@ -28,6 +30,9 @@ class TestDhlExpress(CourierCase):
             "dhl_express_account": "950000000", "dhl_express_label_format": "ZPL",
             "courier_timeout": 2.0, "courier_retries": 1,
         })
+        cls.store = cls.warehouse.partner_id
+        cls.store.write({"street": "5 Trang Tien", "city": "Hanoi", "country_id": cls.env.ref("base.vn").id,
+                         "phone": "+84 24 3825 0000"})
 
     def _shipped(self):
         _order, picking = self._sale(self.dhl)
@@ -116,7 +121,61 @@ class TestDhlExpress(CourierCase):
                                headers={"Content-Type": "text/xml"})
         self.assertEqual(answer.status_code, 200)
 
+    def test_a_return_label_ships_from_the_customer_back_to_the_store(self):
+        """Odoo's return label (``get_return_label``): a DHL shipment from the customer to the
+        store that shipped the delivery, billed to the account as the receiver's; its label (in
+        the carrier's format) is the delivery's return label."""
+        self.assertTrue(self.dhl.can_generate_return)
+        picking = self._shipped()
+        shipped = picking.carrier_tracking_ref
+        [result] = self.dhl.get_return_label(picking)
+        waybill = result["tracking_number"]
+        self.assertNotEqual(waybill, shipped)
+        request = self.server.shipments[waybill]["request"]
+        self.assertEqual([request.findtext(f".//Ship/Shipper/{path}") for path in _PARTY],
+                         [self.customer.name, self.customer.phone, "12 Ly Thuong Kiet", "Hanoi"])
+        self.assertEqual([request.findtext(f".//Ship/Recipient/{path}") for path in _PARTY],
+                         [self.store.name, "+84 24 3825 0000", "5 Trang Tien", "Hanoi"])
+        self.assertEqual([request.findtext(f".//ShipmentInfo/{path}") for path in (
+            "Account", "Billing/ShipperAccountNumber", "Billing/ShippingPaymentType", "Billing/BillingAccountNumber")],
+            ["950000000", "950000000", "R", "950000000"])
+        self.assertIsNone(request.find(".//SpecialServices"), "no cash on delivery, no other service")
+        self.assertEqual(request.findtext(".//RequestedPackages/Weight"), "1.6")
+        self.assertEqual(request.findtext(".//RequestedPackages/CustomerReferences"), picking.name)
+        self.assertEqual(result["attachment"], picking.return_label_ids)
+        self.assertEqual(result["attachment"].name, f"LabelReturn-dhl_express-{waybill}.zpl")
+        self.assertTrue(result["attachment"].raw.startswith(b"^XA"))
+        self.assertEqual(picking.carrier_tracking_ref, shipped, "the delivery keeps its own shipment")
+        # the outbound shipment is the shipper's to pay
+        self.assertIsNone(self.server.shipments[shipped]["request"].find(".//Billing"))
+        # a PDF label, by the hook Odoo calls
+        self.dhl.dhl_express_label_format = "PDF"
+        [again] = self.dhl.dhl_express_get_return_label(picking)
+        self.assertEqual(again["attachment"].name, f"LabelReturn-dhl_express-{again['tracking_number']}.pdf")
+        self.assertTrue(again["attachment"].raw.startswith(b"%PDF"))
+        self.assertEqual(picking.return_label_ids, result["attachment"] | again["attachment"])
+
+    def test_a_return_dhl_refuses_says_why(self):
+        picking = self._shipped()
+        self.server.account = "950000001"  # the carrier's account is no longer the user's
+        self.addCleanup(setattr, self.server, "account", "950000000")
+        with self.assertRaisesRegex(UserError, r"^DHL Express: DHL Express refused the request\. "
+                                               r"\(Account 950000000 is not valid for this user\)$"):
+            self.dhl.get_return_label(picking)
+        self.assertFalse(picking.return_label_ids)
+
+    def test_the_return_label_with_the_delivery(self):
+        """Odoo's "Generate Return Label" of the carrier: the return label comes with the
+        shipment."""
+        self.dhl.return_label_on_delivery = True
+        picking = self._shipped()
+        shipped, returned = list(self.server.shipments)[-2:]
+        self.assertEqual(picking.carrier_tracking_ref, shipped)
+        self.assertEqual(self.server.shipments[returned]["request"].findtext(".//Ship/Recipient/Contact/PersonName"),
+                         self.store.name)
+        self.assertEqual(picking.return_label_ids.name, f"LabelReturn-dhl_express-{returned}.zpl")
+
     def test_hooks_are_no_rpc_endpoints(self):
-        for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking"):
+        for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking", "get_return_label"):
             with self.subTest(hook=hook), self.assertRaises(AccessError):
                 get_public_method(self.dhl, f"dhl_express_{hook}")

@@ -1,4 +1,5 @@
 import logging
+import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -133,22 +134,43 @@ class DeliveryCarrier(models.Model):
 
     # ---- Odoo's carrier methods
 
-    def _ghn_payload(self, picking):
-        partner = picking.partner_id
+    @api.depends("delivery_type")
+    def _compute_can_generate_return(self):
+        """Override of `delivery`: GHN carries a return from the customer back to the store
+        (``ghn_get_return_label``)."""
+        res = super()._compute_can_generate_return()
+        for carrier in self.filtered(lambda carrier: carrier.delivery_type == "ghn"):
+            carrier.can_generate_return = True
+        return res
+
+    @api.model
+    def _ghn_address(self, partner, phone=None):
+        """``partner`` as GHN's sender or recipient of an order (the ``from_`` or ``to_`` fields,
+        without their prefix)."""
+        return {
+            "name": partner.name or "", "phone": phone or partner.phone or "", "address": partner.street or "",
+            "ward_name": partner.street2 or "", "district_name": partner.city or "",
+            "province_name": partner.state_id.name or partner.city or "",
+        }
+
+    def _ghn_payload(self, picking, back=False, cod=0.0, reference=None):
+        """GHN's order (``shipping-order/create``) for the goods of ``picking``, paid by the
+        shop: from the store that ships it to its customer, with ``cod`` (in the currency of the
+        sale) to collect; or back (``back``), from the customer (GHN picks the parcel up there,
+        not at the shop's address) to the store. ``reference``: the shop's code of the order
+        (default: the picking's name)."""
         order = picking.sale_id
-        store = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
         currency = order.currency_id or picking.company_id.currency_id
         vnd = self.env.ref("base.VND", raise_if_not_found=False) or currency
-        cod = picking._courier_cod_amount()
+        store = self._ghn_address(picking._courier_store_partner(), phone=picking._courier_store_phone())
+        customer = self._ghn_address(picking.partner_id)
+        sender, recipient = (customer, store) if back else (store, customer)
         return {
             "payment_type_id": 1,
             "required_note": self.ghn_required_note or "KHONGCHOXEMHANG",
-            "client_order_code": picking.name,
-            "from_name": store.name, "from_phone": store.phone or "", "from_address": store.street or "",
-            "from_district_name": store.city or "", "from_province_name": store.state_id.name or "",
-            "to_name": partner.name, "to_phone": partner.phone or "", "to_address": partner.street or "",
-            "to_ward_name": partner.street2 or "", "to_district_name": partner.city or "",
-            "to_province_name": partner.state_id.name or partner.city or "",
+            "client_order_code": reference or picking.name,
+            **{f"from_{key}": value for key, value in sender.items()},
+            **{f"to_{key}": value for key, value in recipient.items()},
             "cod_amount": round(self._courier_convert(cod, currency, vnd, picking.company_id)),
             "content": order.name or picking.name,
             "weight": self._courier_weight_grams(picking.move_ids),
@@ -157,6 +179,20 @@ class DeliveryCarrier(models.Model):
             "items": [{"name": move.product_id.display_name, "code": move.product_id.default_code or "",
                        "quantity": int(move.product_uom_qty) or 1} for move in picking.move_ids],
         }
+
+    def _ghn_fetch_label(self, client, picking, code, name):
+        """Keep the label of GHN's order ``code`` on ``picking``, as ``name``. The order exists
+        whatever happens: a label GHN does not give is said on the picking, to be printed again.
+
+        :return: the label's attachment (none when GHN gave no label)
+        """
+        try:
+            content, mimetype = client.label([code])
+        except CourierError as error:
+            picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
+                                                 code=code, error=str(error)))
+            return self.env["ir.attachment"]
+        return picking._courier_attach_label(name, content, mimetype)
 
     def ghn_rate_shipment(self, order):
         client = self._courier_call(self._courier_client)
@@ -179,15 +215,12 @@ class DeliveryCarrier(models.Model):
         client = self._courier_call(self._courier_client)
         results = []
         for picking in pickings:
-            data = self._courier_call(client.create_order, self._ghn_payload(picking))
+            payload = self._ghn_payload(picking, cod=picking._courier_cod_amount())
+            data = self._courier_call(client.create_order, payload)
             code = data["order_code"]
-            try:
-                content, mimetype = client.label([code])
-                picking._courier_attach_label(f"GHN-{code}.pdf", content, mimetype)
-            except CourierError as error:
-                # The shipment exists: keep it, and say that the label is to be printed again.
-                picking.message_post(body=self.env._("The label of %(code)s could not be fetched: %(error)s",
-                                            code=code, error=str(error)))
+            self._ghn_fetch_label(client, picking, code, f"GHN-{code}.pdf")
+            if self.return_label_on_delivery:
+                self.get_return_label(picking, tracking_number=code)
             vnd = self.env.ref("base.VND", raise_if_not_found=False) or picking.company_id.currency_id
             currency = picking.sale_id.currency_id or picking.company_id.currency_id
             price = self._courier_convert(float(data.get("total_fee") or 0), vnd, currency, picking.company_id)
@@ -214,3 +247,25 @@ class DeliveryCarrier(models.Model):
     def ghn_print_label(self, picking):
         content, mimetype = self._courier_call(self._courier_client().label, [picking.carrier_tracking_ref])
         return picking._courier_attach_label(f"GHN-{picking.carrier_tracking_ref}.pdf", content, mimetype)
+
+    @api.private
+    def ghn_get_return_label(self, pickings, tracking_number=None, origin_date=None):
+        """The return label of each delivery (``stock_delivery``'s ``get_return_label``): a GHN
+        order back from the delivery's customer to the store that shipped it, paid by the shop,
+        nothing to collect, its label kept on the delivery (``return_label_ids``).
+
+        :return: [{"tracking_number": GHN's order code, "attachment": its label}], one per picking
+        :raise UserError: GHN refused or failed the order
+        """
+        client = self._courier_call(self._courier_client)
+        results = []
+        for picking in pickings:
+            # GHN wants a code of the shop's own per order: a delivery returned twice has two, and
+            # a booking whose transaction was rolled back leaves its code used at GHN
+            reference = f"{picking.name}-R{secrets.token_hex(3).upper()}"
+            payload = self._ghn_payload(picking, back=True, reference=reference)
+            code = self._courier_call(client.create_order, payload)["order_code"]
+            label = self._ghn_fetch_label(client, picking, code, f"{self.get_return_label_prefix()}-{code}.pdf")
+            results.append({"tracking_number": code, "attachment": label})
+        pickings.invalidate_recordset(["return_label_ids"])  # with the new labels
+        return results

@@ -1,4 +1,5 @@
 import json
+import re
 import time
 
 from odoo.exceptions import AccessError, UserError
@@ -26,6 +27,9 @@ class TestGhn(CourierCase):
             "allow_cash_on_delivery": True, "courier_endpoint_url": cls.server.url, "ghn_token": "ghn-test-token",
             "ghn_shop_id": "885", "courier_timeout": 2.0, "courier_retries": 1,
         })
+        cls.store = cls.warehouse.partner_id
+        cls.store.write({"street": "5 Trang Tien", "street2": "Trang Tien Ward", "city": "Hoan Kiem",
+                         "phone": "+84 24 3825 0000"})
 
     def _creates(self):
         return [json.loads(body) for method, path, body in self.server.requests
@@ -199,6 +203,61 @@ class TestGhn(CourierCase):
         self.assertEqual(label.name, f"GHN-{picking.carrier_tracking_ref}.pdf")
         self.assertTrue(label.raw.startswith(b"%PDF"))
 
+    def test_a_return_label_books_an_order_from_the_customer_back_to_the_store(self):
+        """Odoo's return label (``get_return_label``): a GHN order from the customer to the store
+        that shipped the delivery, paid by the shop, no cash to collect; its label is the
+        delivery's return label."""
+        self.assertTrue(self.ghn.can_generate_return)
+        _order, picking = self._shipped(cod=True)
+        shipped = picking.carrier_tracking_ref
+        [result] = self.ghn.get_return_label(picking)
+        code = result["tracking_number"]
+        self.assertIn(code, self.server.orders)
+        self.assertNotEqual(code, shipped)
+        returned = self._creates()[-1]
+        self.assertEqual(
+            [returned[f"from_{key}"] for key in ("name", "phone", "address", "ward_name", "district_name")],
+            [self.customer.name, self.customer.phone, "12 Ly Thuong Kiet", "Ward 10", "Hanoi"])
+        self.assertEqual(
+            [returned[f"to_{key}"] for key in ("name", "phone", "address", "ward_name", "district_name")],
+            [self.store.name, "+84 24 3825 0000", "5 Trang Tien", "Trang Tien Ward", "Hoan Kiem"])
+        self.assertEqual((returned["payment_type_id"], returned["cod_amount"], returned["weight"]), (1, 0, 1600))
+        self.assertRegex(returned["client_order_code"], rf"^{re.escape(picking.name)}-R[0-9A-F]{{6}}$")
+        self.assertEqual(result["attachment"], picking.return_label_ids)
+        self.assertEqual(result["attachment"].name, f"LabelReturn-ghn-{code}.pdf")
+        self.assertTrue(result["attachment"].raw.startswith(b"%PDF"))
+        self.assertEqual(picking.carrier_tracking_ref, shipped, "the delivery keeps its own shipment")
+        # returned again: another order, with a code of its own
+        [again] = self.ghn.ghn_get_return_label(picking)
+        self.assertRegex(self._creates()[-1]["client_order_code"], rf"^{re.escape(picking.name)}-R[0-9A-F]{{6}}$")
+        self.assertNotEqual(self._creates()[-1]["client_order_code"], returned["client_order_code"])
+        self.assertEqual(picking.return_label_ids, result["attachment"] | again["attachment"])
+
+    def test_a_return_ghn_refuses_says_why(self):
+        """GHN calls the store the parcel goes back to: the company's phone when the store has
+        none; with no phone at all GHN refuses the return, and says so."""
+        _order, picking = self._shipped()
+        self.warehouse.partner_id = self.env["res.partner"].create({
+            "name": "Hoan Kiem store", "street": "1 Hang Bai", "city": "Hoan Kiem"})
+        self.ghn.get_return_label(picking)
+        self.assertEqual((self._creates()[-1]["to_name"], self._creates()[-1]["to_phone"]),
+                         ("Hoan Kiem store", "+84 24 3825 0000"))
+        self.env.company.phone = False
+        with self.assertRaisesRegex(UserError, r"^GHN: GHN refused the request\. \(to_phone is required\)$"):
+            self.ghn.get_return_label(picking)
+        self.assertEqual(len(picking.return_label_ids), 1)
+
+    def test_the_return_label_with_the_delivery(self):
+        """Odoo's "Generate Return Label" of the carrier: the return label comes with the
+        shipment."""
+        self.ghn.return_label_on_delivery = True
+        _order, picking = self._shipped()
+        shipment, back = self._creates()[-2:]
+        self.assertEqual((shipment["to_name"], back["to_name"]), (self.customer.name, self.store.name))
+        shipped, returned = list(self.server.orders)[-2:]
+        self.assertEqual(picking.carrier_tracking_ref, shipped)
+        self.assertEqual(picking.return_label_ids.name, f"LabelReturn-ghn-{returned}.pdf")
+
     def test_credentials_are_the_administrators(self):
         """Replays an Inventory or Sales administrator reading GHN's token, or pointing the
         service at a host of theirs (the token would go there): refused."""
@@ -226,6 +285,6 @@ class TestGhn(CourierCase):
         """The hooks take Python objects (a transport client, pickings): a user calling one over
         RPC is refused before it runs."""
         for hook in ("courier_client", "courier_ping", "tracking_states", "fetch_tracking", "read_callback",
-                     "cod_paid_out", "courier_currency", "print_label"):
+                     "cod_paid_out", "courier_currency", "print_label", "get_return_label"):
             with self.subTest(hook=hook), self.assertRaises(AccessError):
                 get_public_method(self.ghn, f"ghn_{hook}")

@@ -1,1 +1,1 @@
-from . import test_cod_couriers, test_courier_faults, test_couriers, test_delivery_state_couriers
+from . import test_cod_couriers, test_courier_faults, test_couriers, test_delivery_state_couriers, test_return_labels
