@@ -78,9 +78,10 @@ class SaleOrder(models.Model):
         share = min((before + sum(values)) / goods, 1.0)
         total = max(currency.round(self._cc_goods_paid() * share) - sum(others.mapped("amount_total")), 0.0)
         # the lines share the total in proportion to their price, the last one takes what is left
-        amounts, left = [], total
+        amounts, left, price = [], total, sum(values)
         for index, value in enumerate(values):
-            amount = left if index == len(values) - 1 else currency.round(total * value / sum(values))
+            share = value / price if price else 0.0
+            amount = left if index == len(values) - 1 else currency.round(total * share)
             amounts.append(amount)
             left = currency.round(left - amount)
         return amounts

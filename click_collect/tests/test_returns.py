@@ -237,6 +237,19 @@ class TestReturns(ReturnsCommon):
         self.assertAlmostEqual(ret.amount_total, 51.75, places=2)
         self.assertEqual(ret.credit_note_id.amount_total, 51.75)
 
+    def test_free_goods_come_back_for_nothing(self):
+        """Two free samples with a shoe: returned together, they refund nothing."""
+        order = self._web_order(lines=[(self.product_1, 1), (self.product_2, 1), (self.product_2, 1)])
+        order.order_line[1:].write({"price_unit": 0.0})
+        self._to_ready(order)
+        self._pay(order, method="pay_at_store")
+        order._cc_transition("collected")
+        ret = order.with_user(self.user_store_a)._cc_receive_return(self.store_a, [
+            {"sale_line_id": line.id, "quantity": 1, "condition": "sellable"} for line in order.order_line[1:]
+        ], reason=self.reason)
+        self.assertEqual(ret.line_ids.mapped("amount"), [0.0, 0.0])
+        self.assertEqual(ret.state, "closed", "nothing owed")
+
     def test_credit_note_of_what_was_invoiced_only(self):
         order = self._collected(lines=[(self.product_1, 2), (self.product_2, 1)])
         invoice = order._create_invoices()
