@@ -204,8 +204,8 @@ def customer_pages(browser, url, out):
 # ---- returns
 def return_pages(browser, url, out):
     """The return screen of a store clerk who found a collected order by its number, the
-    demo's return (received at Ghent, its refund owed) as the back office sees it, and the
-    screen where the back office marks it refunded."""
+    demo's return (received at Ghent, its refund owed) as the back office sees it, the screen
+    where the back office marks it refunded, and a return refunded in store credit."""
     browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
     manager = login(url, "cc_manager")
     ret = rpc(manager, url, "click_collect.return", "search_read", [("state", "=", "received")], ["id", "order_id"],
@@ -230,6 +230,13 @@ def return_pages(browser, url, out):
     browser.send("Runtime.evaluate", expression="document.querySelector('.modal [name=reference] input').focus()")
     browser.send("Input.insertText", text="TRF-2026-0412")
     capture(browser, out, "return-refund.png")
+    # with click_collect_loyalty: the demo outlet's return, refunded as a gift card
+    credited = rpc(manager, url, "click_collect.return", "search_read", [("refund_mode", "=", "store_credit")], ["id"],
+                   limit=1)
+    if credited:
+        browser.send("Page.navigate", url=f"{url}/odoo/click-collect-returns/{credited[0]['id']}")
+        browser.wait_for(".o_form_view [name=loyalty_card_id] a, .o_form_view [name=loyalty_card_id] span")
+        capture(browser, out, "return-store-credit.png")
 
 
 # ---- point of sale

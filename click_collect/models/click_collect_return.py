@@ -104,6 +104,11 @@ class ClickCollectReturn(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("click_collect.return") or "/"
         return super().create(vals_list)
 
+    def _cc_refund_means(self):
+        """How the customer got this return's money back, for their messages: "" when the
+        money went back the way they paid (an addon paying back otherwise says how)."""
+        return ""
+
     def _cc_discounts_follow(self):
         """The returns whose share of the order's discounts the order's invoicing gives back
         (their refund carries none of its own)."""

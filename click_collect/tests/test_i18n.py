@@ -21,7 +21,7 @@ def _msgids(text):
 # The family's addons: each ships the template of its own terms (when it has any).
 FAMILY = ("click_collect", "click_collect_api", "click_collect_cod", "click_collect_pos",
           "click_collect_website_sale", "click_collect_delivery_state", "delivery_courier_base", "delivery_ghn",
-          "delivery_dhl_express")
+          "delivery_dhl_express", "click_collect_loyalty")
 
 
 @tagged("post_install", "-at_install")

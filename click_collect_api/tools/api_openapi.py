@@ -280,7 +280,9 @@ SCHEMAS = {
             "refund_mode": {"type": "string", "description": "How the customer is refunded (`owed`: by the web "
                                                              "shop's payment provider or a bank transfer; `till`: "
                                                              "from the till of the store that received the goods, "
-                                                             "where the point of sale is installed)."},
+                                                             "where the point of sale is installed; `store_credit`: "
+                                                             "a gift card or the customer's eWallet, where the "
+                                                             "loyalty programs are installed)."},
             "refund_reference": _nullable({"type": "string"}),
             "reason": _nullable({"type": "string"}),
             "note": _nullable({"type": "string"}),

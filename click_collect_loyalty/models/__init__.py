@@ -1,0 +1,5 @@
+from . import (
+    click_collect_return,
+    click_collect_return_policy,
+    sale_order,
+)
