@@ -14,6 +14,7 @@ from . import (
     test_reservation,
     test_returns,
     test_returns_expiry,
+    test_returns_queries,
     test_returns_refund_payment,
     test_review_attacks,
     test_scan,
