@@ -126,6 +126,15 @@ class ClickCollectCommon(TransactionCase):
         )
         orders.invalidate_recordset(["cc_state"])
 
+    def _queries(self, func):
+        """The queries ``func()`` makes, everything flushed, from empty caches."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
     @contextmanager
     def _rolled_back(self):
         """Run the block, then undo everything it did in the database and the caches."""

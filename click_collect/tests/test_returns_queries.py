@@ -16,14 +16,6 @@ class TestReturnQueries(ReturnsCommon):
     delivered quantity of the order line, the value of the goods returned and credited): the
     flow's share on top of that stays the same."""
 
-    def _queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def _receive_one(self, order):
         """The flow: a store clerk receives one shoe of ``order`` at store A."""
         return self._queries(lambda: self._receive(order, {self.product_1: 1}))

@@ -144,14 +144,7 @@ class TestTurnoverStore(StockFlowCommon):
             self.env["stock.quant"]._update_available_quantity(product, self.store_a.lot_stock_id, 10)
         lines = [(product, 1) for product in products]
 
-        def count(func):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            func()
-            self.env.flush_all()
-            return self.env.cr.sql_log_count - before
-
+        count = self._queries
         plain = self.env["sale.order"].create({
             "partner_id": self.customer.id, "warehouse_id": self.store_a.id,
             "order_line": [Command.create({"product_id": p.id, "product_uom_qty": q}) for p, q in lines],
