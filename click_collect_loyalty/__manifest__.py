@@ -23,4 +23,5 @@
         "demo/click_collect_loyalty_demo.xml",
     ],
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -30,4 +30,5 @@
         ],
     },
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -23,6 +23,16 @@ class ClickCollectReturnPolicy(models.AbstractModel):
     )
 
     @api.model
+    def _cc_forget_refund_mode(self, mode):
+        """The policies paying back by ``mode`` go back to the back office's refund: called when
+        the addon that brought ``mode`` is uninstalled (its returns keep theirs, Odoo sets
+        them back to the default)."""
+        for model in ("click_collect.web.shop", "res.company"):
+            # sudo: every company's and web shop's policy, at the addon's uninstallation
+            self.env[model].sudo().with_context(active_test=False).search(
+                [("cc_return_refund_mode", "=", mode)]).write({"cc_return_refund_mode": "owed"})
+
+    @api.model
     def _selection_cc_return_refund_mode(self):
         """The refund modes of returns (an addon adds its own on click_collect.return)."""
         return self.env["click_collect.return"]._fields["refund_mode"]._description_selection(self.env)

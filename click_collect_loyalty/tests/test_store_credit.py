@@ -2,6 +2,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.click_collect.tests.test_returns import ReturnsCommon
+from odoo.addons.click_collect_loyalty import uninstall_hook
 
 
 @tagged("post_install", "-at_install")
@@ -192,3 +193,10 @@ class TestStoreCredit(ReturnsCommon):
         self.assertEqual(ret.loyalty_card_id.points, 50.0)
         self.assertTrue(ret.credit_invoice_id)
         self.assertEqual(order.order_line.mapped("qty_delivered"), [1.0])
+
+    def test_uninstalled_the_policies_refund_through_the_back_office(self):
+        self.env.company.write({"cc_return_refund_mode": "store_credit",
+                                "cc_return_credit_program_id": self.gift_cards.id})
+        uninstall_hook(self.env)
+        self.assertEqual(self.web_shop.cc_return_refund_mode, "owed")
+        self.assertEqual(self.env.company.cc_return_refund_mode, "owed")

@@ -2,6 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.click_collect_pos import uninstall_hook
+
 from .common_pos import ClickCollectPosCommon
 
 
@@ -43,6 +45,12 @@ class TestPosReturns(ClickCollectPosCommon):
 
     def _on_hand(self, product, store):
         return self.env["stock.quant"]._get_available_quantity(product, store.lot_stock_id)
+
+    def test_uninstalled_the_policies_refund_through_the_back_office(self):
+        shop = self.env["click_collect.web.shop"].create({"name": "Till Shop", "code": "TILLS",
+                                                          "cc_return_refund_mode": "till"})
+        uninstall_hook(self.env)
+        self.assertEqual((shop.cc_return_refund_mode, self.company.cc_return_refund_mode), ("owed", "owed"))
 
     def test_find_at_any_store_of_the_company(self):
         order = self._collected()
