@@ -14,7 +14,9 @@ variable (nothing is written when it is unset). ``./run bench`` sets it, runs ev
     python bench/report.py RESULTS.jsonl --out bench/RESULTS.md --readme README.md
 
 writes the table to ``bench/RESULTS.md`` and between the ``<!-- bench:start -->`` and
-``<!-- bench:end -->`` markers of the README.
+``<!-- bench:end -->`` markers of the README. With ``--keep bench/results.json`` the rows of the
+benches that ran replace theirs in that file and the others' are kept, each bench with the run
+that measured it: ``./run bench NAME`` refreshes one bench's rows of the report.
 """
 
 import argparse
@@ -124,19 +126,46 @@ def machine():
     }
 
 
-def render(rows):
+def this_run():
+    """When, at which commit and on what this run measures."""
     info = machine()
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"{info['cores']} x {info['cpu']}", info["memory"], info["system"], f"Python {info['python']}"]
-    if info["postgresql"]:
-        parts.append(info["postgresql"])
-    if info["odoo"]:
-        parts.append(f"Odoo {info['odoo']}")
-    head = (f"Run {when} at commit `{info['commit']}` on: " + ", ".join(p for p in parts if p) + ".\n\n"
-            "Median wall-clock time and SQL queries per operation; the ratios are click_collect over Odoo's "
-            "plain way of doing the same work (below 1: cheaper). Times move between runs on a shared machine; "
-            "query counts do not.\n")
+    info["when"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return info
+
+
+def _run_line(run):
+    parts = [f"{run['cores']} x {run['cpu']}", run["memory"], run["system"], f"Python {run['python']}"]
+    if run["postgresql"]:
+        parts.append(run["postgresql"])
+    if run["odoo"]:
+        parts.append(f"Odoo {run['odoo']}")
+    return f"{run['when']} at commit `{run['commit']}` on: " + ", ".join(p for p in parts if p) + "."
+
+
+def render(rows, runs):
+    """The report of ``rows``; ``runs`` maps each bench to the run that measured it."""
+    by_run = {}
+    for bench in dict.fromkeys(row["bench"] for row in rows):
+        by_run.setdefault(_run_line(runs[bench]), []).append(bench)
+    if len(by_run) == 1:
+        head = f"Run {next(iter(by_run))}\n\n"
+    else:
+        head = "The benches and their runs (`./run bench NAME` runs one again):\n\n" + "".join(
+            f"- {', '.join(benches)}: {line}\n" for line, benches in by_run.items()) + "\n"
+    head += ("Median wall-clock time and SQL queries per operation; the ratios are click_collect over Odoo's "
+             "plain way of doing the same work, measured in the same run (below 1: cheaper). Times move "
+             "between runs on a shared machine; query counts do not.\n")
     return head + "\n" + table(rows) + "\n" + goals(rows)
+
+
+def merge(kept, rows, run):
+    """The rows of ``kept`` (``{"runs", "rows"}``) whose benches did not run now, and ``rows``
+    of this ``run`` in place of the others, by bench. :return: (rows, runs)"""
+    fresh = list(dict.fromkeys(row["bench"] for row in rows))
+    runs = {bench: r for bench, r in kept.get("runs", {}).items() if bench not in fresh}
+    runs.update(dict.fromkeys(fresh, run))
+    merged = [row for row in kept.get("rows", []) if row["bench"] not in fresh] + rows
+    return sorted(merged, key=lambda row: row["bench"]), runs
 
 
 def goals(rows):
@@ -160,12 +189,24 @@ def main():
     parser.add_argument("results", help="the JSON lines recorded by the bench scripts")
     parser.add_argument("--out", help="markdown file to write")
     parser.add_argument("--readme", help="README whose bench markers receive the table")
+    parser.add_argument("--keep", help="JSON file of every bench's last rows, updated with the benches that ran")
     args = parser.parse_args()
     with open(args.results, encoding="utf-8") as results:
         rows = [json.loads(line) for line in results if line.strip()]
     if not rows:
         raise SystemExit("no benchmark results recorded")
-    text = render(rows)
+    run = this_run()
+    runs = dict.fromkeys((row["bench"] for row in rows), run)
+    if args.keep:
+        kept = {}
+        if os.path.exists(args.keep):
+            with open(args.keep, encoding="utf-8") as keep:
+                kept = json.load(keep)
+        rows, runs = merge(kept, rows, run)
+        with open(args.keep, "w", encoding="utf-8") as keep:
+            json.dump({"runs": runs, "rows": rows}, keep, indent=1)
+            keep.write("\n")
+    text = render(rows, runs)
     print(text)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as out:

@@ -67,6 +67,44 @@ def test_demo_shows_the_tills_the_counter_and_the_courier_cash(client):
     assert all(line["amount"] > 0 for line in lines)
 
 
+def test_demo_shows_returns_in_both_refund_modes(client):
+    """Demo files, loaded once: WEB-1008 partly returned (its jacket at Ghent, owed by the back
+    office; its sneaker at the Brussels till, paid back in cash), the central store's parcel
+    fully returned (its socks paid back by the web shop's provider, its sneakers damaged at the
+    Brussels till, kept apart in Brussels' damaged returns location), the till's session closed
+    with both refunds counted, and a return announced by post."""
+    admin = client("admin", "admin")
+    [partly] = admin.call("sale.order", "search_read", [("cc_external_ref", "=", "WEB-1008")],
+                          ["cc_return_state", "cc_return_ids"])
+    assert partly["cc_return_state"] == "partial"
+    returns = admin.call("click_collect.return", "search_read", [("order_id.cc_return_state", "!=", False)],
+                         ["order_id", "state", "refund_mode", "store_id", "pos_order_id", "refund_reference",
+                          "line_ids"])
+    seen = {(r["order_id"][0] == partly["id"], r["state"], r["refund_mode"], r["store_id"][1]) for r in returns}
+    assert {(True, "received", "owed", "Ghent Store"), (True, "refunded", "till", "Brussels Store"),
+            (False, "refunded", "owed", "Central Warehouse"),
+            (False, "refunded", "till", "Brussels Store")} <= seen, seen
+    [full] = {r["order_id"][0] for r in returns if r["refund_reference"] == "PSP-REFUND-1020"}
+    assert admin.call("sale.order", "read", [full], ["cc_return_state"])[0]["cc_return_state"] == "returned"
+    till = [r for r in returns if r["refund_mode"] == "till"]
+    refunds = admin.call("pos.order", "search_read", [("id", "in", [r["pos_order_id"][0] for r in till])],
+                         ["amount_total", "session_id"])
+    assert len(refunds) == 2 and all(o["amount_total"] < 0 for o in refunds)
+    [session] = admin.call("pos.session", "read", list({o["session_id"][0] for o in refunds}),
+                           ["state", "config_id", "cash_register_difference"])
+    assert (session["state"], session["config_id"][1], session["cash_register_difference"]) == \
+        ("closed", "Brussels Store POS", 0)
+    damaged = [r for r in till if r["order_id"][0] == full]
+    lines = admin.call("click_collect.return.line", "read", damaged[0]["line_ids"], ["condition"])
+    assert {line["condition"] for line in lines} == {"damaged"}
+    kept_apart = admin.call("stock.quant", "search_read", [("location_id.name", "=", "Damaged Returns"),
+                                                           ("location_id.warehouse_id.code", "=", "BRU")],
+                            ["quantity"])
+    assert sum(q["quantity"] for q in kept_apart) == 2
+    assert admin.call("click_collect.return", "search_count",
+                      [("state", "=", "requested"), ("tracking_ref", "!=", False)])
+
+
 def _free_ports(count):
     """A first port of ``count`` free ports in a row on 127.0.0.1."""
     for _attempt in range(50):

@@ -274,12 +274,18 @@ class ClickCollectReturn(models.Model):
         # sudo: a web-order manager pays back without accounting rights; the caller checked who
         # may (_cc_check_refund_rights) and the journal (_cc_refund_journal)
         ret = self.sudo().with_company(self.company_id)
-        credit_note = ret.credit_note_id
-        if credit_note.state == "posted" and credit_note.payment_state in ("not_paid", "partial"):
+        credit_note = ret.credit_note_id.filtered(lambda m: m.state == "posted")
+        if credit_note:
+            # what the credit note still owes: an accountant may have settled part of it already
+            owed = min(ret.amount_total, credit_note.amount_residual)
+            if ret.currency_id.compare_amounts(owed, 0) <= 0:
+                raise UserError(self.env._(
+                    "The credit note %(move)s of %(ret)s is already settled: mark the return refunded "
+                    "without a journal.", move=credit_note.name, ret=ret.name))
             payment = ret.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=credit_note.ids,
             ).create({
-                "journal_id": journal.id, "payment_date": date, "amount": ret.amount_total,
+                "journal_id": journal.id, "payment_date": date, "amount": owed,
                 "currency_id": ret.currency_id.id, "communication": memo,
             })._create_payments()
         else:

@@ -321,8 +321,7 @@ class SaleOrder(models.Model):
         :raise UserError: naming every refused order, its state and why
         :return: the created events
         """
-        if target not in self._fields["cc_state"].get_values(self.env):
-            raise UserError(self.env._("Unknown flow state: %(state)s", state=target))
+        self._cc_check_target(target)
         if not self:
             return self.env["click_collect.event"]
         errors = self._cc_check_transition(target, check_group=check_group)
@@ -372,9 +371,23 @@ class SaleOrder(models.Model):
         self._cc_notify(events)
         return events
 
+    def _cc_check_target(self, target):
+        if target not in self._fields["cc_state"].get_values(self.env):
+            raise UserError(self.env._("Unknown flow state: %(state)s", state=target))
+
     def _cc_check_transition(self, target, *, check_group=True):
         """Return the list of reasons (one per refused order) why ``target`` is not allowed."""
-        errors = []
+        return [reason for reasons in self._cc_refusals(target, check_group=check_group).values()
+                for reason in reasons]
+
+    def _cc_refusals(self, target, *, check_group=True):
+        """Why ``target`` is not allowed, by order: ``{order: [reasons]}`` of the refused orders
+        only, in the orders' order. :raise UserError: when the user may not change them at all"""
+        refusals = {}
+
+        def refuse(order, reason):
+            refusals.setdefault(order, []).append(reason)
+
         state_labels = dict(self._fields["cc_state"]._description_selection(self.env))
         target_label = state_labels[target]
         if not self.env.su:
@@ -391,9 +404,9 @@ class SaleOrder(models.Model):
             key = (order.cc_fulfilment, order.cc_state or None, target)
             current = state_labels.get(order.cc_state) or self.env._("outside the flow")
             if not order.cc_fulfilment:
-                errors.append(self.env._("%(order)s is not a web order (it has no fulfilment).", order=order.name))
+                refuse(order, self.env._("%(order)s is not a web order (it has no fulfilment).", order=order.name))
             elif key not in table:
-                errors.append(self.env._(
+                refuse(order, self.env._(
                     "%(order)s is %(state)s: it cannot become %(target)s.",
                     order=order.name, state=current, target=target_label,
                 ))
@@ -404,19 +417,20 @@ class SaleOrder(models.Model):
             if check_group and not self.env.su and not self.env.user.has_group(group):
                 # sudo: the name of the group the user lacks, for the message only
                 group_name = self.env.ref(group).sudo().full_name
-                errors.extend(self.env._(
-                    "%(order)s cannot become %(target)s: only %(group)s may do that.",
-                    order=order.name, target=target_label, group=group_name,
-                ) for order in orders)
+                for order in orders:
+                    refuse(order, self.env._(
+                        "%(order)s cannot become %(target)s: only %(group)s may do that.",
+                        order=order.name, target=target_label, group=group_name,
+                    ))
                 continue
             for guard in guards:
                 for order, reason in getattr(orders, f"_cc_guard_{guard}")().items():
-                    errors.append(self.env._(
+                    refuse(order, self.env._(
                         "%(order)s is %(state)s and cannot become %(target)s: %(reason)s",
                         order=order.name, state=state_labels[order.cc_state],
                         target=target_label, reason=reason,
                     ))
-        return errors
+        return {order: refusals[order] for order in self if order in refusals}
 
     def _cc_log_events(self, events):
         state_labels = dict(self._fields["cc_state"]._description_selection(self.env))

@@ -14,12 +14,36 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_cc_transition(self):
-        """Button and list action: the target state comes in the context (``cc_target``)."""
+        """Button and list action: the target state comes in the context (``cc_target``).
+
+        On several orders (a list action), the orders that may move do, and the others are
+        reported with why ("2 of 3 web orders are now Accepted. S00042 is New and cannot
+        become Accepted: ..."): independent orders are not all-or-nothing. When none may move,
+        nothing does and the reasons are the error."""
         target = self.env.context.get("cc_target")
         if not target:
             raise UserError(self.env._("No flow state was given."))
-        self._cc_transition(target, channel="backoffice")
-        return True
+        self._cc_check_target(target)
+        refusals = self._cc_refusals(target) if len(self) > 1 else {}
+        refused = self.browse().concat(*refusals)
+        if refused and refused == self:
+            raise UserError("\n".join(reason for reasons in refusals.values() for reason in reasons))
+        (self - refused)._cc_transition(target, channel="backoffice")
+        if not refused:
+            return True
+        label = dict(self._fields["cc_state"]._description_selection(self.env))[target]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("%(moved)s of %(total)s web orders are now %(state)s",
+                                    moved=len(self) - len(refused), total=len(self), state=label),
+                "message": " ".join(reason for reasons in refusals.values() for reason in reasons),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_cc_ship(self):
         self.ensure_one()

@@ -253,12 +253,48 @@ class TestFlowTable(ClickCollectCommon):
         self.assertEqual(order.cc_state, "cancelled")
 
     def test_batch_refusal_names_each_order(self):
+        """The door is all or nothing; the list action moves what it can and reports the rest."""
         good = self._order(method="pay_at_store")
         bad = self._order(method="transfer")
         with self.assertRaises(UserError) as error:
-            (good | bad).with_context(cc_target="accepted").action_cc_transition()
+            (good | bad)._cc_transition("accepted")
         self.assertIn(bad.name, str(error.exception))
         self.assertNotIn(good.name, str(error.exception))
         self.assertEqual((good | bad).mapped("cc_state"), ["new", "new"], "all or nothing")
         good.with_context(cc_target="accepted").action_cc_transition()
         self.assertEqual(good.cc_state, "accepted")
+
+    def test_list_action_moves_what_it_can_and_reports_the_rest(self):
+        """Accept 3 orders from the list as a store user: 2 are accepted, the transfer not paid
+        yet stays New and the notification names it and why; when none may move, nothing does."""
+        first, second = self._order(method="pay_at_store"), self._order(method="pay_at_store")
+        unpaid = self._order(method="transfer")
+        orders = (first | unpaid | second).with_user(self.user_store_a).with_context(cc_target="accepted")
+        action = orders.action_cc_transition()
+        self.assertEqual((first | second).mapped("cc_state"), ["accepted", "accepted"])
+        self.assertEqual(unpaid.cc_state, "new")
+        self.assertEqual(action["tag"], "display_notification")
+        params = action["params"]
+        self.assertEqual(params["title"], "2 of 3 web orders are now Accepted")
+        self.assertIn(f"{unpaid.name} is New and cannot become Accepted", params["message"])
+        self.assertNotIn(first.name, params["message"])
+        self.assertEqual(params["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
+        self.assertEqual(len(first.cc_event_ids.filtered(lambda e: e.to_state == "accepted")), 1)
+
+        # none may move: an error naming each, nothing moved
+        other = self._order(method="transfer")
+        with self.assertRaises(UserError) as error:
+            (unpaid | other).with_user(self.user_store_a).with_context(cc_target="accepted").action_cc_transition()
+        self.assertIn(unpaid.name, str(error.exception))
+        self.assertIn(other.name, str(error.exception))
+        self.assertEqual((unpaid | other).mapped("cc_state"), ["new", "new"])
+        # all may move: done, no notification
+        third, fourth = self._order(), self._order()
+        self.assertIs((third | fourth).with_user(self.user_store_a).with_context(
+            cc_target="accepted").action_cc_transition(), True)
+        # another store's order among them: refused as a whole, as before (the user may not
+        # change it at all)
+        foreign = self._order(store=self.store_b)
+        with self.assertRaisesRegex(UserError, "belong to a store you do not work for"):
+            (self._order() | foreign).with_user(self.user_store_a).with_context(
+                cc_target="accepted").action_cc_transition()

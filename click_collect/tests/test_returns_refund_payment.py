@@ -38,6 +38,37 @@ class TestRefundPayment(ReturnsCommon):
         self.assertIn(ret.credit_note_id.payment_state, ("paid", "in_payment"), "the credit note is settled")
         self.assertEqual(ret.credit_note_id.amount_residual, 0.0)
 
+    def test_a_credit_note_partly_settled_is_paid_what_it_still_owes(self):
+        """An accountant already paid 20.00 of the credit note: the refund pays the 30.00 it
+        still owes, not the return's 50.00 again; a credit note settled in full refuses a
+        payment out of a journal (the money left already)."""
+        order = self._collected()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        ret = self._receive(order, {self.product_1: 1}).sudo()
+        credit_note = ret.credit_note_id
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=credit_note.ids,
+        ).create({"journal_id": self.bank.id, "amount": 20.0})._create_payments()
+        self.assertEqual(credit_note.amount_residual, 30.0)
+        self._mark_refunded(ret, self.accountant, journal_id=self.bank, reference="TRF-9")
+        self.assertRecordValues(ret.payment_id, [{"amount": 30.0, "memo": "TRF-9"}])
+        self.assertEqual(credit_note.amount_residual, 0.0)
+
+        order = self._collected()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        ret = self._receive(order, {self.product_1: 1}).sudo()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=ret.credit_note_id.ids,
+        ).create({"journal_id": self.bank.id})._create_payments()
+        payments = self.env["account.payment"].search_count([])
+        with self.env.cr.savepoint(), self.assertRaisesRegex(UserError, "is already settled: mark the return"):
+            ret.with_user(self.accountant).action_cc_mark_refunded("TRF-10", journal_id=self.bank.id)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments, "nothing paid twice")
+        ret.with_user(self.accountant).action_cc_mark_refunded("TRF-10")
+        self.assertRecordValues(ret, [{"state": "refunded", "payment_id": False}])
+
     def test_an_order_not_invoiced_gets_a_payment_on_the_customers_account(self):
         order = self._collected()
         ret = self._receive(order, {self.product_1: 1})

@@ -20,3 +20,14 @@ class TestScanTour(ClickCollectCommon, HttpCase):
         self.assertEqual(orders.mapped("cc_state"), ["collected", "collected"])
         self.assertEqual(orders.cc_event_ids.filtered(lambda e: e.to_state == "collected").mapped("channel"),
                          ["scan", "scan"])
+
+    def test_list_action_tour(self):
+        """A store user accepts three orders from the list: two move, the third is named."""
+        orders = self.env["sale.order"]
+        for name, method in (("CCLIST1", "pay_at_store"), ("CCLIST2", "transfer"), ("CCLIST3", "pay_at_store")):
+            order = self._order(method=method)
+            order.name = name
+            orders |= order
+        self.start_tour("/odoo/click-collect-orders?view_type=list", "click_collect_list_accept",
+                        login=self.user_store_a.login)
+        self.assertEqual(orders.mapped("cc_state"), ["accepted", "new", "accepted"])

@@ -104,7 +104,8 @@ class ClickCollectReturn(models.Model):
             })],
         })
         invoice.action_post()
-        owed = self.credit_note_id.filtered(lambda m: m.state == "posted" and m.payment_state != "paid")
+        owed = self.credit_note_id.filtered(
+            lambda m: m.state == "posted" and not m.currency_id.is_zero(m.amount_residual))
         if not owed:
             owed = order.transaction_ids.payment_id.move_id
         receivable = invoice.line_ids.account_id.filtered(lambda a: a.account_type == "asset_receivable")
