@@ -3,9 +3,11 @@ from odoo.tests import tagged
 
 from .test_returns import ReturnsCommon
 
-# Odoo's own count moves by a query or two between orders (what its caches already hold): a
-# query per earlier return would add six
-NOISE = 2
+# The order with a long history has this many returns more than the other
+EXTRA = 12
+# Each count moves by a few queries between runs and databases (what the caches already hold),
+# the difference of two growths by up to six: a query per earlier return would add twelve
+NOISE = 6
 
 
 @tagged("post_install", "-at_install")
@@ -40,7 +42,7 @@ class TestReturnQueries(ReturnsCommon):
         orders = self.env["sale.order"].create([{
             "partner_id": self.customer.id,
             "warehouse_id": self.store_a.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 8,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 16,
                                            "tax_ids": [Command.clear()]})
                            for product in (self.product_1, self.product_2)],
         } for _i in range(2)])
@@ -50,26 +52,26 @@ class TestReturnQueries(ReturnsCommon):
             order._create_invoices().action_post()
             self._odoo_return(order, {self.product_2: 1})
         short, long_ = orders
-        for _i in range(6):
+        for _i in range(EXTRA):
             self._odoo_return(long_, {self.product_1: 1, self.product_2: 1})
         return short, long_
 
     def _orders(self, shop=None):
-        """(short, long): two invoiced orders of 8 shoes and 8 bags, one with one return already,
-        the other with seven, received at store A (as ``_odoo_orders``)."""
-        lines = [(self.product_1, 8), (self.product_2, 8)]
+        """(short, long): two invoiced orders of 16 shoes and 16 bags, one with one return
+        already, the other with 13, received at store A (as ``_odoo_orders``)."""
+        lines = [(self.product_1, 16), (self.product_2, 16)]
         short, long_ = self._collected(lines=lines, shop=shop), self._collected(lines=lines, shop=shop)
         for order in (short, long_):
             order._create_invoices().action_post()
             self._receive(order, {self.product_2: 1})
-        for _i in range(6):
+        for _i in range(EXTRA):
             self._receive(long_, {self.product_1: 1, self.product_2: 1})
-        self.assertEqual(len(long_.sudo().cc_return_ids), 7)
+        self.assertEqual(len(long_.sudo().cc_return_ids), EXTRA + 1)
         return short, long_
 
     def _growth(self, shop=None):
-        """(flow, Odoo): the queries of receiving one shoe of the order with seven returns before,
-        less those of the order with one, the flow's way and Odoo's."""
+        """(flow, Odoo): the queries of receiving one shoe of the order with 13 returns before and
+        of the order with one, the flow's way and Odoo's."""
         # invoiced as delivered: Odoo's own credit note of a return follows the delivered quantity
         (self.product_1 | self.product_2).invoice_policy = "delivery"
         short, long_ = self._orders(shop)
@@ -78,7 +80,7 @@ class TestReturnQueries(ReturnsCommon):
         odoo = tuple(self._queries(lambda order=order: self._odoo_return(order, {self.product_1: 1}))
                      for order in (plain_short, plain_long))
         for order in (long_, plain_long):
-            self.assertEqual(order.order_line.mapped("qty_delivered"), [1.0, 1.0])
+            self.assertEqual(order.order_line.mapped("qty_delivered"), [3.0, 3.0])
         return ours, odoo
 
     def test_a_return_costs_the_same_after_many_returns(self):
@@ -92,7 +94,6 @@ class TestReturnQueries(ReturnsCommon):
         the order line (the transfer shows on the order): Odoo's delivered quantity reads each of
         those moves' destination, one query each; the flow itself adds nothing per return."""
         ours, odoo = self._growth(shop=self.turnover_shop)
-        transfers_before = 6
-        self.assertLessEqual(ours[1] - ours[0], odoo[1] - odoo[0] + transfers_before + NOISE,
+        self.assertLessEqual(ours[1] - ours[0], odoo[1] - odoo[0] + EXTRA + NOISE,
                              f"the flow's share grows with the order's returns: flow {ours}, Odoo's return {odoo}")
         self.assertLessEqual(ours[0], 290, "receiving one line through the turnover store")
