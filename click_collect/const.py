@@ -41,6 +41,21 @@ RETURNABLE_STATES = {"collected", "delivered", "done"}
 # States where the flow is over.
 FINAL_STATES = {"collected", "expired", "returned", "done", "cancelled"}
 
+# The web-order views, and Sales' actions bound to sales orders that they do not offer: the flow
+# cancels through its door, and its own messages replace the quotation's.
+WEB_ORDER_VIEWS = (
+    "click_collect.view_web_order_list", "click_collect.view_web_order_kanban", "click_collect.view_web_order_form",
+)
+SALES_ACTIONS_HIDDEN = (
+    "sale.action_mass_cancel_orders", "sale.model_sale_order_action_quotation_sent", "sale.model_sale_order_send_mail",
+)
+
+# Service levels (stock.warehouse._cc_service_due): the level that starts when an order enters a
+# state (its due date counts from then), and the states where the level started before runs on
+# (the order keeps its due date). Every other state has no due date.
+SERVICE_LEVEL_STARTS = {"new": "accept", "accepted": "ready"}
+SERVICE_LEVEL_RUNS = frozenset({"preparing", "in_transit"})
+
 # Who may ask for a transition, by the xml id of the group (a store user unless said otherwise).
 STORE_USER = "click_collect.group_store_user"
 STORE_MANAGER = "click_collect.group_store_manager"

@@ -17,6 +17,7 @@
         "views/click_collect_event_views.xml",
         "views/click_collect_return_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/click_collect_pos_demo.xml",

@@ -67,6 +67,24 @@ def test_demo_shows_the_tills_the_counter_and_the_courier_cash(client):
     assert all(line["amount"] > 0 for line in lines)
 
 
+def test_demo_shows_late_orders_in_every_store(client):
+    """A busy hour: each store has web orders past its service level (late, in red) beside
+    others; Brussels sets its own service levels, the other stores take the company's."""
+    admin = client("admin", "admin")
+    for code in ("BRU", "GHE", "CEN"):
+        late = admin.call("sale.order", "search_read",
+                          [("cc_store_id.code", "=", code), ("cc_sla_state", "=", "late")], ["cc_state"])
+        assert late, f"no late web order at {code}"
+        assert {o["cc_state"] for o in late} <= {"new", "accepted", "preparing", "in_transit"}
+    for code in ("BRU", "GHE"):  # their orders ready for pickup wait for days: on time
+        others = admin.call("sale.order", "search_count", [
+            ("cc_store_id.code", "=", code), ("cc_sla_state", "in", ["due_soon", "on_time"])])
+        assert others, f"every open web order of {code} is late"
+    brussels = admin.call("stock.warehouse", "search_read", [("code", "=", "BRU")],
+                          ["cc_accept_minutes", "cc_ready_hours"])[0]
+    assert (brussels["cc_accept_minutes"], brussels["cc_ready_hours"]) == (20, 2.0)
+
+
 def test_demo_shows_returns_in_both_refund_modes(client):
     """Demo files, loaded once: WEB-1008 partly returned (its jacket at Ghent, owed by the back
     office; its sneaker at the Brussels till, paid back in cash), the central store's parcel

@@ -343,7 +343,13 @@ class SaleOrder(models.Model):
         # loser's whole transaction (events, stock, messages) is rolled back.
         # sudo: the door is the only writer of the flow state (nobody else may write it, see
         # _cc_check_flow_values); the user's right to act was checked just above.
-        self.sudo().write({"cc_state": target, "cc_state_date": now})
+        # The due date of the service level that starts here (or none), by store.
+        dues = self._cc_due_date_groups(target, now)
+        for due, orders in (dues or {None: self}).items():
+            values = {"cc_state": target, "cc_state_date": now}
+            if due is not None:
+                values.update(cc_due_date=due, cc_late_notified=False)
+            orders.sudo().write(values)
         # sudo: the timeline is append-only for everyone; the user's right to act on the
         # orders was checked above (write access, group, guards).
         events = self.env["click_collect.event"].sudo().create([
@@ -461,8 +467,12 @@ class SaleOrder(models.Model):
         self._cc_notify_stores(events)
 
     def _cc_notify_stores(self, events):
-        """Tell the orders' stores about their new states (the point of sale's addon rings
-        the stores' open points of sale)."""
+        """Tell the orders' stores about their new states: a new web order pops up in the back
+        office of its store's staff (Odoo's notification over the bus, sent at commit); the
+        point of sale's addon also rings the stores' open points of sale."""
+        arrived = events.filtered(lambda e: e.to_state == "new").order_id
+        if arrived:
+            self._cc_tell_staff_of_new_orders(arrived)
 
     def _cc_notify_customer(self, events):
         """Tell the customers about the new states of their orders (email and SMS).

@@ -5,7 +5,8 @@ from .. import const
 
 
 class SaleOrder(models.Model):
-    """Web orders: who writes which of their fields, and who reads their portal token."""
+    """Web orders: who writes which of their fields, who reads their portal token, and which of
+    Sales' actions their views offer."""
 
     _inherit = "sale.order"
 
@@ -97,6 +98,8 @@ class SaleOrder(models.Model):
             "cc_pickup_failures": self.env._("wrong pickup codes at the counter count it; a store manager "
                                              "starts it again with Unlock Hand-Over"),
             "cc_reminder_sent": self.env._("the daily job sends the pickup reminders"),
+            "cc_due_date": self.env._("the flow sets it from the store's service levels at each change of state"),
+            "cc_late_notified": self.env._("the job telling store managers of late orders sets it"),
         }
 
     @api.model
@@ -119,3 +122,19 @@ class SaleOrder(models.Model):
             self.sudo()._portal_ensure_token()
             return ""
         return super()._portal_ensure_token()
+
+    @api.model
+    def get_views(self, views, options=None):
+        """Override of `base`: the web-order views (list, kanban, form) offer the flow's actions,
+        not those of Sales that bypass the flow or contradict its messages (const.SALES_ACTIONS_HIDDEN:
+        cancel, mark as sent, the quotation email). Sales' own views keep them all."""
+        result = super().get_views(views, options)
+        if not (options or {}).get("toolbar"):
+            return result
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
+        web_views = {xmlid_to_id(xmlid, raise_if_not_found=False) for xmlid in const.WEB_ORDER_VIEWS}
+        hidden = {xmlid_to_id(xmlid, raise_if_not_found=False) for xmlid in const.SALES_ACTIONS_HIDDEN}
+        for view in result["views"].values():
+            if view.get("id") in web_views and view.get("toolbar", {}).get("action"):
+                view["toolbar"]["action"] = [a for a in view["toolbar"]["action"] if a["id"] not in hidden]
+        return result

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from odoo import fields, models
+
+from .. import const
 
 
 class StockWarehouse(models.Model):
@@ -20,6 +24,16 @@ class StockWarehouse(models.Model):
     cc_reminder_days = fields.Integer(
         string="Remind Before (Days)", default=2,
         help="How many days before a ready order expires its customer is reminded.",
+    )
+    cc_accept_minutes = fields.Integer(
+        string="Accept Within (Minutes)",
+        help="A new web order is late when it is not accepted this many minutes after it arrived, "
+             "counted in the store's opening hours. 0: the company's.",
+    )
+    cc_ready_hours = fields.Float(
+        string="Ready Within (Hours)",
+        help="An accepted web order is late when it is not ready for pickup (or shipped) this many "
+             "hours after it was accepted, counted in the store's opening hours. 0: the company's.",
     )
     cc_analytic_account_id = fields.Many2one(
         "account.analytic.account", string="Revenue Analytic Account", check_company=True,
@@ -55,3 +69,34 @@ class StockWarehouse(models.Model):
         """The store's own journals: its till and its bank journal."""
         self.ensure_one()
         return self.cc_cash_journal_id | self.cc_bank_journal_id
+
+    def _cc_service_hours(self, level):
+        """The hours a service level gives this store's orders: ``accept`` (from arrival) or
+        ``ready`` (from acceptance); the company's when the store sets none."""
+        self.ensure_one()
+        if level == "accept":
+            return (self.cc_accept_minutes or self.company_id.cc_accept_minutes) / 60
+        return self.cc_ready_hours or self.company_id.cc_ready_hours
+
+    def _cc_service_due(self, level, start):
+        """When an order of this store that entered a service level at ``start`` (naive UTC) is
+        due: the level's hours counted in the store's opening hours (public holidays of the
+        schedule excluded), or round the clock for a store without opening hours."""
+        self.ensure_one()
+        hours = self._cc_service_hours(level)
+        if hours <= 0:
+            return False
+        due = self.opening_hours and self.opening_hours.plan_hours(hours, start, compute_leaves=True)
+        return due or start + timedelta(hours=hours)
+
+    def _cc_late_responsible(self):
+        """Who hears of the store's late orders: a store manager among its staff, otherwise a
+        web-order manager of its company (an empty recordset when there is none)."""
+        self.ensure_one()
+        # sudo: the store's staff and the company's web-order managers, whoever runs the check
+        staff = self.sudo().cc_user_ids.filtered(lambda u: u.active and u.has_group(const.STORE_MANAGER))
+        if staff:
+            return staff.sorted("id")[:1]
+        managers = self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids)
+        return managers.sorted("id")[:1]

@@ -6,6 +6,7 @@ from . import (
     pos_config_return,
     pos_order,
     pos_order_line,
+    res_config_settings,
     res_users,
     sale_order,
     sale_order_line,

@@ -25,6 +25,11 @@ class PosConfig(models.Model):
              "operation type, when that warehouse is a store.",
     )
 
+    cc_new_order_sound = fields.Boolean(
+        string="Sound for New Web Orders", default=True,
+        help="The point of sale plays a short sound once for each new web order of its store.",
+    )
+
     @api.depends("picking_type_id.warehouse_id.cc_is_store")
     def _compute_cc_store_id(self):
         for config in self:
@@ -92,14 +97,14 @@ class PosConfig(models.Model):
     # ------------------------------------------------------------------ loading
 
     def _cc_pending_counts(self):
-        """{flow state: number of this store's web orders waiting in it}: one grouped query."""
+        """{flow state: number of this store's web orders waiting in it}, and under ``late`` how
+        many of them are late: one grouped query and one count."""
         self.ensure_one()
-        groups = self.env["sale.order"]._read_group(
-            [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", POS_PENDING_STATES)],
-            ["cc_state"], ["__count"],
-        )
+        domain = [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", POS_PENDING_STATES)]
+        Order = self.env["sale.order"]
         counts = dict.fromkeys(POS_PENDING_STATES, 0)
-        counts.update(dict(groups))
+        counts.update(dict(Order._read_group(domain, ["cc_state"], ["__count"])))
+        counts["late"] = Order.search_count([*domain, ("cc_sla_state", "=", "late")])
         return counts
 
     @api.model

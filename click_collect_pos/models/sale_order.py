@@ -79,6 +79,7 @@ class SaleOrder(models.Model):
         payment_labels = dict(self._fields["cc_payment_state"]._description_selection(self.env))
         method_labels = dict(self._fields["cc_payment_method"]._description_selection(self.env))
         fulfilment_labels = dict(self._fields["cc_fulfilment"]._description_selection(self.env))
+        sla_labels = dict(self._fields["cc_sla_state"]._description_selection(self.env))
         result = []
         for order in self:
             partner = order.partner_id
@@ -91,6 +92,9 @@ class SaleOrder(models.Model):
                 "state": order.cc_state,
                 "state_label": state_labels.get(order.cc_state, ""),
                 "state_date": fields.Datetime.to_string(order.cc_state_date) if order.cc_state_date else "",
+                "state_age": order.cc_state_age or "",
+                "sla_state": order.cc_sla_state or "",
+                "sla_label": sla_labels.get(order.cc_sla_state, ""),
                 "date_order": fields.Datetime.to_string(order.date_order) if order.date_order else "",
                 "partner_name": partner.name or "",
                 "partner_phone": partner.phone or "",

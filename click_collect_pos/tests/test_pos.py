@@ -14,9 +14,9 @@ from .common_pos import ClickCollectPosCommon
 
 # Queries of the web-orders screen's calls by a cashier, whatever the number of orders in other
 # stores: the badge's counts (the cashier's store and rights, one grouped query) and the list of
-# the store's waiting orders.
-POS_COUNTS_QUERIES = 5
-POS_LIST_QUERIES = 12
+# the store's waiting orders (with the labels of their service level).
+POS_COUNTS_QUERIES = 6
+POS_LIST_QUERIES = 13
 
 
 @tagged("post_install", "-at_install")
@@ -352,7 +352,9 @@ class TestPosWebOrders(ClickCollectPosCommon):
                     call()
             data = session.load_data([])
             config = data["pos.config"][0]
-            self.assertEqual(sum(config["_cc_pending_counts"].values()), 1)
+            counts = config["_cc_pending_counts"]
+            self.assertEqual(sum(counts[state] for state in config["_cc_pending_states"]), 1)
+            self.assertEqual(counts["late"], 0)
             self.assertEqual(len(self._pos().cc_web_orders()["orders"]), 1)
 
     # ------------------------------------------------------------------ Chromium tours
@@ -366,6 +368,10 @@ class TestPosWebOrders(ClickCollectPosCommon):
         for name in ("CCPOS-1", "CCPOS-2"):
             self._order(store=self.store_a).name = name
         self._order(store=self.store_b).name = "CCPOS-OTHER"
+        # CCPOS-2 arrived two hours ago and is still not accepted: late
+        late = self.env["sale.order"].search([("name", "=", "CCPOS-2")])
+        late.sudo().write({"cc_state_date": fields.Datetime.now() - timedelta(hours=2),
+                           "cc_due_date": fields.Datetime.now() - timedelta(hours=1)})
         # The web shop of CCPOS-1 sends a new order for store A once it sees CCPOS-1 accepted
         # (the tour accepts it): a real HTTP client of the API, beside the browser.
         shop_user = new_test_user(self.env, "cc_test_pos_shop_api", groups="click_collect_api.group_web_shop_api")

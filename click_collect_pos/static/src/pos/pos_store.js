@@ -11,6 +11,7 @@ patch(PosStore.prototype, {
             store: null,
             counts: {},
             total: 0,
+            late: 0,
             blink: false,
         };
         this.ccWebOrdersListener = null;
@@ -46,6 +47,8 @@ patch(PosStore.prototype, {
         const arrived = (counts.new || 0) > (previous.new || 0) || total > this.ccWebOrders.total;
         this.ccWebOrders.counts = counts;
         this.ccWebOrders.total = total;
+        // how many of them are past the store's service level: the badge turns red
+        this.ccWebOrders.late = counts.late || 0;
         return arrived;
     },
 
@@ -53,8 +56,12 @@ patch(PosStore.prototype, {
         const hadCounts = Object.keys(this.ccWebOrders.counts).length > 0;
         const counts = await this.ccCall("cc_web_order_counts");
         if (counts && this.ccSetCounts(counts) && hadCounts) {
-            // a new web order arrived: the badge blinks until the cashier looks at the list
+            // a new web order arrived: the badge blinks until the cashier looks at the list,
+            // and a short sound says so once (unless this point of sale is set to stay quiet)
             this.ccWebOrders.blink = true;
+            if (this.config.cc_new_order_sound) {
+                this.sound.play("order-receive-tone");
+            }
         }
         // the web-orders screen, when open, shows the change
         await this.ccWebOrdersListener?.(payload?.order_ids || []);

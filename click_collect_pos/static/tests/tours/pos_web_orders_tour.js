@@ -46,8 +46,20 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
         [
             openRegister(),
             {
-                content: "The badge counts the store's waiting web orders",
-                trigger: ".o_cc_web_orders_button:not(.o_cc_blink) .o_cc_web_orders_badge:contains(2)",
+                content: "The badge counts the store's waiting web orders, red: one of them is late",
+                trigger: ".o_cc_web_orders_button.o_cc_late:not(.o_cc_blink) .o_cc_web_orders_badge.text-bg-danger:contains(2)",
+            },
+            {
+                content: "The sounds the point of sale plays are kept",
+                trigger: ".o_cc_web_orders_badge",
+                run: () => {
+                    window.ccSounds = [];
+                    const play = posmodel.sound.play.bind(posmodel.sound);
+                    posmodel.sound.play = (name, ...args) => {
+                        window.ccSounds.push(name);
+                        return play(name, ...args);
+                    };
+                },
             },
             {
                 content: "The cashier accepts CCPOS-1: its web shop sends a new order when it sees it accepted",
@@ -62,12 +74,30 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
                 content: "The badge shows it and blinks, without reloading",
                 trigger: ".o_cc_web_orders_button.o_cc_blink .o_cc_web_orders_badge:contains(3)",
             },
+            {
+                content: "A short sound, once, for the new order",
+                trigger: ".o_cc_web_orders_button.o_cc_blink",
+                run: () => {
+                    const played = window.ccSounds.filter((name) => name === "order-receive-tone");
+                    if (played.length !== 1) {
+                        throw new Error(`expected one new-order sound, heard ${JSON.stringify(window.ccSounds)}`);
+                    }
+                },
+            },
             openWebOrders(),
             {
                 content: "Opened: the badge stops blinking",
                 trigger: ".o_cc_web_orders_button:not(.o_cc_blink)",
             },
             { trigger: ".o_cc_web_order_row:contains(CC-LIVE)" },
+            {
+                content: "The late order's row is red and says how long it has waited",
+                trigger: ".o_cc_web_order_row.table-danger[data-order='CCPOS-2'] .o_cc_state_age:contains(Late):contains(min)",
+            },
+            {
+                content: "The others are on time",
+                trigger: ".o_cc_web_order_row[data-order='CCPOS-1'][data-sla='on_time']:not(.table-danger):not(.table-warning)",
+            },
             {
                 content: "The New tab lists it",
                 trigger: ".o_cc_tabs button[data-tab='new']",
