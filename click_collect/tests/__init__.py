@@ -19,6 +19,7 @@ from . import (
     test_review_attacks,
     test_scan,
     test_security,
+    test_service_levels,
     test_stock,
     test_store_roles_ui,
     test_trust_door,
