@@ -350,7 +350,4 @@ class ClickCollectReturn(models.Model):
         for user in order.user_id | order.team_id.user_id:
             if user.active and (user.has_group(const.MANAGER) or user.has_group("account.group_account_invoice")):
                 return user
-        # sudo: who manages web orders, to give them the refund to make
-        managers = self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids)
-        return managers.sorted("id")[:1] or self.env.user
+        return self.company_id._cc_web_order_managers()[:1] or self.env.user

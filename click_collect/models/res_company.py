@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .. import const
+
 
 class ResCompany(models.Model):
     """The return policy of the company's web orders that no web shop sent, and the service
@@ -19,3 +21,11 @@ class ResCompany(models.Model):
              "hours after it was accepted, counted in the store's opening hours. A store may set "
              "its own.",
     )
+
+    def _cc_web_order_managers(self):
+        """The company's active web-order managers (internal users), oldest first: who is given
+        the refunds to make and the late orders of stores without a manager."""
+        self.ensure_one()
+        # sudo: who manages the company's web orders, whoever asks
+        return self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and self in u.company_ids).sorted("id")

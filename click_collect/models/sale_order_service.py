@@ -147,11 +147,8 @@ class SaleOrder(models.Model):
         for company, store, count in groups:
             by_company[company].append((store, count))
         messages = self.env["mail.message"]
-        # sudo: who manages web orders, to send them the summary
-        managers = self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(lambda u: u.active and not u.share)
         for company, rows in by_company.items():
-            recipients = managers.filtered(lambda u, c=company: c in u.company_ids)
-            for lang, users in recipients.grouped("lang").items():
+            for lang, users in company._cc_web_order_managers().grouped("lang").items():
                 this = self.with_context(lang=lang)
                 items = Markup("").join(
                     Markup("<li>%s</li>") % this.env._(

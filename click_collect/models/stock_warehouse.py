@@ -97,6 +97,4 @@ class StockWarehouse(models.Model):
         staff = self.sudo().cc_user_ids.filtered(lambda u: u.active and u.has_group(const.STORE_MANAGER))
         if staff:
             return staff.sorted("id")[:1]
-        managers = self.env.ref(const.MANAGER).sudo().all_user_ids.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids)
-        return managers.sorted("id")[:1]
+        return self.company_id._cc_web_order_managers()[:1]
