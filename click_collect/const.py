@@ -41,6 +41,10 @@ RETURNABLE_STATES = {"collected", "delivered", "done"}
 # States where the flow is over.
 FINAL_STATES = {"collected", "expired", "returned", "done", "cancelled"}
 
+# States whose effects cancel the sales order (sale.order._cc_after_cancelled): Sales' own
+# cancellation of a web order in any other state goes through the door.
+ORDER_CANCELLED_STATES = {"expired", "cancelled"}
+
 # The web-order views, and Sales' actions bound to sales orders that they do not offer: the flow
 # cancels through its door, and its own messages replace the quotation's.
 WEB_ORDER_VIEWS = (

@@ -29,6 +29,8 @@ class SaleOrder(models.Model):
         """
         if self.env.su:
             return
+        if self and any("state" in vals for vals in vals_list):
+            self._cc_check_sales_state(vals_list)
         if self:
             names = {name for vals in vals_list for name in vals}
         else:  # a creation: what it sets, and the defaults it takes from the context
@@ -50,6 +52,26 @@ class SaleOrder(models.Model):
         if others and self and any(self.mapped("cc_fulfilment")) and not self.env.user._cc_edits_web_orders():
             field = self._fields.get(others[0])
             raise UserError(self._cc_deal_refusal(field.get_description(self.env)["string"] if field else others[0]))
+
+    def _cc_check_sales_state(self, vals_list):
+        """Refuse a direct write of Sales' state that contradicts the flow: cancelling a web
+        order outside its door, or reopening a web order the flow cancelled."""
+        web_orders = self.filtered("cc_state")
+        for state in {vals["state"] for vals in vals_list if "state" in vals}:
+            if state == "cancel":
+                open_orders = web_orders.filtered(lambda o: o.cc_state not in const.ORDER_CANCELLED_STATES)
+                if open_orders:
+                    raise UserError(self.env._(
+                        "%(order)s is a web order: cancel it with its Cancel action, which releases its "
+                        "goods and tells the customer.", order=open_orders[0].name))
+            else:
+                cancelled = web_orders.filtered(lambda o: o.cc_state in const.ORDER_CANCELLED_STATES)
+                if cancelled:
+                    raise UserError(self.env._(
+                        "%(order)s is a web order the flow cancelled (%(state)s): it is not reopened. "
+                        "Create a new order for the customer.",
+                        order=cancelled[0].name,
+                        state=dict(self._fields["cc_state"]._description_selection(self.env))[cancelled[0].cc_state]))
 
     def _cc_deal_refusal(self, field):
         """The message refusing a change of Odoo's own field ``field`` (its label) of a web
@@ -101,6 +123,16 @@ class SaleOrder(models.Model):
             "cc_due_date": self.env._("the flow sets it from the store's service levels at each change of state"),
             "cc_late_notified": self.env._("the job telling store managers of late orders sets it"),
         }
+
+    def _action_cancel(self):
+        """Override of `sale`: Sales' cancellation of a web order (its Cancel button, the
+        mass-cancel wizard, any RPC call) goes through the flow's door, which checks the user,
+        the order's state and the table, and then cancels the order in Sales as its own
+        cancellation does (``_cc_after_cancelled``, which lands here with the state already
+        cancelled). Other orders are cancelled as in Sales."""
+        web_orders = self.filtered(lambda o: o.cc_state and o.cc_state not in const.ORDER_CANCELLED_STATES)
+        web_orders._cc_transition("cancelled")
+        return super(SaleOrder, self - web_orders)._action_cancel()
 
     @api.model
     def _has_field_access(self, field, operation):

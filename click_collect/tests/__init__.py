@@ -22,6 +22,7 @@ from . import (
     test_service_levels,
     test_stock,
     test_store_roles_ui,
+    test_trust_cancel,
     test_trust_door,
     test_trust_money,
     test_trust_stock,
