@@ -58,6 +58,9 @@
         "demo/click_collect_demo_orders.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "click_collect/static/src/scss/web_order_kanban.scss",
+        ],
         "web.assets_frontend": [
             "click_collect/static/src/scss/portal_tracking.scss",
         ],

@@ -35,6 +35,13 @@ FULFILMENT_STATES = {
     "ship": ["new", "accepted", "preparing", "shipped", "failed", "returned", "delivered", "done", "cancelled"],
 }
 
+# The store's field saying it takes web orders of a fulfilment.
+STORE_FULFILMENT_FIELDS = {"pickup": "cc_does_pickup", "ship": "cc_does_ship"}
+
+# Kanban columns shown even when empty: the states where a store acts (the others, when they
+# have orders).
+KANBAN_STATES = ("new", "accepted", "preparing", "ready", "shipped")
+
 # States whose goods the customer has and may bring back (sale.order._cc_returnable_states()).
 RETURNABLE_STATES = {"collected", "delivered", "done"}
 

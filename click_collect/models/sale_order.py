@@ -97,15 +97,31 @@ class SaleOrder(models.Model):
                     "%(warehouse)s is not a store: only warehouses flagged as stores hand over or "
                     "ship web orders.", warehouse=order.cc_store_id.display_name,
                 ))
+            if not order.cc_store_id._cc_does(order.cc_fulfilment):
+                raise ValidationError(order.cc_store_id._cc_fulfilment_refusal(order.cc_fulfilment))
 
     # ------------------------------------------------------------------ computes
 
     @api.model
     def _cc_group_expand_states(self, states, domain):
-        """Kanban columns: the states of the fulfilment shown, final ones only when not empty."""
+        """Kanban columns: the states of the fulfilments shown (the action's, else those the
+        user's stores do), in the flow's order; the states where a store acts always
+        (const.KANBAN_STATES), the others only when they have orders."""
         fulfilment = self.env.context.get("cc_kanban_fulfilment")
-        keys = self._cc_fulfilment_states().get(fulfilment) or self._fields["cc_state"].get_values(self.env)
-        return [key for key in keys if key not in const.FINAL_STATES or key in states]
+        by_fulfilment = self._cc_fulfilment_states()
+        shown = {state for name in ([fulfilment] if fulfilment in by_fulfilment else self._cc_user_fulfilments())
+                 for state in by_fulfilment[name]}
+        return [key for key in self._fields["cc_state"].get_values(self.env)
+                if key in states or (key in shown and key in const.KANBAN_STATES)]
+
+    @api.model
+    def _cc_user_fulfilments(self):
+        """The fulfilments the stores of the current user do (all stores of the user's
+        companies for a user of no store), or all."""
+        stores = self.env.user.cc_store_ids or self.env["stock.warehouse"].search(
+            [("cc_is_store", "=", True), ("company_id", "in", self.env.companies.ids)])
+        return [name for name, field in const.STORE_FULFILMENT_FIELDS.items()
+                if not stores or any(stores.mapped(field))]
 
     @api.depends("transaction_ids.provider_id.custom_mode", "transaction_ids.state")
     def _compute_cc_payment_method(self):

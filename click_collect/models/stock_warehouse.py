@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .. import const
 
@@ -12,6 +13,14 @@ class StockWarehouse(models.Model):
         string="Is a Store", index=True,
         help="Stores hand over Click & Collect orders and ship web orders. "
              "The store's address is the warehouse's address.",
+    )
+    cc_does_pickup = fields.Boolean(
+        string="Click & Collect", default=True,
+        help="Customers pick up web orders at this store.",
+    )
+    cc_does_ship = fields.Boolean(
+        string="Ship from Store", default=True,
+        help="This store ships web orders to customers.",
     )
     # The store's opening hours, in the customer's messages and on the tracking page: the same
     # field as Odoo's e-shop pickup (website_sale_collect), which a store without the e-shop
@@ -64,6 +73,29 @@ class StockWarehouse(models.Model):
         "res.users", "click_collect_store_user_rel", "store_id", "user_id", string="Staff",
         help="The users who work for this store and see its web orders.",
     )
+
+    @api.constrains("cc_is_store", "cc_does_pickup", "cc_does_ship")
+    def _check_cc_fulfilments(self):
+        for store in self.filtered("cc_is_store"):
+            if not (store.cc_does_pickup or store.cc_does_ship):
+                raise ValidationError(self.env._(
+                    "%(store)s is a store: it hands over Click & Collect orders, ships web orders, or both.",
+                    store=store.display_name,
+                ))
+
+    def _cc_does(self, fulfilment):
+        """Whether this store takes web orders of ``fulfilment`` (const.FULFILMENTS)."""
+        self.ensure_one()
+        return self[const.STORE_FULFILMENT_FIELDS[fulfilment]]
+
+    def _cc_fulfilment_refusal(self, fulfilment):
+        """Why this store takes no web order of ``fulfilment``."""
+        self.ensure_one()
+        labels = dict(self.env["sale.order"]._fields["cc_fulfilment"]._description_selection(self.env))
+        return self.env._(
+            "%(store)s does not take %(fulfilment)s orders (see the store's settings).",
+            store=self.display_name, fulfilment=labels[fulfilment],
+        )
 
     def _cc_payment_journals(self):
         """The store's own journals: its till and its bank journal."""

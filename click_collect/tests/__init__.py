@@ -21,6 +21,7 @@ from . import (
     test_security,
     test_service_levels,
     test_stock,
+    test_store_fulfilments,
     test_store_roles_ui,
     test_trust_cancel,
     test_trust_door,

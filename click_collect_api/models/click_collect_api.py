@@ -129,6 +129,8 @@ class ClickCollectApi(models.AbstractModel):
         """
         order_in = self._check_order(payload)
         store = self._find_store(shop, order_in["store"])
+        if not store._cc_does(order_in["fulfilment"]):
+            raise ApiError("fulfilment_not_offered", store._cc_fulfilment_refusal(order_in["fulfilment"]))
         products = self._find_products(shop, order_in["lines"])
         Order = self.env["sale.order"]
         if Order.search_count([

@@ -146,6 +146,7 @@ class TestApiCreate(ClickCollectApiCommon):
         Product = self.env["product.product"]
         twin = Product.create({"name": "CC Twin", "type": "consu", "barcode": "2000000000039"})
         Product.create({"name": "CC Twin 2", "type": "consu", "barcode": "2000000000046"})
+        self.store_b.cc_does_ship = False
         # an EAN held by two products (imported data: Odoo's own check was bypassed)
         self.env.flush_all()
         self.env.cr.execute("UPDATE product_product SET barcode = %s WHERE barcode = %s",
@@ -169,6 +170,8 @@ class TestApiCreate(ClickCollectApiCommon):
             (422, "unknown_variant", None, b(lines=[{"ean": "0000000000000", "qty": 1}])),
             (422, "ambiguous_ean", None, b(lines=[{"ean": twin.barcode, "qty": 1}])),
             (422, "unknown_store", None, b(store="NOPE")),
+            (422, "fulfilment_not_offered", None, b(
+                store=self.store_b.code, fulfilment="ship", payment={"method": "transfer"})),
             (422, "unknown_country", None, b(customer={
                 "name": "X", "email": "x@example.com", "country_code": "XX"})),
             (422, "invalid_quantity", None, b(lines=[{"variant_id": self.product_1.id, "qty": 0}])),

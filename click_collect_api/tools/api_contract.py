@@ -81,6 +81,7 @@ ERRORS = {
     "unknown_variant": (422, "A line names a product variant or EAN that matches no product for sale."),
     "ambiguous_ean": (422, "A line's EAN matches several products: it is refused, never guessed."),
     "unknown_store": (422, "No store has this code."),
+    "fulfilment_not_offered": (422, "The store does not take orders of this fulfilment (pickup or ship)."),
     "unknown_country": (422, "The customer's country_code is not an ISO 3166-1 alpha-2 code Odoo knows."),
     "invalid_quantity": (422, "A quantity is not a positive number."),
     "invalid_payment_method": (422, "This payment method does not fit this fulfilment, or cannot be registered."),

@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
             lambda o: not o.cc_fulfilment
             and o.carrier_id.delivery_type == "in_store"
             and o.warehouse_id.cc_is_store
+            and o.warehouse_id.cc_does_pickup
         )
         res = super()._action_confirm()
         for order in eshop_pickups:

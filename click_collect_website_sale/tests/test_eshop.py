@@ -67,3 +67,12 @@ class TestEshopPickup(ClickCollectCommon):
         order.action_confirm()
         self.assertFalse(order.cc_fulfilment)
         self.assertFalse(order.cc_state)
+
+    def test_pickup_at_a_store_that_only_ships_stays_a_sale(self):
+        """A store that does not do Click & Collect takes no e-shop pickup as a web order: Odoo's
+        own pickup order stays as it is."""
+        self.store_a.cc_does_pickup = False
+        order = self._eshop_order(self.store_a)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.cc_fulfilment)
