@@ -59,6 +59,7 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "click_collect/static/src/js/pickup_code_field.js",
             "click_collect/static/src/scss/web_order_kanban.scss",
         ],
         "web.assets_frontend": [

@@ -77,6 +77,10 @@ MANAGER = "click_collect.group_manager"
 # while the order is not accepted yet (how it is paid) or not confirmed (the store that serves
 # it and how: its stock is reserved there at confirmation).
 MANAGER_FLOW_FIELDS = frozenset({"cc_fulfilment", "cc_store_id", "cc_payment_method"})
+# Flow fields that store staff write themselves, while the order allows it
+# (sale.order._cc_<field without cc_>_writable): where a parcel waits at the counter.
+STAFF_FLOW_FIELDS = frozenset({"cc_shelf"})
+SHELF_SIZE = 32
 # Odoo's own fields of a web order that store staff may write (they act through the flow).
 CLERK_WRITABLE_FIELDS = frozenset({"message_main_attachment_id"})
 

@@ -46,6 +46,7 @@ class SaleOrder(models.Model):
             for name in flow:
                 allowed = manager and name in const.MANAGER_FLOW_FIELDS and not_accepted and (
                     name == "cc_payment_method" or not_confirmed)
+                allowed = allowed or (name in const.STAFF_FLOW_FIELDS and getattr(self, f"_{name}_writable")())
                 if not allowed:
                     raise UserError(self._cc_flow_field_refusal(name))
         others = sorted(names - set(flow) - const.CLERK_WRITABLE_FIELDS)
@@ -122,6 +123,7 @@ class SaleOrder(models.Model):
             "cc_reminder_sent": self.env._("the daily job sends the pickup reminders"),
             "cc_due_date": self.env._("the flow sets it from the store's service levels at each change of state"),
             "cc_late_notified": self.env._("the job telling store managers of late orders sets it"),
+            "cc_shelf": self.env._("the store's staff set it while a Click & Collect order waits at the counter"),
         }
 
     def _action_cancel(self):

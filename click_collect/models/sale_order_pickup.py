@@ -54,6 +54,22 @@ class SaleOrder(models.Model):
     cc_pickup_code_required = fields.Boolean(
         related="cc_store_id.cc_require_pickup_code", string="Asks for the Pickup Code",
     )
+    cc_shelf = fields.Char(
+        string="Shelf / Bin", copy=False, tracking=True,
+        help="Where the parcel waits at the counter: asked when the order becomes ready for pickup "
+             "(optional); the store's staff change it while the order waits.",
+    )
+
+    def _cc_shelf_writable(self):
+        """Whether the store's staff may say where these orders wait: Click & Collect orders
+        still in the flow (record rules limit them to their stores' orders)."""
+        return bool(self) and all(o.cc_fulfilment == "pickup" and o.cc_state not in const.FINAL_STATES for o in self)
+
+    def _cc_put_on_shelf(self, shelf):
+        """Say where these orders' parcels wait at the counter (nothing when ``shelf`` is empty)."""
+        shelf = (shelf or "").strip()[:const.SHELF_SIZE]
+        if shelf:
+            self.write({"cc_shelf": shelf})
 
     @api.depends("cc_pickup_failures")
     def _compute_cc_pickup_locked(self):

@@ -1,8 +1,9 @@
 import base64
+from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from .common import ClickCollectCommon
@@ -50,9 +51,55 @@ class TestScanScreens(ClickCollectCommon):
         for target in ("accepted", "preparing"):
             order._cc_transition(target)
         scan = self._scan_form("acceptance", user=self.user_store_a)
+        scan.shelf = " A3 "
         scan.code = order.name
-        scan.save().action_do()
-        self.assertEqual(order.cc_state, "ready")
+        self.assertEqual(order.cc_state, "ready", "one scan, one receipt: no click")
+        self.assertEqual(order.cc_shelf, "A3")
+        self.assertEqual([r.id for r in scan.received_ids], order.ids)
+        self.assertEqual(scan.done_message, f"{order.name} is now Ready for pickup (shelf A3).")
+        self.assertFalse(scan.code, "the field waits for the next parcel")
+        second = self._order(method="pay_at_store")
+        for target in ("accepted", "preparing"):
+            second._cc_transition(target)
+        scan.code = second.name
+        self.assertEqual(sorted(r.id for r in scan.received_ids), (order | second).ids, "the running list of what was received")
+        not_prepared = self._order(method="pay_at_store")
+        scan.code = not_prepared.name
+        self.assertEqual(not_prepared.cc_state, "new")
+        self.assertIn("is not prepared yet", scan.status)
+        self.assertEqual(sorted(r.id for r in scan.received_ids), (order | second).ids)
+
+    def test_shelf_is_the_stores_to_say(self):
+        """Store staff say where a Click & Collect parcel waits, while it is in the flow; not
+        on a shipped order, a collected one, another store's, nor at creation."""
+        order = self._ready_order()
+        order.with_user(self.user_store_a).cc_shelf = "A3"
+        self.assertEqual(order.cc_shelf, "A3")
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_store_b).write({"cc_shelf": "B1"})
+        ship = self._order("ship", method="transfer")
+        with self.assertRaisesRegex(UserError, "Shelf / Bin of a web order only changes through the flow"):
+            ship.with_user(self.user_store_a).write({"cc_shelf": "X"})
+        self._force_state(order, "collected")
+        with self.assertRaisesRegex(UserError, "only changes through the flow"):
+            order.with_user(self.user_store_a).write({"cc_shelf": "A4"})
+        with self.assertRaisesRegex(UserError, "only changes through the flow"):
+            self.env["sale.order"].with_user(self.user_manager).create({
+                "partner_id": self.customer.id, "cc_shelf": "A1"})
+
+    def test_hand_over_screen_shows_what_the_clerk_checks(self):
+        """The customer's phone, since when and until when the parcel waits, its shelf and what
+        is left to collect."""
+        order = self._ready_order()
+        order.with_user(self.user_store_a).cc_shelf = "A3"
+        self._pay(order, method="pay_at_store", amount=30.0, reference="TILL-PART")
+        scan = self._scan_form("delivery", user=self.user_store_a)
+        scan.code = order.name
+        self.assertEqual((scan.partner_phone, scan.order_shelf), ("+32470000000", "A3"))
+        self.assertEqual(scan.ready_since, order.cc_state_date)
+        self.assertEqual(scan.expiry_date, order.cc_state_date + timedelta(days=7))
+        self.assertEqual(scan.amount_due, 50.0, "80 less the 30 paid")
+        self.assertTrue(scan.waiting)
 
     def test_unknown_order(self):
         scan = self._scan_form("delivery", user=self.user_store_a)
@@ -249,7 +296,30 @@ class TestScanTruthTour(ClickCollectCommon, HttpCase):
                 self._pay(order, method="pay_at_store", reference=f"TILL-{name}")
             orders[name] = order
         orders["CCQR"].sudo().cc_pickup_code = "246810"
+        orders["CCQR"].with_user(self.user_store_a).cc_shelf = "C7"
         self.start_tour("/odoo/click-collect-delivery", "click_collect_scan_truth", login=self.user_store_a.login)
         self.assertEqual([orders[name].cc_state for name in ("CCPREP", "CCUNPAID", "CCQR")],
                          ["preparing", "ready", "collected"])
         self.assertEqual(orders["CCQR"].cc_pickup_failures, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestScanAcceptanceTour(ClickCollectCommon, HttpCase):
+    """The acceptance scan screen in a real browser: one scan, one receipt, no click between."""
+
+    def test_scan_acceptance_tour(self):
+        orders = {}
+        for name, targets in (("CCACC1", ("accepted", "preparing")), ("CCACC2", ("accepted", "preparing")),
+                              ("CCACC3", ())):
+            order = self._order(method="pay_at_store")
+            order.name = name
+            for target in targets:
+                order._cc_transition(target)
+            orders[name] = order
+        self.start_tour("/odoo/click-collect-acceptance", "click_collect_scan_acceptance",
+                        login=self.user_store_a.login)
+        self.assertEqual([(orders[name].cc_state, orders[name].cc_shelf) for name in ("CCACC1", "CCACC2", "CCACC3")],
+                         [("ready", "B2"), ("ready", "B2"), ("new", False)])
+        received = (orders["CCACC1"] | orders["CCACC2"]).cc_event_ids.filtered(lambda e: e.to_state == "ready")
+        self.assertEqual(received.mapped("channel"), ["scan", "scan"])
+        self.assertEqual(received.user_id, self.user_store_a)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
@@ -21,10 +21,17 @@ class ClickCollectScan(models.TransientModel):
 
     Staff type or scan an order number (its Code 128 barcode, or the customer's QR code, which
     also gives the pickup code); the screen shows the order's content, the store, the person
-    acting and what is true of the order now, and offers only what may be done now:
-    acceptance (goods arrived at the store) -> ready for pickup, delivery -> collected (or
-    first register the payment, or, when too many wrong pickup codes locked it, the store
-    manager's unlock). Each scan empties the field for the next one.
+    acting and what is true of the order now, and offers only what may be done now.
+
+    - Acceptance (the parcels arrived at the store): each scan receives its order at once,
+      without a click (it becomes ready for pickup, on the shelf typed, if any), and adds it to
+      the list of what this screen received.
+    - Delivery: the screen shows what the clerk checks before handing the parcel over (the
+      customer and their phone, ready since, until when, the shelf, the amount to collect),
+      then hands it over (or first registers the payment, or, when too many wrong pickup codes
+      locked it, offers the store manager's unlock).
+
+    Each scan empties the field for the next one, found or not.
     """
 
     _name = "click_collect.scan"
@@ -66,6 +73,20 @@ class ClickCollectScan(models.TransientModel):
     pickup_code = fields.Char(help="The pickup code the customer gives (in their \"ready for pickup\" message, "
                                    "or in their QR code).")
     pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
+    partner_phone = fields.Char(related="order_id.partner_id.phone", string="Phone")
+    ready_since = fields.Datetime(compute="_compute_counter", string="Ready Since")
+    waiting = fields.Char(related="order_id.cc_state_age", string="Waiting For")
+    expiry_date = fields.Datetime(related="order_id.cc_expiry_date", string="Waits Until")
+    order_shelf = fields.Char(related="order_id.cc_shelf", string="On Shelf / Bin")
+    amount_due = fields.Monetary(compute="_compute_counter", string="To Collect")
+    shelf = fields.Char(
+        string="Put on Shelf / Bin", size=const.SHELF_SIZE,
+        help="Where the parcels you scan now are put (optional): the hand-over screen shows it.",
+    )
+    received_ids = fields.Many2many(
+        "sale.order", string="Received", readonly=True,
+        help="The orders this screen made ready for pickup.",
+    )
 
     @api.depends("mode")
     def _compute_display_name(self):
@@ -75,6 +96,13 @@ class ClickCollectScan(models.TransientModel):
 
     def _default_store(self):
         return self.env.user.cc_store_ids[:1]
+
+    @api.depends("order_id")
+    def _compute_counter(self):
+        for scan in self:
+            order = scan.order_id
+            scan.ready_since = order.cc_state_date if order.cc_state == "ready" else False
+            scan.amount_due = order._cc_amount_due() if order else 0.0
 
     @api.depends("mode")
     def _compute_target_state(self):
@@ -93,6 +121,25 @@ class ClickCollectScan(models.TransientModel):
         self.pickup_code = pickup_code if self.order_id and self.mode == "delivery" else False
         # the next scan starts from an empty field, not glued to this one
         self.code = False
+        if self.mode == "acceptance" and self.order_id:
+            self._cc_receive_scanned()
+
+    def _cc_receive_scanned(self):
+        """Acceptance: one scan, one receipt. The order shown is received (ready for pickup)
+        when it may be now, and listed; otherwise the screen says why, and nothing changed."""
+        if not self._cc_truth(self.order_id)[1]:
+            return  # the screen shows why
+        order = self.order_id._origin
+        try:
+            with self.env.cr.savepoint():
+                self._cc_receive(order)
+        except UserError as error:
+            self.message = str(error.args[0])
+            return
+        self.update({
+            "received_ids": [Command.set((order | self.received_ids._origin).ids)],
+            "done_message": self._cc_done_message(order),
+        })
 
     @api.onchange("store_id")
     def _onchange_store_id(self):
@@ -215,13 +262,10 @@ class ClickCollectScan(models.TransientModel):
         status, can_do, _can_pay, _can_unlock = self._cc_truth(order)
         if not can_do:
             raise UserError(status)
-        target = SCAN_TARGETS[self.mode]
-        if self.mode == "acceptance" and order.cc_state == "in_transit":
-            # the goods in transit are here: receiving them makes the order ready
-            order.with_context(cc_channel="scan")._cc_receive_at_store()
-        if order.cc_state != target and not self._cc_move_on(order, target):
+        if self.mode == "acceptance":
+            self._cc_receive(order)
+        elif not self._cc_move_on(order, SCAN_TARGETS[self.mode]):
             return False
-        state_label = dict(order._fields["cc_state"]._description_selection(self.env))[target]
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -231,9 +275,28 @@ class ClickCollectScan(models.TransientModel):
             "context": {
                 "default_mode": self.mode,
                 "default_store_id": self.store_id.id,
-                "default_done_message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_label),
+                "default_shelf": self.shelf,
+                "default_received_ids": (order | self.received_ids).ids if self.mode == "acceptance" else [],
+                "default_done_message": self._cc_done_message(order),
             },
         }
+
+    def _cc_done_message(self, order):
+        state_label = dict(order._fields["cc_state"]._description_selection(self.env))[order.cc_state]
+        if order.cc_shelf and order.cc_state == "ready":
+            return self.env._("%(order)s is now %(state)s (shelf %(shelf)s).",
+                              order=order.name, state=state_label, shelf=order.cc_shelf)
+        return self.env._("%(order)s is now %(state)s.", order=order.name, state=state_label)
+
+    def _cc_receive(self, order):
+        """The order's parcel is at the store: receive what is in transit, make the order ready
+        for pickup, on the shelf typed."""
+        if order.cc_state == "in_transit":
+            # the goods in transit are here: receiving them makes the order ready
+            order.with_context(cc_channel="scan")._cc_receive_at_store()
+        if order.cc_state != "ready":
+            order._cc_transition("ready", channel="scan", store=self.store_id or order.cc_store_id)
+        order._cc_put_on_shelf(self.shelf)
 
     def _cc_move_on(self, order, target):
         """Move the order to ``target`` through the door. A hand-over refused for its pickup code

@@ -111,6 +111,10 @@ registry.category("web_tour.tours").add("click_collect_scan_truth", {
             trigger: ".o_cc_scan_status:contains(CCUNPAID is not paid)",
         },
         {
+            content: "The amount to collect stands out",
+            trigger: ".o_field_widget[name=amount_due]:contains(80.00)",
+        },
+        {
             content: "The payment first, no hand-over",
             trigger: ".o_form_view:has(button[name=action_register_payment]):not(:has(button[name=action_do]))",
         },
@@ -123,6 +127,27 @@ registry.category("web_tour.tours").add("click_collect_scan_truth", {
             trigger: ".o_field_widget[name=order_id]:contains(CCQR)",
         },
         emptyField(),
+        {
+            content: "What the clerk checks: the customer's phone, the shelf, since when and until when it waits",
+            trigger: ".o_field_widget[name=partner_phone]:contains(+32470000000)",
+        },
+        {
+            trigger: ".o_field_widget[name=order_shelf]:contains(C7)",
+        },
+        {
+            trigger: ".o_field_widget[name=ready_since]",
+        },
+        {
+            trigger: ".o_field_widget[name=expiry_date]",
+        },
+        {
+            content: "Nothing is left to collect",
+            trigger: ".o_form_view:not(:has(.o_field_widget[name=amount_due]))",
+        },
+        {
+            content: "The pickup code is typed on a number pad",
+            trigger: ".o_field_widget[name=pickup_code] input[inputmode=numeric]",
+        },
         {
             content: "The pickup code came with it",
             trigger: ".o_field_widget[name=pickup_code] input",
@@ -140,6 +165,71 @@ registry.category("web_tour.tours").add("click_collect_scan_truth", {
         },
         {
             trigger: ".alert-success:contains(CCQR is now Collected)",
+        },
+    ],
+});
+
+/** The parcels that arrived: each scan receives one, without a click; a wrong or unprepared
+ * order is named and nothing else changes; the list grows. */
+registry.category("web_tour.tours").add("click_collect_scan_acceptance", {
+    steps: () => [
+        {
+            content: "The shelf where the parcels go",
+            trigger: ".o_field_widget[name=shelf] input",
+            run: "edit B2",
+        },
+        {
+            content: "Scan the first parcel",
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit ccacc1 && press Enter",
+        },
+        {
+            content: "It is received at once, on its shelf",
+            trigger: ".alert-success:contains(CCACC1 is now Ready for pickup (shelf B2))",
+        },
+        {
+            trigger: ".o_cc_received .o_data_row:contains(CCACC1):contains(B2)",
+        },
+        emptyField(),
+        {
+            content: "A scanner reads the next parcel",
+            trigger: ".o_field_widget[name=code] input",
+            run: () => scannerTypes("CCACC2"),
+        },
+        {
+            trigger: ".alert-success:contains(CCACC2 is now Ready for pickup)",
+        },
+        {
+            content: "Both are in the list",
+            trigger: ".o_cc_received:has(.o_data_row:contains(CCACC1)):has(.o_data_row:contains(CCACC2))",
+        },
+        emptyField(),
+        {
+            content: "A parcel whose order is not prepared yet",
+            trigger: ".o_field_widget[name=code] input",
+            run: () => scannerTypes("CCACC3"),
+        },
+        {
+            trigger: ".o_cc_scan_status:contains(CCACC3 is not prepared yet)",
+        },
+        emptyField(),
+        {
+            content: "A number that is no order",
+            trigger: ".o_field_widget[name=code] input",
+            run: () => scannerTypes("NOPE-404"),
+        },
+        {
+            trigger: ".alert-danger:contains(Order could not be found)",
+        },
+        emptyField(),
+        {
+            content: "The list still holds the two received",
+            trigger: ".o_cc_received:not(:has(.o_data_row:contains(CCACC3))):has(.o_data_row:contains(CCACC2))",
+        },
+        {
+            content: "Leave the screen as it is: nothing is left to save",
+            trigger: ".o_form_button_cancel",
+            run: "click",
         },
     ],
 });
