@@ -169,7 +169,7 @@ class PosConfig(models.Model):
         return {"order_id": order.id, "pickup_code": pickup_code or ""}
 
     def cc_web_order_action(self, order_id, action, *, expected_state=None, pickup_code=None,
-                            courier=None, tracking_ref=None):
+                            courier=None, tracking_ref=None, shelf=None):
         """Move a web order of the store on, through the flow's door (channel "pos").
 
         :param str action: accept, prepare, ready, hand_over or ship (POS_ACTIONS)
@@ -177,6 +177,7 @@ class PosConfig(models.Model):
         :param str pickup_code: the customer's code, for a hand-over where the store asks it
         :param str courier: the courier's name, to ship
         :param str tracking_ref: the tracking number, to ship
+        :param str shelf: where the parcel of an order made ready waits (optional)
         :return: ``{"ok": bool, "message": str, "order": {...}}``; other refusals raise a
             UserError with the door's message
         """
@@ -197,6 +198,8 @@ class PosConfig(models.Model):
             order.with_context(cc_channel="pos")._cc_receive_at_store()
         if order.cc_state != target:
             order._cc_transition(target, channel="pos", store=store, event_values={"pos_config_id": self.id})
+        if action == "ready":
+            order._cc_put_on_shelf(shelf)
         return {
             "ok": True,
             "message": self.env._("%(order)s is now %(state)s.", order=order.name, state=state_labels[target]),

@@ -106,6 +106,10 @@ class SaleOrder(models.Model):
                 "payment_state_label": payment_labels.get(order.cc_payment_state, ""),
                 "payment_method": order.cc_payment_method or "",
                 "payment_method_label": method_labels.get(order.cc_payment_method, ""),
+                "shelf": order.cc_shelf or "",
+                "expiry_date": fields.Datetime.to_string(order.cc_expiry_date) if order.cc_expiry_date else "",
+                "amount_due_label": order._cc_format_amount(order._cc_amount_due())
+                if order.cc_payment_state != "paid" else "",
             }
             result.append(values)
         if details:

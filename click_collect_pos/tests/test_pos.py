@@ -426,6 +426,7 @@ class TestPosWebOrders(ClickCollectPosCommon):
         self.assertEqual(race.cc_state, "accepted")
         self.assertEqual(race.cc_event_ids.filtered(lambda e: e.to_state == "accepted").channel, "backoffice")
         self.assertEqual(order.cc_state, "collected")
+        self.assertEqual(order.cc_shelf, "D4", "the shelf the cashier typed when it became ready")
         events = order.cc_event_ids.filtered(lambda e: e.channel == "pos")
         self.assertEqual(events.filtered(lambda e: not e.refused).sorted("id").mapped("to_state"),
                          ["accepted", "preparing", "ready", "collected"])

@@ -186,6 +186,17 @@ export class CcWebOrdersScreen extends Component {
             }
             Object.assign(kwargs, { courier, tracking_ref: tracking });
         }
+        if (action === "ready" && order.fulfilment === "pickup") {
+            const shelf = await makeAwaitable(this.dialog, TextInputPopup, {
+                title: _t("Shelf / bin of %s", order.name),
+                placeholder: _t("Where the parcel waits, e.g. A3 (optional)"),
+                startingValue: order.shelf || "",
+            });
+            if (shelf === undefined) {
+                return;
+            }
+            kwargs.shelf = shelf;
+        }
         await this.run("cc_web_order_action", [order.id, action], kwargs);
     }
 
