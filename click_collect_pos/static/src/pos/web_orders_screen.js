@@ -26,7 +26,6 @@ export class CcWebOrdersScreen extends Component {
         this.ui = useService("ui");
         this.dialog = useService("dialog");
         this.notification = useService("notification");
-        this.report = useService("report");
         this.scanRef = useRef("scan");
         this.state = useState({
             tab: "all",
@@ -254,17 +253,10 @@ export class CcWebOrdersScreen extends Component {
         await this.pos.ccPayAtCounter(this.state.order.id);
     }
 
+    /** The order's pick list or address label as a ticket: on the receipt printer, or,
+     * without one, in the browser's print dialog. */
     async print(kind) {
-        const order = this.state.order;
-        const reports = {
-            pick_list: "click_collect.action_report_cc_pick_list",
-            label: "click_collect.action_report_cc_address_label",
-        };
-        if (this.pos.hardwareProxy?.printer) {
-            // a receipt printer is configured: the ticket prints there too
-            await this.pos.printer.print(CcPickTicket, { order, kind }, { webPrintFallback: false });
-        }
-        await this.report.doAction(reports[kind], [order.id]);
+        await this.pos.printer.print(CcPickTicket, { order: this.state.order, kind }, { webPrintFallback: true });
     }
 }
 

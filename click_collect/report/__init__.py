@@ -1,0 +1,1 @@
+from . import report_batch_pick_list
