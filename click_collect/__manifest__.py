@@ -41,6 +41,7 @@
         "wizards/click_collect_handover_views.xml",
         "wizards/click_collect_return_refund_views.xml",
         "views/click_collect_menus.xml",
+        "report/click_collect_figures_views.xml",
         # customer messages, pickup code, portal tracking page
         "security/click_collect_notification_security.xml",
         "data/mail_template_data.xml",

@@ -1,4 +1,4 @@
-from . import models
+from . import models, report
 
 
 def uninstall_hook(env):

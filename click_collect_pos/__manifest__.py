@@ -14,10 +14,13 @@
         "pos_sale",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "security/click_collect_pos_security.xml",
         "views/click_collect_event_views.xml",
         "views/click_collect_return_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "report/click_collect_store_sales_views.xml",
     ],
     "demo": [
         "demo/click_collect_pos_demo.xml",

@@ -1,1 +1,1 @@
-from . import report_batch_pick_list
+from . import click_collect_figures, report_batch_pick_list

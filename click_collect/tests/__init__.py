@@ -3,6 +3,7 @@ from . import (
     test_batch_picking,
     test_click,
     test_faults,
+    test_figures,
     test_flow,
     test_i18n,
     test_install,
