@@ -1,5 +1,7 @@
 from unittest.mock import patch
 
+import babel.dates
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -124,9 +126,10 @@ class TestCustomerMessages(ClickCollectCommon):
                    f"/order/track/{order.id}/barcode.png?access_token={access_token}",
                    "Please pay"],
             sms=["ready for pickup", "Test Store A", "Rue Neuve 12, 1000 Brussels", f"Pickup code: {code}",
-                 deadline.strftime("%m/%d/%Y")],
+                 f"{deadline:%B} {deadline.day}, {deadline.year}"],
         )
-        self.assertIn(deadline.strftime("%m/%d/%Y"), mail.body_html)
+        # the date spelled out: "12/08/2026" reads as 12 August to a Belgian customer
+        self.assertIn(f"{deadline:%B} {deadline.day}, {deadline.year}", mail.body_html)
 
     def test_shipped_with_courier_and_tracking_link(self):
         order = self._move(self._order("ship"), "accepted", "preparing", "shipped")
@@ -211,6 +214,8 @@ class TestCustomerMessages(ClickCollectCommon):
         _notification, mail, text = self._sent(order, "ready")
         self.assertEqual(mail.subject, f"Votre commande {order.name} est prête")
         self.assertIn(f"jusqu'au {order.cc_pickup_deadline.strftime('%d/%m/%Y')}", text.body)
+        self.assertIn(babel.dates.format_date(order.cc_pickup_deadline, "long", locale="fr_FR"), mail.body_html,
+                      "the date in the customer's language")
         self.assertIn(self._secrets(order)[0], text.body)
         english = self._move(self._order(), "accepted", "preparing", "ready")
         _notification, mail, text = self._sent(english, "ready")

@@ -64,6 +64,19 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
             self.assertEqual(image.status_code, 200)
             self.assertEqual(image.headers["Content-Type"], "image/png")
 
+    def test_page_speaks_to_the_customer(self):
+        """Dates spelled out in the customer's language, times without seconds, quantities
+        without decimals, product names without internal references."""
+        self.product_1.default_code = "INT-SHOE-42"
+        response = self._get(f"/order/track/{self.ready.id}?token={self.token}")
+        page = response.text
+        self.assertNotIn("INT-SHOE-42", page)
+        self.assertIn("1 × CC Test Shoe", " ".join(page.split()).replace("<span>", "").replace("</span>", ""))
+        self.assertNotIn("1.00", page)
+        deadline = self.ready.cc_pickup_deadline
+        self.assertIn(f"{deadline:%B} {deadline.day}, {deadline.year}", page)
+        self.assertNotRegex(page, r"\d{1,2}:\d{2}:\d{2}", "no seconds")
+
     def test_odoo_access_token_opens_the_page_without_the_code(self):
         """Attack: a store user reads the order's Odoo access token (every user who reads an
         order reads it, by Odoo's design) and opens the tracking page and its QR code with it,
@@ -242,6 +255,12 @@ class TestTrackingPage(ClickCollectCommon, HttpCase):
 
     def test_tracking_tour(self):
         self.start_tour(f"/order/track/{self.ready.id}?token={self.token}", "click_collect_tracking_page")
+
+    def test_tracking_tour_on_a_phone(self):
+        """On a phone, the pickup code and its QR code come first, then the store and the steps."""
+        self.browser_size = "390x844"
+        self.touch_enabled = True
+        self.start_tour(f"/order/track/{self.ready.id}?token={self.token}", "click_collect_tracking_phone")
 
     def test_wrong_token_tour(self):
         self.start_tour(f"/order/track/{self.ready.id}?token=not-the-token",

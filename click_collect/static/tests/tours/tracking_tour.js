@@ -42,6 +42,26 @@ registry.category("web_tour.tours").add("click_collect_tracking_page", {
     ],
 });
 
+/** On a phone: the pickup code and its QR code first, then the store, then the steps. */
+registry.category("web_tour.tours").add("click_collect_tracking_phone", {
+    steps: () => [
+        {
+            content: "The code, the store and the steps, in that order from the top",
+            trigger: ".o_cc_code img.o_cc_qr",
+            run: () => {
+                const top = (selector) => document.querySelector(selector).getBoundingClientRect().top;
+                const [code, store, steps] = [top(".o_cc_code"), top(".o_cc_store"), top(".o_cc_steps")];
+                if (!(code < store && store < steps)) {
+                    throw new Error(`code at ${code}, store at ${store}, steps at ${steps}`);
+                }
+                if (window.innerWidth > 500) {
+                    throw new Error(`not a phone: ${window.innerWidth} px wide`);
+                }
+            },
+        },
+    ],
+});
+
 /** A wrong token: the page shows nothing of the order. */
 registry.category("web_tour.tours").add("click_collect_tracking_wrong_token", {
     steps: () => [
