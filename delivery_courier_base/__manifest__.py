@@ -18,4 +18,9 @@
     "data": [
         "views/delivery_carrier_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "delivery_courier_base/static/src/courier_error_dialogs.js",
+        ],
+    },
 }

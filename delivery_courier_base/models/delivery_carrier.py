@@ -3,7 +3,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.courier import CourierError
+from ..tools.courier import CourierError, CourierRefused, CourierUnreachable
 
 _logger = logging.getLogger(__name__)
 
@@ -101,8 +101,36 @@ class DeliveryCarrier(models.Model):
         return client()
 
     def _courier_user_error(self, error):
-        """A carrier's error as a message a person can act on."""
-        return UserError(self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error)))
+        """A carrier's error as a message a person can act on: what failed, the address
+        called, why, and which settings to check; its title says whether the courier could not
+        be reached (CourierUnreachable) or refused the request (CourierRefused)."""
+        lines = [self.env._("%(carrier)s: %(error)s", carrier=self.name, error=str(error))]
+        if error.url:
+            lines.append(self.env._("Address called: %(url)s", url=error.url))
+        if error.cause:
+            lines.append(self.env._("Cause: %(cause)s", cause=self._courier_cause_text(error.cause)))
+        if error.unreachable:
+            lines.append(self.env._(
+                "Check the Service URL and the Environment on %(carrier)s's form (Configuration tab), this "
+                "server's access to the internet, and the courier's service status.", carrier=self.name))
+            return CourierUnreachable("\n".join(lines))
+        if error.url:
+            lines.append(self.env._(
+                "Check the credentials on %(carrier)s's form, and the shipment's addresses, phone and "
+                "weight: the courier's own words above say what it refused.", carrier=self.name))
+            return CourierRefused("\n".join(lines))
+        return UserError("\n".join(lines))
+
+    def _courier_cause_text(self, cause):
+        """Why the courier could not be reached (tools.courier.network_cause), in words."""
+        return {
+            "timeout": self.env._("no answer within %(seconds)s seconds", seconds=f"{self.courier_timeout:g}"),
+            "tls": self.env._("the secure connection (TLS) failed: check the address and its certificate"),
+            "dns": self.env._("the server's name was not found (DNS)"),
+            "refused": self.env._("the connection was refused: nothing answers at this address"),
+            "route": self.env._("no network route to the server"),
+            "closed": self.env._("the server closed the connection without answering"),
+        }.get(cause, cause)
 
     def _courier_call(self, func, *args, **kwargs):
         """Call the carrier; its errors become messages a person can act on (UserError)."""

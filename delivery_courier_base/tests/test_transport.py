@@ -59,6 +59,7 @@ class TestTransport(BaseCase):
         self.assertEqual(len(self.server.requests), 2)
         self.assertTrue(caught.exception.retryable)
         self.assertIn("could not be reached: ConnectionError", str(caught.exception))
+        self.assertEqual((caught.exception.cause, caught.exception.url), ("closed", f"{self.server.url}/track"))
 
     def test_a_closed_port_is_retryable(self):
         server = EchoServer().start()
@@ -68,6 +69,7 @@ class TestTransport(BaseCase):
             self._transport(retries=0).request("GET", f"{url}/track")
         self.assertTrue(caught.exception.retryable)
         self.assertIn("could not be reached: ConnectionError", str(caught.exception))
+        self.assertEqual((caught.exception.cause, caught.exception.url), ("refused", f"{url}/track"))
 
     def test_what_a_carrier_says_is_made_readable(self):
         error = CourierError("Refused\x00", carrier_message="bad\x07 \ud800 address")

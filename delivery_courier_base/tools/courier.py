@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import requests
 
+from odoo.exceptions import UserError
+
 _logger = logging.getLogger(__name__)
 
 _NOT_ASKED = object()
@@ -27,26 +29,63 @@ def readable(text):
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+class CourierUnreachable(UserError):
+    """The courier could not be reached, or failed to answer (shown as "Courier unreachable")."""
+
+
+class CourierRefused(UserError):
+    """The courier answered and refused the request (shown as "Courier refused the request")."""
+
+
 class CourierError(Exception):
     """A courier refused or failed a request.
 
     :param str message: what happened, for the person who asked
     :param str carrier_message: the carrier's own words, when it gave some
     :param bool retryable: a network error or a 5xx: trying again later may work
+    :param int status: the HTTP status of the answer, if any
+    :param str url: the address called
+    :param str cause: why the carrier could not be reached (``network_cause``)
     """
 
-    def __init__(self, message, carrier_message=None, retryable=False, status=None):
+    def __init__(self, message, carrier_message=None, retryable=False, status=None, url=None, cause=None):
         message = readable(message)
         super().__init__(message)
         self.message = message
         self.carrier_message = readable(carrier_message)
         self.retryable = retryable
         self.status = status
+        self.url = url
+        self.cause = cause
+
+    @property
+    def unreachable(self):
+        """The carrier could not be reached, or failed (no answer of its own to the request)."""
+        return self.cause is not None or (self.status or 0) >= 500
 
     def __str__(self):
         if self.carrier_message and self.carrier_message not in self.message:
             return f"{self.message} ({self.carrier_message})"
         return self.message
+
+
+def network_cause(exc):
+    """Why a request got no answer: "timeout", "tls", "dns", "refused", "route", "closed", or
+    the exception's class name (CourierError.cause; the carrier model says it in words)."""
+    text = f"{exc!r} {exc.__context__!r} {exc.__cause__!r}"
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return "timeout"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls"
+    if "NameResolution" in text or "getaddrinfo" in text or "Name or service not known" in text:
+        return "dns"
+    if "Connection refused" in text or "ConnectionRefused" in text:
+        return "refused"
+    if "Network is unreachable" in text or "No route to host" in text:
+        return "route"
+    if "RemoteDisconnected" in text or "Connection aborted" in text or "Connection reset" in text:
+        return "closed"
+    return exc.__class__.__name__
 
 
 def call_in_parallel(func, args, workers):
@@ -102,13 +141,14 @@ class HttpTransport:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 error = CourierError(
                     f"{self.carrier} could not be reached: {exc.__class__.__name__}", retryable=True,
+                    url=url, cause=network_cause(exc),
                 )
             else:
                 if response.status_code < 500:
                     return response
                 error = CourierError(
                     f"{self.carrier} failed (HTTP {response.status_code})",
-                    carrier_message=response.text[:300], retryable=True, status=response.status_code,
+                    carrier_message=response.text[:300], retryable=True, status=response.status_code, url=url,
                 )
             if attempt > self.retries:
                 raise error

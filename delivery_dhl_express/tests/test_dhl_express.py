@@ -159,7 +159,7 @@ class TestDhlExpress(CourierCase):
         picking = self._shipped()
         self.server.account = "950000001"  # the carrier's account is no longer the user's
         self.addCleanup(setattr, self.server, "account", "950000000")
-        with self.assertRaisesRegex(UserError, r"^DHL Express: DHL Express refused the request\. "
+        with self.assertRaisesRegex(UserError, r"(?m)^DHL Express: DHL Express refused the request\. "
                                                r"\(Account 950000000 is not valid for this user\)$"):
             self.dhl.get_return_label(picking)
         self.assertFalse(picking.return_label_ids)

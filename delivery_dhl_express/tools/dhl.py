@@ -15,7 +15,7 @@ from zeep.exceptions import Fault, TransportError
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
-from odoo.addons.delivery_courier_base.tools.courier import CourierError
+from odoo.addons.delivery_courier_base.tools.courier import CourierError, network_cause
 
 WSDL = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "dhl_express.wsdl")
 # The base URLs of the services (test and production); each service has its own path below it.
@@ -69,6 +69,7 @@ class DhlClient:
         }
 
     def _call(self, operation, service="rate_book", **body):
+        url = self.services[service]._binding_options.get("address")
         attempt = 0
         while True:
             attempt += 1
@@ -77,13 +78,15 @@ class DhlClient:
             except CourierError as exc:
                 error = exc
             except Fault as fault:
-                raise CourierError("DHL Express refused the request.", carrier_message=fault.message) from None
+                raise CourierError("DHL Express refused the request.", carrier_message=fault.message,
+                                   url=url) from None
             except TransportError as exc:
                 error = CourierError(f"DHL Express failed (HTTP {exc.status_code})",
                                      carrier_message=(exc.content or b"")[:300].decode(errors="replace"),
-                                     retryable=exc.status_code >= 500, status=exc.status_code)
+                                     retryable=exc.status_code >= 500, status=exc.status_code, url=url)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                error = CourierError(f"DHL Express could not be reached: {exc.__class__.__name__}", retryable=True)
+                error = CourierError(f"DHL Express could not be reached: {exc.__class__.__name__}", retryable=True,
+                                     url=url, cause=network_cause(exc))
             except (ZeepError, ValueError, AttributeError) as exc:
                 raise CourierError("DHL Express answered something unexpected.", carrier_message=str(exc)) from None
             if not error.retryable or attempt > self.retries:

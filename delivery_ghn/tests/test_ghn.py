@@ -1,12 +1,15 @@
 import json
 import re
+import socket
 import time
 
 from odoo.exceptions import AccessError, UserError
+from odoo.http import serialize_exception
 from odoo.service.model import get_public_method
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.delivery_courier_base.tests.common import CourierCase
+from odoo.addons.delivery_courier_base.tools.courier import CourierRefused, CourierUnreachable
 
 from ..models.delivery_carrier import POLL_WORKERS
 from .ghn_server import FakeGhn
@@ -155,6 +158,38 @@ class TestGhn(CourierCase):
         self.assertFalse(rate["success"])
         self.assertIn("HTTP 502", rate["error_message"])
 
+    def test_errors_say_what_failed_where_and_what_to_check(self):
+        """A courier error names the address called, the cause and the settings to check,
+        under a title that fits: unreachable (refused connection, no answer, HTTP 5xx) or
+        refused (the courier's own words)."""
+        with socket.socket() as probe:  # a port where nothing listens
+            probe.bind(("127.0.0.1", 0))
+            closed = probe.getsockname()[1]
+        self.ghn.courier_endpoint_url = f"http://127.0.0.1:{closed}"
+        with self.assertRaises(CourierUnreachable) as caught:
+            self.ghn.action_courier_test_connection()
+        message = str(caught.exception)
+        self.assertIn(f"Address called: http://127.0.0.1:{closed}/shiip/public-api/", message)
+        self.assertIn("Cause: the connection was refused: nothing answers at this address", message)
+        self.assertIn("Check the Service URL and the Environment on GHN's form", message)
+        # the name the web client's error dialogs are registered under (courier_error_dialogs.js)
+        self.assertEqual(serialize_exception(caught.exception)["name"],
+                         "odoo.addons.delivery_courier_base.tools.courier.CourierUnreachable")
+        self.ghn.write({"courier_endpoint_url": self.server.url, "courier_retries": 0})
+        self.server.fail("timeout", 1, delay=1)  # hangs, then hangs up
+        with self.assertRaisesRegex(CourierUnreachable, "Cause: the server closed the connection without answering"):
+            self.ghn.action_courier_test_connection()
+        self.ghn.courier_retries = 1
+        self.server.fail("5xx", 2)
+        with self.assertRaisesRegex(CourierUnreachable, r"GHN failed \(HTTP 502\)"):
+            self.ghn.action_courier_test_connection()
+        self.ghn.ghn_token = "wrong"
+        with self.assertRaises(CourierRefused) as caught:
+            self.ghn.action_courier_test_connection()
+        self.assertIn("Token is not valid", str(caught.exception))
+        self.assertIn(f"Address called: {self.server.url}/shiip/public-api/", str(caught.exception))
+        self.assertIn("Check the credentials on GHN's form", str(caught.exception))
+
     def test_faults_are_clear_and_ship_nothing(self):
         _order, picking = self._sale(self.ghn)
         for mode, times, expected in (("5xx", 2, r"GHN failed \(HTTP 502\)"), ("garbage", 1, "not JSON"),
@@ -243,7 +278,7 @@ class TestGhn(CourierCase):
         self.assertEqual((self._creates()[-1]["to_name"], self._creates()[-1]["to_phone"]),
                          ("Hoan Kiem store", "+84 24 3825 0000"))
         self.env.company.phone = False
-        with self.assertRaisesRegex(UserError, r"^GHN: GHN refused the request\. \(to_phone is required\)$"):
+        with self.assertRaisesRegex(UserError, r"(?m)^GHN: GHN refused the request\. \(to_phone is required\)$"):
             self.ghn.get_return_label(picking)
         self.assertEqual(len(picking.return_label_ids), 1)
 

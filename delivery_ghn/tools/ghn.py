@@ -21,20 +21,21 @@ class GhnClient:
         self.http = HttpTransport(timeout=timeout, retries=retries, backoff=backoff, session=session, carrier="GHN")
 
     def _call(self, method, path, payload=None, params=None):
+        url = f"{self.base_url}/shiip/public-api{path}"
         response = self.http.request(
-            method, f"{self.base_url}/shiip/public-api{path}", json=payload, params=params,
+            method, url, json=payload, params=params,
             headers={"Token": self.token, "ShopId": self.shop_id, "Content-Type": "application/json"},
         )
         try:
             body = response.json()
         except ValueError:
             raise CourierError("GHN answered something that is not JSON.",
-                               carrier_message=response.text[:300], status=response.status_code) from None
+                               carrier_message=response.text[:300], status=response.status_code, url=url) from None
         if not isinstance(body, dict):
-            raise CourierError("GHN answered an unexpected document.", status=response.status_code)
+            raise CourierError("GHN answered an unexpected document.", status=response.status_code, url=url)
         if response.status_code != 200 or body.get("code") != 200:
             raise CourierError("GHN refused the request.", carrier_message=str(body.get("message") or body),
-                               status=response.status_code)
+                               status=response.status_code, url=url)
         return body.get("data")
 
     def fee(self, payload):
