@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         "data/click_collect_api_data.xml",
         # the action before the menu that opens it (under the flow's configuration menu)
+        "wizards/click_collect_web_shop_api_key_views.xml",
         "views/click_collect_api_views.xml",
         "views/click_collect_api_menus.xml",
     ],

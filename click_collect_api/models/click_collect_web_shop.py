@@ -1,3 +1,5 @@
+from datetime import datetime, time
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -78,8 +80,26 @@ class ClickCollectWebShop(models.Model):
         })
         return True
 
-    def action_new_api_key(self):
-        """Create an API key of the web shop's technical user and show it once."""
+    def action_open_api_key(self):
+        """Ask the expiry of a new API key of the web shop (then ``action_new_api_key``)."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators create API keys for web shops."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "click_collect.web.shop.api.key",
+            "name": self.env._("New API Key of %(shop)s", shop=self.name),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_shop_id": self.id},
+        }
+
+    def action_new_api_key(self, expiration_date=None):
+        """Create an API key of the web shop's technical user and show it once, with how the
+        web shop uses it.
+
+        :param expiration_date: the last day the key works (a date), or None: it never expires
+        """
         self.ensure_one()
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(self.env._("Only administrators create API keys for web shops."))
@@ -91,14 +111,19 @@ class ClickCollectWebShop(models.Model):
             ))
         # sudo as the technical user: API keys are created by their own user; an administrator
         # asked for it (checked above). The key is shown once and stored hashed.
+        expiration_date = fields.Date.to_date(expiration_date) if expiration_date else None
+        if expiration_date and expiration_date <= fields.Date.context_today(self):
+            raise UserError(self.env._("An API key expires after today: choose a later day, or none."))
         key = self.env["res.users.apikeys"].with_user(self.user_id).sudo()._generate(
-            None, self.env._("Web shop %(shop)s", shop=self.name), None,
+            None, self.env._("Web shop %(shop)s", shop=self.name),
+            # the key works through its last day
+            expiration_date and datetime.combine(expiration_date, time(23, 59, 59)),
         )
         return {
             "type": "ir.actions.act_window",
-            "res_model": "res.users.apikeys.show",
+            "res_model": "click_collect.web.shop.api.key",
             "name": self.env._("API Key of %(shop)s", shop=self.name),
             "views": [(False, "form")],
             "target": "new",
-            "context": {"default_key": key},
+            "context": {"default_key": key, "default_shop_id": self.id, "default_expiration_date": expiration_date},
         }

@@ -2,12 +2,13 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as day_time
 
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.click_collect_api.models import click_collect_webhook_delivery as webhook
@@ -138,6 +139,31 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         self.assertEqual(self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=key), self.shop_user.id)
         response = self._call("GET", "/orders", key=key)
         self.assertEqual(response.status_code, 200, response.text)
+
+    def test_api_key_dialog_asks_the_expiry_and_says_how_to_use_it(self):
+        """New API Key: the expiry is asked first; the key works through its last day, then
+        the dialog shows it once with the Bearer header, the API's base URL and the OpenAPI
+        document. A day already gone is refused."""
+        admin = self.env.ref("base.user_admin")
+        opened = self.shop.with_user(admin).action_open_api_key()
+        wizard = self.env[opened["res_model"]].with_user(admin).with_context(opened["context"]).create({
+            "expiration_date": fields.Date.today() + timedelta(days=30),
+        })
+        shown = wizard.action_generate()
+        key = shown["context"]["default_key"]
+        dialog = self.env[shown["res_model"]].with_user(admin).with_context(shown["context"]).create({})
+        self.assertEqual(dialog.key, key)
+        self.assertTrue(dialog.base_url.endswith("/api/click_collect/v1"))
+        self.assertTrue(dialog.openapi_url.endswith("/api/click_collect/v1/openapi.json"))
+        record = self.env["res.users.apikeys"].sudo().search([("user_id", "=", self.shop_user.id)], order="id desc",
+                                                              limit=1)
+        self.assertEqual(record.expiration_date, datetime.combine(fields.Date.today() + timedelta(days=30),
+                                                                  day_time(23, 59, 59)))
+        self.assertEqual(self._call("GET", "/orders", key=key).status_code, 200)
+        with self.assertRaisesRegex(UserError, "expires after today"):
+            self.shop.with_user(admin).action_new_api_key(expiration_date=fields.Date.today())
+        with self.assertRaises(AccessError):
+            self.shop.with_user(self.user_manager).action_open_api_key()
 
     def test_signature_covers_the_time_so_an_old_webhook_cannot_be_replayed(self):
         """Replays a webhook captured on its way to the web shop, days later: the signature covers

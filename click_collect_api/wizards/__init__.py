@@ -1,0 +1,1 @@
+from . import click_collect_web_shop_api_key
