@@ -22,6 +22,7 @@ PAGES = [
     ("web-orders-kanban.png", "cc_manager", "/odoo/click-collect-orders?view_type=kanban", ".o_kanban_record"),
     ("web-order-form.png", "cc_manager", None, ".o_form_view .o_statusbar_status"),
     ("scan-delivery.png", "cc_store", "/odoo/click-collect-delivery", ".o_cc_scan"),
+    ("figures.png", "cc_manager", "/odoo/click-collect-figures?view_type=pivot", ".o_pivot table"),
 ]
 # after loading a page: type this order's number in the scan field, then wait for its lines
 SCAN_PAGES = {"scan-delivery.png"}
@@ -127,6 +128,7 @@ def main():
         return_pages(browser, url, out)
         customer_pages(browser, url, out)
         pos_pages(browser, url, out)
+        acceptance_page(browser, url, out)
     finally:
         browser.close()
 
@@ -282,6 +284,27 @@ def pos_pages(browser, url, out):
     browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_return_qty').select()")
     browser.send("Input.insertText", text="1")
     capture(browser, out, "pos-return.png")
+
+
+# ---- acceptance (last: it receives an order of the demo)
+def acceptance_page(browser, url, out):
+    """A store clerk receives a prepared parcel on the acceptance screen, on shelf C1."""
+    session = login(url, "cc_store")
+    prepared = rpc(session, url, "sale.order", "search_read",
+                   [("cc_state", "=", "preparing"), ("cc_fulfilment", "=", "pickup")], ["name"], limit=1)
+    browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
+    browser.send("Network.clearBrowserCookies")
+    browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url, path="/")
+    browser.send("Page.navigate", url=f"{url}/odoo/click-collect-acceptance")
+    browser.wait_for(".o_cc_scan [name=shelf] input")
+    browser.send("Runtime.evaluate", expression="document.querySelector('[name=shelf] input').focus()")
+    browser.send("Input.insertText", text="C1")
+    browser.send("Runtime.evaluate", expression="document.querySelector('[name=code] input').focus()")
+    browser.send("Input.insertText", text=prepared[0]["name"])
+    for kind in ("keyDown", "keyUp"):
+        browser.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13)
+    browser.wait_for(".o_cc_received .o_data_row")
+    capture(browser, out, "scan-acceptance.png")
 
 
 if __name__ == "__main__":

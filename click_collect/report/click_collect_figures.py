@@ -15,10 +15,10 @@ class ClickCollectFigures(models.Model):
     _order = "date desc"
     _rec_name = "order_id"
 
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    store_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)
-    web_shop_id = fields.Many2one("click_collect.web.shop", string="Web Shop", readonly=True)
+    store_id = fields.Many2one("stock.warehouse", readonly=True)
+    web_shop_id = fields.Many2one("click_collect.web.shop", readonly=True)
     fulfilment = fields.Selection(const.FULFILMENTS, readonly=True)
     state = fields.Selection(selection="_selection_state", string="Flow State", readonly=True)
     date = fields.Datetime(string="Order Date", readonly=True)

@@ -62,7 +62,8 @@ class TestScanScreens(ClickCollectCommon):
         for target in ("accepted", "preparing"):
             second._cc_transition(target)
         scan.code = second.name
-        self.assertEqual(sorted(r.id for r in scan.received_ids), (order | second).ids, "the running list of what was received")
+        self.assertEqual(sorted(r.id for r in scan.received_ids), (order | second).ids,
+                         "the running list of what was received")
         not_prepared = self._order(method="pay_at_store")
         scan.code = not_prepared.name
         self.assertEqual(not_prepared.cc_state, "new")

@@ -74,7 +74,7 @@ class ClickCollectScan(models.TransientModel):
                                    "or in their QR code).")
     pickup_code_required = fields.Boolean(related="order_id.cc_store_id.cc_require_pickup_code")
     partner_phone = fields.Char(related="order_id.partner_id.phone", string="Phone")
-    ready_since = fields.Datetime(compute="_compute_counter", string="Ready Since")
+    ready_since = fields.Datetime(compute="_compute_counter")
     waiting = fields.Char(related="order_id.cc_state_age", string="Waiting For")
     expiry_date = fields.Datetime(related="order_id.cc_expiry_date", string="Waits Until")
     order_shelf = fields.Char(related="order_id.cc_shelf", string="On Shelf / Bin")
@@ -84,7 +84,7 @@ class ClickCollectScan(models.TransientModel):
         help="Where the parcels you scan now are put (optional): the hand-over screen shows it.",
     )
     received_ids = fields.Many2many(
-        "sale.order", string="Received", readonly=True,
+        "sale.order", readonly=True,
         help="The orders this screen made ready for pickup.",
     )
 

@@ -146,12 +146,12 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         document. A day already gone is refused."""
         admin = self.env.ref("base.user_admin")
         opened = self.shop.with_user(admin).action_open_api_key()
-        wizard = self.env[opened["res_model"]].with_user(admin).with_context(opened["context"]).create({
+        wizard = self.env[opened["res_model"]].with_user(admin).with_context(**opened["context"]).create({
             "expiration_date": fields.Date.today() + timedelta(days=30),
         })
         shown = wizard.action_generate()
         key = shown["context"]["default_key"]
-        dialog = self.env[shown["res_model"]].with_user(admin).with_context(shown["context"]).create({})
+        dialog = self.env[shown["res_model"]].with_user(admin).with_context(**shown["context"]).create({})
         self.assertEqual(dialog.key, key)
         self.assertTrue(dialog.base_url.endswith("/api/click_collect/v1"))
         self.assertTrue(dialog.openapi_url.endswith("/api/click_collect/v1/openapi.json"))

@@ -14,7 +14,7 @@ class ClickCollectStoreSales(models.Model):
     _order = "date desc"
 
     company_id = fields.Many2one("res.company", readonly=True)
-    store_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)
+    store_id = fields.Many2one("stock.warehouse", readonly=True)
     date = fields.Datetime(readonly=True)
     channel = fields.Selection([("web", "Web Orders"), ("pos", "Point of Sale")], readonly=True)
     revenue = fields.Float(string="Revenue (Untaxed)", readonly=True, aggregator="sum",

@@ -48,7 +48,7 @@ class CourierError(Exception):
     :param str cause: why the carrier could not be reached (``network_cause``)
     """
 
-    def __init__(self, message, carrier_message=None, retryable=False, status=None, url=None, cause=None):
+    def __init__(self, message, carrier_message=None, retryable=False, status=None, *, url=None, cause=None):
         message = readable(message)
         super().__init__(message)
         self.message = message
@@ -69,23 +69,26 @@ class CourierError(Exception):
         return self.message
 
 
+# what a network error says (its text, or its cause's), and what it means
+NETWORK_CAUSES = (
+    (("timed out",), "timeout"),
+    (("NameResolution", "getaddrinfo", "Name or service not known"), "dns"),
+    (("Connection refused", "ConnectionRefused"), "refused"),
+    (("Network is unreachable", "No route to host"), "route"),
+    (("RemoteDisconnected", "Connection aborted", "Connection reset"), "closed"),
+)
+
+
 def network_cause(exc):
     """Why a request got no answer: "timeout", "tls", "dns", "refused", "route", "closed", or
     the exception's class name (CourierError.cause; the carrier model says it in words)."""
-    text = f"{exc!r} {exc.__context__!r} {exc.__cause__!r}"
-    if isinstance(exc, requests.Timeout) or "timed out" in text:
+    if isinstance(exc, requests.Timeout):
         return "timeout"
     if isinstance(exc, requests.exceptions.SSLError):
         return "tls"
-    if "NameResolution" in text or "getaddrinfo" in text or "Name or service not known" in text:
-        return "dns"
-    if "Connection refused" in text or "ConnectionRefused" in text:
-        return "refused"
-    if "Network is unreachable" in text or "No route to host" in text:
-        return "route"
-    if "RemoteDisconnected" in text or "Connection aborted" in text or "Connection reset" in text:
-        return "closed"
-    return exc.__class__.__name__
+    text = f"{exc!r} {exc.__context__!r} {exc.__cause__!r}"
+    return next((cause for words, cause in NETWORK_CAUSES if any(word in text for word in words)),
+                exc.__class__.__name__)
 
 
 def call_in_parallel(func, args, workers):
