@@ -8,6 +8,8 @@ import { usePos } from "@point_of_sale/app/hooks/pos_hook";
 import { useBarcodeReader } from "@point_of_sale/app/hooks/barcode_reader_hook";
 import { makeAwaitable } from "@point_of_sale/app/utils/make_awaitable_dialog";
 import { TextInputPopup } from "@point_of_sale/app/components/popups/text_input_popup/text_input_popup";
+import { NumberPopup } from "@point_of_sale/app/components/popups/number_popup/number_popup";
+import { BACKSPACE, EMPTY, ZERO, getButtons } from "@point_of_sale/app/components/numpad/numpad";
 import { CcPickTicket } from "./pick_ticket";
 import { CcReturnDialog } from "./return_dialog";
 
@@ -158,10 +160,14 @@ export class CcWebOrdersScreen extends Component {
         const kwargs = { expected_state: order.state };
         if (action === "hand_over" && order.pickup_code_required) {
             const scanned = this.state.scannedCode;
-            const code = await makeAwaitable(this.dialog, TextInputPopup, {
+            // the pickup code is digits: a number pad (keyboard digits work too)
+            const code = await makeAwaitable(this.dialog, NumberPopup, {
                 title: _t("Pickup code of %s", order.name),
                 placeholder: _t("The code in the customer's message"),
                 startingValue: scanned?.orderId === order.id ? scanned.code : "",
+                buttons: getButtons([{ ...EMPTY, disabled: true }, ZERO, BACKSPACE]),
+                confirmButtonLabel: _t("Hand Over"),
+                isValid: (value) => /^[0-9]+$/.test(value || ""),
             });
             this.state.scannedCode = null;
             if (code === undefined) {

@@ -6,6 +6,7 @@ import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
 import * as TextInputPopup from "@point_of_sale/../tests/generic_helpers/text_input_popup_util";
+import * as NumberPopup from "@point_of_sale/../tests/generic_helpers/number_popup_util";
 import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
 
 function openRegister() {
@@ -36,9 +37,10 @@ function act(action, state) {
 function handOver(code) {
     return [
         { content: "Hand over", trigger: ".o_cc_action[data-action='hand_over']", run: "click" },
-        TextInputPopup.inputText(code),
-        Dialog.confirm("Apply"),
-    ];
+        NumberPopup.enterValue(code),
+        NumberPopup.isShown(code),
+        Dialog.confirm("Hand Over"),
+    ].flat();
 }
 
 registry.category("web_tour.tours").add("click_collect_pos_badge", {
@@ -283,16 +285,10 @@ registry.category("web_tour.tours").add("click_collect_pos_locked", {
             { trigger: ".o_cc_order_name:contains(CCPOS-LOCK)" },
             { content: "Hand over", trigger: ".o_cc_action[data-action='hand_over']", run: "click" },
             {
-                content: "The code read from the QR code is there",
-                trigger: ".modal:not(.o_inactive_modal) textarea",
-                run: () => {
-                    const input = document.querySelector(".modal:not(.o_inactive_modal) textarea");
-                    if (input.value !== "246810") {
-                        throw new Error(`the pickup code is ${input.value}`);
-                    }
-                },
+                content: "The code read from the QR code is there, on a number pad",
+                trigger: ".modal:not(.o_inactive_modal):has(.numpad) .value .input-value:contains(/^246810$/)",
             },
-            Dialog.confirm("Apply"),
+            Dialog.confirm("Hand Over"),
             { content: "Handed over", trigger: ".o_cc_order_state:contains(Collected)" },
         ].flat(),
 });
@@ -309,8 +305,8 @@ registry.category("web_tour.tours").add("click_collect_pos_pay", {
                 trigger: ".o_cc_action[data-action='hand_over']",
                 run: "click",
             },
-            TextInputPopup.inputText("135790"),
-            Dialog.confirm("Apply"),
+            NumberPopup.enterValue("135790"),
+            Dialog.confirm("Hand Over"),
             { trigger: ".modal:not(.o_inactive_modal) .modal-body:contains(is not paid)" },
             Dialog.confirm(),
             { content: "Pay at the counter", trigger: ".o_cc_pay", run: "click" },
