@@ -25,6 +25,11 @@ class ClickCollectEvent(models.Model):
         "click_collect.return", readonly=True, index="btree_not_null", ondelete="cascade",
         help="A step of a return of the order's goods: the order's state did not change.",
     )
+    late = fields.Boolean(
+        readonly=True,
+        help="The step came after the order's due date: the store's service level for the state "
+             "the order left was missed.",
+    )
     # ---- customer notifications
     refused = fields.Boolean(
         readonly=True,

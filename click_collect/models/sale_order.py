@@ -355,6 +355,8 @@ class SaleOrder(models.Model):
 
         now = fields.Datetime.now()
         sources = {order.id: order.cc_state for order in self}
+        # a step taken after the order's due date missed the service level (kept for the figures)
+        late = {order.id for order in self if order.cc_due_date and order.cc_due_date < now}
         # Write the state first: two sessions racing on one order conflict here, and the
         # loser's whole transaction (events, stock, messages) is rolled back.
         # sudo: the door is the only writer of the flow state (nobody else may write it, see
@@ -378,6 +380,7 @@ class SaleOrder(models.Model):
                 "store_id": (store or order.cc_store_id).id,
                 "channel": channel,
                 "note": (note.get(order.id) if isinstance(note, dict) else note) or False,
+                "late": order.id in late,
                 **(event_values or {}),
             }
             for order in self

@@ -34,6 +34,9 @@ class ClickCollectFigures(models.Model):
                                help="Of the Click & Collect orders that were collected or expired, the part collected.")
     expired_rate = fields.Float(string="No-Show Rate (%)", readonly=True, aggregator="avg",
                                 help="Of the Click & Collect orders that were collected or expired, the part expired.")
+    late_rate = fields.Float(string="Late Rate (%)", readonly=True, aggregator="avg",
+                             help="The part of the orders that missed a service level: a step taken after its due "
+                                  "date, or still waiting past it.")
     return_rate = fields.Float(string="Returns Rate (%)", readonly=True, aggregator="avg",
                                help="Of the orders the customers received, the part with goods brought back.")
 
@@ -63,6 +66,8 @@ class ClickCollectFigures(models.Model):
                        AS pickup_rate,
                    CASE WHEN o.cc_state = 'expired' THEN 100.0 WHEN o.cc_state = 'collected' THEN 0.0 END
                        AS expired_rate,
+                   CASE WHEN COALESCE(ev.late, FALSE) OR o.cc_due_date < (NOW() AT TIME ZONE 'UTC')
+                        THEN 100.0 ELSE 0.0 END AS late_rate,
                    CASE WHEN o.cc_state IN %(received)s
                         THEN CASE WHEN rt.order_id IS NULL THEN 0.0 ELSE 100.0 END END AS return_rate
               FROM sale_order o
@@ -72,7 +77,8 @@ class ClickCollectFigures(models.Model):
                            MIN(date) FILTER (WHERE to_state = 'accepted') AS accepted,
                            MIN(date) FILTER (WHERE to_state = 'ready') AS ready,
                            MIN(date) FILTER (WHERE to_state = 'shipped') AS shipped,
-                           MIN(date) FILTER (WHERE to_state = 'collected') AS collected
+                           MIN(date) FILTER (WHERE to_state = 'collected') AS collected,
+                           BOOL_OR(late) AS late
                       FROM click_collect_event
                      WHERE NOT COALESCE(refused, FALSE)
                      GROUP BY order_id

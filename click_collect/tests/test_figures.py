@@ -87,3 +87,34 @@ class TestFigures(ClickCollectCommon):
         self.assertEqual(self._figures(self.user_store_manager_b).store_id, self.store_b)
         with self.assertRaises(AccessError):
             self._figures(self.user_store_a)
+
+    def test_late_rate(self):
+        """Store A answers within 30 minutes and prepares within 2 hours: a step taken after its
+        due date is marked late on the timeline; the late rate counts the orders that missed a
+        level, or still wait past it."""
+        self.store_a.write({"cc_accept_minutes": 30, "cc_ready_hours": 2})
+        with freeze_time("2026-11-02 09:00:00"):
+            on_time, late_accept, late_ready, still_new = (self._order() for _i in range(4))
+        self._through(on_time, [("2026-11-02 09:20:00", "accepted"), ("2026-11-02 10:00:00", "preparing"),
+                                ("2026-11-02 11:15:00", "ready")])
+        self._through(late_accept, [("2026-11-02 09:45:00", "accepted"), ("2026-11-02 10:00:00", "preparing"),
+                                    ("2026-11-02 10:30:00", "ready")])
+        self._through(late_ready, [("2026-11-02 09:10:00", "accepted"), ("2026-11-02 09:30:00", "preparing"),
+                                   ("2026-11-02 12:00:00", "ready")])
+        new_now = self._order()  # due in 30 minutes from now: not late
+        steps = {
+            order: {event.to_state: event.late for event in order.cc_event_ids}
+            for order in (on_time, late_accept, late_ready)
+        }
+        self.assertEqual(steps[on_time], {"new": False, "accepted": False, "preparing": False, "ready": False})
+        self.assertEqual(steps[late_accept], {"new": False, "accepted": True, "preparing": False, "ready": False})
+        self.assertEqual(steps[late_ready], {"new": False, "accepted": False, "preparing": False, "ready": True})
+        self.env.flush_all()
+        Figures = self.env["click_collect.figures"].with_user(self.user_store_manager_a)
+        rows = Figures.search([("store_id", "=", self.store_a.id)])
+        self.assertEqual(
+            {row.order_id: row.late_rate for row in rows},
+            {on_time: 0.0, late_accept: 100.0, late_ready: 100.0, still_new: 100.0, new_now: 0.0},
+        )
+        [group] = Figures.formatted_read_group([("store_id", "=", self.store_a.id)], [], ["late_rate:avg"])
+        self.assertAlmostEqual(group["late_rate:avg"], 60.0)
