@@ -12,6 +12,7 @@
     "depends": [
         "click_collect",
         "pos_sale",
+        "sale_margin",
     ],
     "data": [
         "security/ir.model.access.csv",

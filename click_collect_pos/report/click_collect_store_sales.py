@@ -4,8 +4,8 @@ from odoo.tools import SQL
 
 class ClickCollectStoreSales(models.Model):
     """A store's sales by channel: its web orders (those whose revenue it books: its own, or
-    a web shop's as its turnover store) beside its points of sale's orders, untaxed, in the
-    company's currency. A POS order that only took a web order's payment at the counter, or paid
+    a web shop's as its turnover store) beside its points of sale's orders, untaxed, with their
+    margin, in the company's currency. A POS order that only took a web order's payment at the counter, or paid
     back a web order's return, is the web order's, not a POS sale. (SQL view.)"""
 
     _name = "click_collect.store.sales"
@@ -19,6 +19,12 @@ class ClickCollectStoreSales(models.Model):
     channel = fields.Selection([("web", "Web Orders"), ("pos", "Point of Sale")], readonly=True)
     revenue = fields.Float(string="Revenue (Untaxed)", readonly=True, aggregator="sum",
                            help="In the company's currency.")
+    margin = fields.Float(
+        readonly=True, aggregator="sum",
+        help="Revenue less the cost of the goods, in the company's currency: for web orders "
+             "Sales' margin (the product's cost when ordered), for point of sale orders the cost "
+             "the point of sale computes (when its session closes if it updates stock then).",
+    )
 
     @property
     def _table_query(self):
@@ -28,15 +34,24 @@ class ClickCollectStoreSales(models.Model):
                     SELECT o.id AS source_id, o.company_id, o.cc_revenue_store_id AS store_id,
                            o.date_order AS date, 'web' AS channel,
                            o.amount_untaxed / CASE WHEN COALESCE(o.currency_rate, 0) = 0 THEN 1.0
-                                                   ELSE o.currency_rate END AS revenue
+                                                   ELSE o.currency_rate END AS revenue,
+                           o.margin / CASE WHEN COALESCE(o.currency_rate, 0) = 0 THEN 1.0
+                                           ELSE o.currency_rate END AS margin
                       FROM sale_order o
                      WHERE o.cc_fulfilment IS NOT NULL AND o.state = 'sale'
                            AND o.cc_revenue_store_id IS NOT NULL
                  UNION ALL
                     SELECT p.id, p.company_id, pt.warehouse_id, p.date_order, 'pos',
                            (p.amount_total - p.amount_tax) / CASE WHEN COALESCE(p.currency_rate, 0) = 0 THEN 1.0
-                                                                  ELSE p.currency_rate END
+                                                                  ELSE p.currency_rate END,
+                           pl.margin / CASE WHEN COALESCE(p.currency_rate, 0) = 0 THEN 1.0 ELSE p.currency_rate END
                       FROM pos_order p
+                      LEFT JOIN (
+                            SELECT order_id,
+                                   SUM(price_subtotal - total_cost) FILTER (WHERE is_total_cost_computed) AS margin
+                              FROM pos_order_line
+                             GROUP BY order_id
+                      ) pl ON pl.order_id = p.id
                       JOIN pos_config c ON c.id = p.config_id
                       JOIN stock_picking_type pt ON pt.id = c.picking_type_id
                       JOIN stock_warehouse w ON w.id = pt.warehouse_id AND w.cc_is_store
