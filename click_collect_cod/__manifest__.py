@@ -23,6 +23,7 @@
         "views/click_collect_cod_views.xml",
         "views/sale_order_views.xml",
         "views/delivery_carrier_views.xml",
+        "report/click_collect_cod_owed_views.xml",
         "views/click_collect_cod_menus.xml",
     ],
     "demo": [

@@ -1,0 +1,1 @@
+from . import click_collect_cod_owed
