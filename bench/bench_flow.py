@@ -8,8 +8,9 @@ wall-clock time and the SQL query count, beside Odoo's plain way of doing the sa
   hand over     _cc_transition('collected')                vs  validating the delivery picking
 
 Then it grows the web orders to 100,000 (``--grow``) by copying those made, with their lines and
-timeline, in SQL, and measures again what must not grow with them: the scan lookup, and a store
-user opening the web orders (kanban by state, then the list) beside Odoo's Sales > Orders list.
+timeline, in SQL, and measures again what must not grow with them: the scan lookup, a store
+user opening the web orders (kanban by state, then the list) beside Odoo's Sales > Orders list,
+and the store figures' pivot beside Odoo's sales analysis.
 
 Run it with ``./run bench`` (a fresh database), or directly:
   python bench/bench_flow.py -c ODOO_CONF -d DATABASE [--orders 10000] [--samples 40]
@@ -286,7 +287,27 @@ def measure_lookup_and_screen(bench, uenv, store, samples, orders, *, baseline=N
         f"{screen['queries']:.0f} queries, {screen['median_ms']:.1f} ms")
     bench.row("open the store's web orders: kanban, then list", screen,
               bench.measure(uenv, "Sales > Orders list: web_search_read", sales_orders, items), orders, goal)
-    return {"orders": orders, "lookup": lookup["max_queries"], "screen": screen["queries"]}
+
+    # the store-operations figures (SQL view over the orders and their timeline), as the pivot
+    # reads them, beside Odoo's sales analysis (sale.report, also a SQL view) grouped alike
+    measures = ["__count", "amount_untaxed:sum", "accept_hours:avg", "ready_hours:avg", "counter_hours:avg",
+                "pickup_rate:avg", "late_rate:avg"]
+    figures = bench.measure(
+        uenv, "click_collect.figures: read_group by store, month",
+        lambda _item: uenv["click_collect.figures"].formatted_read_group([], ["store_id", "date:month"], measures),
+        items)
+    sales_analysis = bench.measure(
+        uenv, "sale.report: read_group by warehouse, month",
+        lambda _item: uenv["sale.report"].formatted_read_group(
+            [], ["warehouse_id", "date:month"], ["__count", "price_subtotal:sum"]),
+        items)
+    goal = baseline and report.goal(
+        f"the same queries as on {baseline['orders']} web orders", figures["queries"] == baseline["figures"],
+        f"{figures['queries']:.0f} queries, {figures['median_ms']:.1f} ms "
+        f"({figures['median_ms'] / sales_analysis['median_ms']:.2f}x Odoo's sales analysis)")
+    bench.row("store figures: pivot by store and month", figures, sales_analysis, orders, goal)
+    return {"orders": orders, "lookup": lookup["max_queries"], "screen": screen["queries"],
+            "figures": figures["queries"]}
 
 if __name__ == "__main__":
     main()

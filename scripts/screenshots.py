@@ -128,6 +128,7 @@ def main():
         return_pages(browser, url, out)
         customer_pages(browser, url, out)
         pos_pages(browser, url, out)
+        batch_pick_list_page(browser, url, out)
         acceptance_page(browser, url, out)
     finally:
         browser.close()
@@ -284,6 +285,23 @@ def pos_pages(browser, url, out):
     browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_return_qty').select()")
     browser.send("Input.insertText", text="1")
     capture(browser, out, "pos-return.png")
+
+
+# ---- batch pick list
+def batch_pick_list_page(browser, url, out):
+    """The pick list of the orders a store clerk has to prepare (as the list's Print menu gives
+    it, in its HTML form)."""
+    session = login(url, "cc_store")
+    orders = rpc(session, url, "sale.order", "search_read",
+                 [("cc_state", "in", ("new", "accepted")), ("cc_fulfilment", "=", "pickup")], ["name"],
+                 limit=3, order="id")
+    ids = ",".join(str(order["id"]) for order in orders)
+    browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
+    browser.send("Network.clearBrowserCookies")
+    browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url, path="/")
+    browser.send("Page.navigate", url=f"{url}/report/html/click_collect.report_cc_batch_pick_list/{ids}")
+    browser.wait_for(".o_cc_batch_pick_list tbody tr")
+    capture(browser, out, "batch-pick-list.png")
 
 
 # ---- acceptance (last: it receives an order of the demo)

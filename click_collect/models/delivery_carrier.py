@@ -1,4 +1,5 @@
 import logging
+import secrets
 
 from werkzeug.urls import url_encode
 
@@ -64,6 +65,18 @@ class DeliveryCarrier(models.Model):
                 secret = carrier.sudo().cc_webhook_secret
                 token_url = secret and f"{url}?{url_encode({'token': secret})}"
             carrier.cc_webhook_url_token = token_url
+
+    def action_cc_generate_webhook_token(self):
+        """A new random webhook token for the courier's status callbacks (and a new signing key
+        where one is used): the courier's dashboard gets the new *Webhook URL with Token*;
+        callbacks with the old ones are refused from now on. Administrators only (the fields'
+        group: writing them is refused to anyone else)."""
+        for carrier in self:
+            values = {"cc_webhook_secret": secrets.token_urlsafe(32)}
+            if carrier.cc_webhook_hmac_secret:
+                values["cc_webhook_hmac_secret"] = secrets.token_urlsafe(32)
+            carrier.write(values)
+        return True
 
     # ------------------------------------------------------------------ connectors
     # The flow knows no carrier and does not need delivery_courier_base: it asks the connector

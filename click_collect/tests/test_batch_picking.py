@@ -1,7 +1,7 @@
 """Several web orders prepared at once: one pick list by location and product, then the list's
 actions move them all (what cannot move is named, the rest moves); the 80 mm tickets."""
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import ClickCollectCommon
 
@@ -80,3 +80,22 @@ class TestBatchPicking(ClickCollectCommon):
         for text in (order.name, "CC Batch Shoe", "A3", "CC Test Customer"):
             self.assertIn(text, html)
         self.assertIn(order.name, self._html("click_collect.action_report_cc_address_ticket", order, self.user_store_a))
+
+
+@tagged("post_install", "-at_install")
+class TestBatchPickingTour(TestBatchPicking, HttpCase):
+    """A store clerk selects the orders to prepare in the list, prints their pick list and
+    starts preparing them all."""
+
+    # the Python tests run once, in TestBatchPicking
+    test_batch_pick_list_by_location_and_product = test_then_all_prepared_at_once = test_80_mm_tickets = None
+
+    def test_tour_print_then_prepare(self):
+        first = self._order(products=self.shoe, qty=2)
+        second = self._order(products=self.shoe | self.product_2, qty=2)
+        waiting = self._order(products=self.shoe, qty=1)
+        for order, name in ((first, "CCBATCH1"), (second, "CCBATCH2"), (waiting, "CCBATCH3")):
+            order.name = name
+        (first | second)._cc_transition("accepted")
+        self.start_tour("/odoo/click-collect-orders", "click_collect_batch_pick_list", login=self.user_store_a.login)
+        self.assertEqual((first | second | waiting).mapped("cc_state"), ["preparing", "preparing", "new"])

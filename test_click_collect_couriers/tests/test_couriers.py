@@ -195,6 +195,30 @@ class TestCouriers(CouriersCommon):
         with self.assertRaises(AccessError):
             self.ghn.with_user(self.user_manager).read(["cc_webhook_url_token"])
 
+    def test_generated_token_replaces_the_old_one(self):
+        """*Generate Token*: a long random token (and signing key) for administrators only; the
+        old token is refused, the new one heard; a courier without a token hears nobody."""
+        order = self._preparing("cod")
+        code = self._ship(order, self.ghn).carrier_tracking_ref
+        body = json.dumps(self.ghn_server.webhook_payload(code, "delivering")).encode()
+        headers = {"Content-Type": "application/json"}
+        path = f"/click_collect/courier/{self.ghn.id}/webhook"
+        self.ghn.write({"cc_webhook_secret": False, "cc_webhook_hmac_secret": False})
+        self.assertEqual(self.url_open(f"{path}?token=", data=body, headers=headers).status_code, 403,
+                         "no token: refused, whatever is sent")
+        with self.assertRaises(AccessError):
+            self.ghn.with_user(self.user_manager).action_cc_generate_webhook_token()
+        self.ghn.action_cc_generate_webhook_token()
+        token = self.ghn.cc_webhook_secret
+        self.assertGreaterEqual(len(token), 40)
+        self.assertFalse(self.ghn.cc_webhook_hmac_secret, "no signing key is made where none was used")
+        self.assertEqual(self.url_open(f"{path}?token=whsec-123", data=body, headers=headers).status_code, 401)
+        self.assertEqual(self.url_open(f"{path}?token={token}", data=body, headers=headers).status_code, 200)
+        self.ghn.cc_webhook_hmac_secret = "old-key"
+        self.ghn.action_cc_generate_webhook_token()
+        self.assertNotEqual(self.ghn.cc_webhook_secret, token)
+        self.assertNotIn(self.ghn.cc_webhook_hmac_secret, ("old-key", False))
+
     def test_oversized_callback_is_refused_before_it_is_read(self):
         """Replays an outsider announcing a callback of 100 MB (it was read whole, up to Odoo's
         128 MiB limit, then refused for its size): answered 413 at once from its Content-Length,
