@@ -40,11 +40,15 @@ registry.category("web_tour.tours").add("click_collect_batch_pick_list", {
         { content: "One pick list for the selection", trigger: ".o-dropdown-item:contains(Batch Pick List)", run: "click" },
         {
             content: "By location and product, with which order takes how many",
-            trigger: ".o_cc_test_download[data-status="200"]:contains(Shelf 1):contains(Shelf 2):contains(CCBATCH1):contains(CCBATCH2):contains(CCBATCH3)",
+            trigger: ".o_cc_test_download[data-status='200']:contains(Shelf 1):contains(Shelf 2):contains(CCBATCH1):contains(CCBATCH2):contains(CCBATCH3)",
         },
+        // printing ends the selection: select them again
+        select("CCBATCH1"),
+        select("CCBATCH2"),
+        select("CCBATCH3"),
         {
             content: "Then all of them to preparing at once",
-            trigger: ".o_control_panel button[name=action_cc_transition]:contains(Start Preparing)",
+            trigger: ".o_control_panel button:contains(Start Preparing)",
             run: "click",
         },
         {
