@@ -291,11 +291,15 @@ def pos_pages(browser, url, out):
 def batch_pick_list_page(browser, url, out):
     """The pick list of the orders a store clerk has to prepare (as the list's Print menu gives
     it, in its HTML form)."""
-    session = login(url, "cc_store")
+    session = login(url, "cc_manager")
     orders = rpc(session, url, "sale.order", "search_read",
-                 [("cc_state", "in", ("new", "accepted")), ("cc_fulfilment", "=", "pickup")], ["name"],
-                 limit=3, order="id")
-    ids = ",".join(str(order["id"]) for order in orders)
+                 [("cc_state", "in", ("new", "accepted", "preparing")), ("cc_fulfilment", "=", "pickup")],
+                 ["cc_store_id"], order="id")
+    # the orders of the store with the most of them
+    by_store = {}
+    for order in orders:
+        by_store.setdefault(order["cc_store_id"][0], []).append(order["id"])
+    ids = ",".join(str(order_id) for order_id in max(by_store.values(), key=len)[:4])
     browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
     browser.send("Network.clearBrowserCookies")
     browser.send("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url, path="/")

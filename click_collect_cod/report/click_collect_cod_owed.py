@@ -17,7 +17,7 @@ class ClickCollectCodOwed(models.Model):
     _rec_name = "order_id"
 
     company_id = fields.Many2one("res.company", readonly=True)
-    courier_id = fields.Many2one("res.partner", string="Courier", readonly=True)
+    courier_id = fields.Many2one("res.partner", readonly=True)
     order_id = fields.Many2one("sale.order", string="Web Order", readonly=True)
     store_id = fields.Many2one("stock.warehouse", readonly=True)
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
