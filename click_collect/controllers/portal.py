@@ -4,7 +4,7 @@ import re
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import email_normalize
 
@@ -46,12 +46,49 @@ class ClickCollectPortal(CustomerPortal):
     @http.route("/order/track/<int:order_id>", type="http", auth="public", website=True, sitemap=False)
     def cc_tracking_page(self, order_id, token=None, access_token=None, **kw):
         order_sudo, customer, query = self._cc_tracked_order(order_id, token, access_token)
+        return self._cc_render_tracking_page(order_sudo, customer, query)
+
+    def _cc_render_tracking_page(self, order_sudo, customer, query, error=None, status=200):
         return request.render("click_collect.portal_order_tracking_page", {
             "order": order_sudo,
             "show_code": customer,
             "image_query": query,
             "portal_url": order_sudo.get_portal_url(),
-        })
+            "cc_error": error,
+        }, status=status)
+
+    # ------------------------------------------------------------------ the customer's actions
+
+    @http.route("/order/track/<int:order_id>/cancel", type="http", auth="public", website=True,
+                methods=["POST"], sitemap=False)
+    def cc_tracking_cancel(self, order_id, token=None, access_token=None, **kw):
+        """The customer cancels their order (the link of their messages or their portal login;
+        not a visitor of Odoo's access token, which staff read too)."""
+        order_sudo, customer, query = self._cc_tracked_order(order_id, token, access_token)
+        if not customer:
+            raise NotFound()
+        try:
+            # a refusal after the door wrote anything undoes it all (the page is still answered)
+            with request.env.cr.savepoint():
+                order_sudo.with_context(lang=request.env.lang)._cc_cancel_by_customer()
+        except UserError as error:
+            return self._cc_render_tracking_page(order_sudo, customer, query, error=error.args[0], status=409)
+        return request.redirect(f"/order/track/{order_sudo.id}{query}", local=True)
+
+    @http.route("/order/track/<int:order_id>/pickup.ics", type="http", auth="public", website=True,
+                sitemap=False)
+    def cc_tracking_calendar(self, order_id, token=None, access_token=None, **kw):
+        """The pickup window of a ready order, for the visitor's calendar (nothing secret in it:
+        for anyone who may see the page)."""
+        order_sudo, _customer, _query = self._cc_tracked_order(order_id, token, access_token)
+        content = order_sudo.with_context(lang=request.env.lang)._cc_pickup_calendar()
+        if not content:
+            raise NotFound()
+        return request.make_response(content, headers=[
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", http.content_disposition(f"{order_sudo.name}-pickup.ics")),
+            ("Cache-Control", "private, no-store"),
+        ])
 
     @http.route("/order/track/<int:order_id>/<string:kind>.png", type="http", auth="public", sitemap=False)
     def cc_tracking_image(self, order_id, kind, token=None, access_token=None, **kw):

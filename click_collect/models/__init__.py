@@ -29,6 +29,7 @@ from . import (
     sale_order_pickup,
     sale_order_return,
     sale_order_return_amount,
+    sale_order_self_service,
     sale_order_service,
     sale_order_steps,
     sale_order_stock,

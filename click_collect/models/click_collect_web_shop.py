@@ -27,6 +27,11 @@ class ClickCollectWebShop(models.Model):
         domain="[('cc_is_store', '=', True)]",
         help="When set, all revenue of this web shop's orders is booked to this store.",
     )
+    cc_customer_cancel = fields.Boolean(
+        string="Customers May Cancel",
+        help="The customer may cancel an order from its tracking page until the store starts "
+             "preparing it (new or accepted).",
+    )
     order_ids = fields.One2many("sale.order", "cc_web_shop_id", string="Orders")
     order_count = fields.Integer(compute="_compute_order_count")
 

@@ -471,7 +471,13 @@ class SaleOrder(models.Model):
             if event.note:
                 body += Markup("<br/>") + event.note
             bodies[event.order_id.id] = body
-        # The door checked the user's right to change these orders.
+        # The door checked the user's right to change these orders. A visitor without login (the
+        # customer on their order's page) is the order's customer.
+        if self.env.user._is_public():
+            for customer, orders in self.grouped("partner_id").items():
+                orders._message_log_batch({order.id: bodies[order.id] for order in orders if order.id in bodies},
+                                          author_id=customer.id)
+            return
         self._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
 
     def _cc_notify(self, events):

@@ -248,11 +248,28 @@ class SaleOrder(models.Model):
         13:00-17:00"), in the language of the context; consecutive days with the same hours are
         grouped."""
         self.ensure_one()
-        calendar = self.cc_store_id.opening_hours
-        if not calendar:
+        hours = self._cc_opening_slots()
+        if not hours:
             return []
         Attendance = self.env["resource.calendar.attendance"]
         day_names = dict(Attendance._fields["dayofweek"]._description_selection(self.env))
+        groups = []  # [first day, last day, hours]
+        for day in sorted(hours):
+            text = ", ".join(hours[day])
+            if groups and groups[-1][2] == text and int(groups[-1][1]) + 1 == int(day):
+                groups[-1][1] = day
+            else:
+                groups.append([day, day, text])
+        return [
+            (day_names[first] if first == last else f"{day_names[first]} \u2013 {day_names[last]}", text)
+            for first, last, text in groups
+        ]
+
+    def _cc_opening_slots(self):
+        """The store's opening hours by day of the week: {"0" (Monday): ["08:00-12:00", ...]}
+        (an empty dict for a store without opening hours)."""
+        self.ensure_one()
+        calendar = self.cc_store_id.opening_hours
 
         def hour(value):
             hh, mm = divmod(round(value * 60), 60)
@@ -265,17 +282,7 @@ class SaleOrder(models.Model):
             slot = f"{hour(attendance.hour_from)}\u2013{hour(attendance.hour_to)}"
             if slot not in hours.setdefault(attendance.dayofweek, []):
                 hours[attendance.dayofweek].append(slot)
-        groups = []  # [first day, last day, hours]
-        for day in sorted(hours):
-            text = ", ".join(hours[day])
-            if groups and groups[-1][2] == text and int(groups[-1][1]) + 1 == int(day):
-                groups[-1][1] = day
-            else:
-                groups.append([day, day, text])
-        return [
-            (day_names[first] if first == last else f"{day_names[first]} \u2013 {day_names[last]}", text)
-            for first, last, text in groups
-        ]
+        return hours
 
     def _cc_store_address(self):
         """The store's address on one line."""

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -195,8 +195,13 @@ class SaleOrder(models.Model):
         self.filtered(lambda o: o.currency_id.compare_amounts(o.cc_amount_paid, 0) > 0)._cc_schedule_refund()
 
     def _cc_schedule_refund(self):
-        """Ask the store's manager to pay back what the customer paid for a cancelled order."""
+        """Ask the store's manager to pay back what the customer paid for a cancelled order: the
+        order's salesperson, else the person cancelling it, else (the customer cancelled it) the
+        store's manager."""
         for order in self:
+            # a person acting (not a visitor, nor the scheduled jobs' superuser) makes the refund
+            person = self.env.user._is_internal() and not self.env.user._is_superuser()
+            responsible = order.user_id or (self.env.user if person else order.cc_store_id._cc_late_responsible())
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Refund %(amount)s to the customer",
@@ -205,7 +210,7 @@ class SaleOrder(models.Model):
                        order=order.name,
                        method=dict(order._fields["cc_payment_method"]._description_selection(self.env)).get(
                            order.cc_payment_method, "")),
-                user_id=order.user_id.id or self.env.uid,
+                user_id=responsible.id or SUPERUSER_ID,
             )
 
     def _cc_after_cancelled(self, **details):

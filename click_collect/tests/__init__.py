@@ -12,6 +12,7 @@ from . import (
     test_payment,
     test_pickup_code,
     test_portal,
+    test_self_service,
     test_queries,
     test_reservation,
     test_returns,

@@ -117,3 +117,21 @@ registry.category("web_tour.tours").add("click_collect_track_form", {
         },
     ],
 });
+
+/** On a phone, the customer cancels an order the store has not started preparing. */
+registry.category("web_tour.tours").add("click_collect_tracking_cancel", {
+    steps: () => [
+        { content: "The store, with directions", trigger: ".o_cc_store .o_cc_directions[href*='maps']" },
+        { content: "Cancel my order", trigger: ".o_cc_cancel summary", run: "click" },
+        { content: "Confirm", trigger: ".o_cc_cancel .o_cc_cancel_confirm", run: "click" },
+        {
+            content: "Cancelled, and nothing more to cancel",
+            trigger: ".o_cc_tracking[data-state='cancelled']",
+            run: () => {
+                if (document.querySelector(".o_cc_cancel")) {
+                    throw new Error("the cancel form is still offered");
+                }
+            },
+        },
+    ],
+});
