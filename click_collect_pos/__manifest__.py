@@ -12,7 +12,6 @@
     "depends": [
         "click_collect",
         "pos_sale",
-        "sale_margin",
     ],
     "data": [
         "security/ir.model.access.csv",

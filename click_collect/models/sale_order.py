@@ -471,14 +471,13 @@ class SaleOrder(models.Model):
             if event.note:
                 body += Markup("<br/>") + event.note
             bodies[event.order_id.id] = body
-        # The door checked the user's right to change these orders. A visitor without login (the
-        # customer on their order's page) is the order's customer.
-        if self.env.user._is_public():
-            for customer, orders in self.grouped("partner_id").items():
-                orders._message_log_batch({order.id: bodies[order.id] for order in orders if order.id in bodies},
-                                          author_id=customer.id)
-            return
-        self._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
+        # The door checked the user's right to change these orders. What the customer did from
+        # their order's page (channel portal) is the customer's.
+        by_customer = events.filtered(lambda e: e.channel == "portal").order_id
+        for customer, orders in by_customer.grouped("partner_id").items():
+            orders._message_log_batch({order.id: bodies.pop(order.id) for order in orders}, author_id=customer.id)
+        if bodies:
+            self._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
 
     def _cc_notify(self, events):
         """Tell everyone who follows these orders about their new states.

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytz
 from werkzeug.urls import url_encode
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.ics import calendar_file
@@ -136,10 +136,12 @@ class SaleOrder(models.Model):
                 "Your order is now %(state)s: it can no longer be cancelled online. Contact the store.",
                 state=order._cc_customer_state_label(),
             ))
-        # what the shop's staff read (timeline, chatter, refund to make) in the company's
-        # language, not the visitor's
-        order = order.with_context(lang=order.company_id.partner_id.lang or order.env.lang)
-        order._cc_transition("cancelled", channel="portal", check_group=False,
+        # The flow acts for the visitor (no login, no rights): as the superuser, the timeline
+        # naming no user but the channel, the chatter the customer; what the shop's staff read
+        # (timeline, chatter, the refund to make) in the company's language, not the visitor's.
+        order = order.with_user(SUPERUSER_ID).with_context(
+            lang=order.company_id.partner_id.lang or order.env.lang)
+        order._cc_transition("cancelled", channel="portal", check_group=False, event_values={"user_id": False},
                              note=order.env._("Cancelled by the customer on the order's page."))
         if order.currency_id.compare_amounts(order.cc_amount_paid, 0) > 0:
             order._cc_schedule_refund()

@@ -3,6 +3,7 @@ calendar file for the pickup window, and cancelling an order nothing was prepare
 
 import re
 from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
 
 from freezegun import freeze_time
 
@@ -38,7 +39,8 @@ class TestSelfService(ClickCollectCommon, HttpCase):
         """Post the page's cancel form, with the page's CSRF token."""
         token = order.sudo().cc_tracking_token
         page = self.url_open(f"/order/track/{order.id}?token={token}").text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        # the form's, or the page's own (every page carries the session's token)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page) or re.search(r'csrf_token: "([^"]+)"', page)
         return self.url_open(
             f"/order/track/{order.id}/cancel{query if query is not None else f'?token={token}'}",
             data={"csrf_token": csrf.group(1) if csrf else ""}, allow_redirects=False,
@@ -50,16 +52,18 @@ class TestSelfService(ClickCollectCommon, HttpCase):
         """Monday 10:00 in Brussels: the map of the store's address, its phone to call, today's
         hours; on a Sunday it says it is closed."""
         order = self._web_order()
-        self.assertEqual(
-            order._cc_store_map_url(),
-            "https://www.google.com/maps/search/?api=1&query=Test+Store+A%2C+Rue+Neuve+12%2C+1000+Brussels",
-        )
+        url = urlsplit(order._cc_store_map_url())
+        self.assertEqual((url.scheme, url.netloc, url.path), ("https", "www.google.com", "/maps/search/"))
+        country = self.store_a.partner_id.country_id.name
+        self.assertEqual(parse_qs(url.query), {
+            "api": ["1"], "query": [f"Test Store A, Rue Neuve 12, 1000 Brussels, {country}"],
+        })
         self.env.ref("resource.resource_calendar_std").tz = "Europe/Brussels"
         with freeze_time("2026-11-30 09:00:00"):  # a Monday, 10:00 in Brussels
             self.assertEqual(order._cc_opening_hours_today(), "08:00\u201312:00, 13:00\u201317:00")
             page = self._page(order).text
         self.assertIn('href="tel:+3225551234"', page)
-        self.assertIn("maps/search/?api=1&amp;query=Test+Store+A", page)
+        self.assertIn("https://www.google.com/maps/search/?api=1&amp;query=Test+Store+A", page)
         self.assertIn("08:00\u201312:00, 13:00\u201317:00", page)
         with freeze_time("2026-12-06 09:00:00"):  # a Sunday
             self.assertEqual(order._cc_opening_hours_today(), "Closed today")
@@ -107,12 +111,14 @@ class TestSelfService(ClickCollectCommon, HttpCase):
         self.assertIn("o_cc_cancel", self._page(order).text)
         with patch.object(type(self.env["sale.order"]), "_cc_notify", autospec=True) as notify:
             response = self._cancel(order)
-        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.status_code, 303, re.findall(r'o_cc_action_error[^>]*>([^<]*)', response.text))
         self.assertEqual(order.cc_state, "cancelled")
         self.assertEqual(order.state, "cancel")
         self.assertFalse(order.picking_ids.filtered(lambda p: p.state not in ("cancel", "done")))
         event = order.cc_event_ids.sorted("id")[-1]
-        self.assertEqual((event.to_state, event.channel), ("cancelled", "portal"))
+        self.assertEqual((event.to_state, event.channel, event.user_id.id), ("cancelled", "portal", False))
+        logged = order.message_ids.filtered(lambda m: "Customer portal" in (m.body or ""))
+        self.assertEqual(logged.author_id, self.customer, "the chatter names the customer")
         self.assertEqual(notify.call_count, 1)
         page = self._page(order).text
         self.assertNotIn("o_cc_cancel", page)
@@ -153,7 +159,8 @@ class TestSelfService(ClickCollectCommon, HttpCase):
     def test_cancel_needs_the_page_csrf_token(self):
         order = self._web_order()
         token = order.sudo().cc_tracking_token
-        response = self.url_open(f"/order/track/{order.id}/cancel?token={token}", data={}, allow_redirects=False)
+        response = self.url_open(f"/order/track/{order.id}/cancel?token={token}", data={"csrf_token": "forged"},
+                                 allow_redirects=False)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(order.cc_state, "new")
 

@@ -3,7 +3,6 @@
 import datetime
 import re
 
-
 # control characters (and Unicode's line and paragraph separators) a TEXT value may not hold
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
@@ -32,7 +31,7 @@ def _fold(line):
 
 def calendar_file(*, uid, start, end, summary, location="", description="", stamp=None):
     """An all-day event from the date ``start`` to the date ``end`` (exclusive), as bytes."""
-    stamp = stamp or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    stamp = stamp or datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -21,9 +21,10 @@ class ClickCollectStoreSales(models.Model):
                            help="In the company's currency.")
     margin = fields.Float(
         readonly=True, aggregator="sum",
-        help="Revenue less the cost of the goods, in the company's currency: for web orders "
-             "Sales' margin (the product's cost when ordered), for point of sale orders the cost "
-             "the point of sale computes (when its session closes if it updates stock then).",
+        help="Revenue less the cost of the goods sold, in the company's currency, once the goods "
+             "left: for web orders, the stock value of the goods handed over or shipped (less "
+             "what came back); for point of sale orders, the cost the point of sale computes "
+             "(when its session closes if it updates stock then). Empty before.",
     )
 
     @property
@@ -35,9 +36,20 @@ class ClickCollectStoreSales(models.Model):
                            o.date_order AS date, 'web' AS channel,
                            o.amount_untaxed / CASE WHEN COALESCE(o.currency_rate, 0) = 0 THEN 1.0
                                                    ELSE o.currency_rate END AS revenue,
-                           o.margin / CASE WHEN COALESCE(o.currency_rate, 0) = 0 THEN 1.0
-                                           ELSE o.currency_rate END AS margin
+                           o.amount_untaxed / CASE WHEN COALESCE(o.currency_rate, 0) = 0 THEN 1.0
+                                                   ELSE o.currency_rate END - cogs.cost AS margin
                       FROM sale_order o
+                      LEFT JOIN (
+                            -- the stock value of the goods that left for the customer, less what came back
+                            SELECT line.order_id,
+                                   SUM(CASE WHEN dest.usage = 'customer' THEN m.value ELSE -m.value END) AS cost
+                              FROM stock_move m
+                              JOIN sale_order_line line ON line.id = m.sale_line_id
+                              JOIN stock_location src ON src.id = m.location_id
+                              JOIN stock_location dest ON dest.id = m.location_dest_id
+                             WHERE m.state = 'done' AND (dest.usage = 'customer') != (src.usage = 'customer')
+                             GROUP BY line.order_id
+                      ) cogs ON cogs.order_id = o.id
                      WHERE o.cc_fulfilment IS NOT NULL AND o.state = 'sale'
                            AND o.cc_revenue_store_id IS NOT NULL
                  UNION ALL

@@ -44,15 +44,21 @@ class TestStoreSales(ClickCollectPosCommon):
             self.env["click_collect.store.sales"].with_user(self.cashier).search([])
 
     def test_margin_of_web_orders_beside_the_points_of_sale(self):
-        """Goods costing 20 and 10 sold 50 and 30 on the web (margin 50 an order); a POS sale of
-        30 whose goods cost 12 (margin 18); a POS sale whose cost is not known yet (its session
-        updates stock at closing) has revenue and no margin."""
+        """Goods costing 20 and 10 sold 50 and 30 on the web: a collected order's margin is 50;
+        an order still waiting has revenue and no margin yet. A POS sale of 30 whose goods cost 12
+        (margin 18); a POS sale whose cost is not known yet (its session updates stock at
+        closing) has revenue and no margin."""
         self.product_1.standard_price = 20.0
         self.product_2.standard_price = 10.0
         self.pos_config.with_user(self.cashier).open_ui()
         session = self.pos_config.current_session_id
-        self._order()
-        self._order()
+        collected = self._order()
+        self._order()  # still waiting: revenue, no margin yet
+        for target in ("accepted", "preparing", "ready"):
+            collected._cc_transition(target)
+        self._pay(collected, method="pay_at_store", reference="TILL-1")
+        collected._cc_hand_over(collected.sudo().cc_pickup_code)
+        self.assertEqual(collected.cc_state, "collected")
         self._pos_sale(session, 30.0, cost=12.0)
         self._pos_sale(session, 40.0)
         self.env.flush_all()
@@ -61,5 +67,5 @@ class TestStoreSales(ClickCollectPosCommon):
             [("store_id", "=", self.store_a.id)], ["channel"], ["revenue:sum", "margin:sum"])
         self.assertEqual(
             {group["channel"]: (group["revenue:sum"], group["margin:sum"]) for group in groups},
-            {"web": (160.0, 100.0), "pos": (70.0, 18.0)},
+            {"web": (160.0, 50.0), "pos": (70.0, 18.0)},
         )

@@ -40,6 +40,8 @@ registry.category("web_tour.tours").add("click_collect_batch_pick_list", {
         { content: "One pick list for the selection", trigger: ".o-dropdown-item:contains(Batch Pick List)", run: "click" },
         {
             content: "By location and product, with which order takes how many",
+            // the report is rendered on the server: give a busy machine time
+            timeout: 30000,
             trigger: ".o_cc_test_download[data-status='200']:contains(Shelf 1):contains(Shelf 2):contains(CCBATCH1):contains(CCBATCH2):contains(CCBATCH3)",
         },
         // printing ends the selection: select them again

@@ -123,7 +123,12 @@ registry.category("web_tour.tours").add("click_collect_tracking_cancel", {
     steps: () => [
         { content: "The store, with directions", trigger: ".o_cc_store .o_cc_directions[href*='maps']" },
         { content: "Cancel my order", trigger: ".o_cc_cancel summary", run: "click" },
-        { content: "Confirm", trigger: ".o_cc_cancel .o_cc_cancel_confirm", run: "click" },
+        {
+            content: "Confirm",
+            trigger: ".o_cc_cancel .o_cc_cancel_confirm",
+            run: "click",
+            expectUnloadPage: true,
+        },
         {
             content: "Cancelled, and nothing more to cancel",
             trigger: ".o_cc_tracking[data-state='cancelled']",
