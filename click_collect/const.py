@@ -160,6 +160,17 @@ CHANNELS = [
     ("shop", "Odoo e-shop"),
 ]
 
+# The customer of a ready Click & Collect order tells the store they are coming (their order's
+# page), the store answers (sale.order.cc_arrival).
+ARRIVALS = [
+    ("on_the_way", "On the way"),
+    ("arrived", "Customer here"),
+    ("coming_out", "Coming out"),
+]
+# What the customer may do from their order's page, per order, at most: a few changes, not a
+# stream of notifications to the store.
+SELF_SERVICE_LIMIT = 5
+
 # ---- customer notifications
 # The customer-facing steps: one email template and one SMS template each
 # (data/mail_template_data.xml, data/sms_template_data.xml), switched on or off per web shop.

@@ -160,6 +160,18 @@ def capture(browser, out, filename, full_page=False):
     print(os.path.join(out, filename))
 
 
+def sent_link(order_id):
+    """The link of the order's messages as the demo's mail and SMS stand-in received them, once
+    Odoo's mail queue sent and removed them (./run demo writes what it receives to its log)."""
+    log = os.path.join(os.environ.get("CC_HOME", os.path.join(os.path.dirname(__file__), "..", ".cc")),
+                       "log", "demo-services.log")
+    if not os.path.exists(log):
+        return None
+    with open(log, encoding="utf-8", errors="replace") as sent:
+        links = re.findall(rf"/order/track/{order_id}\?token=[\w-]+", sent.read())
+    return links[-1] if links else None
+
+
 def customer_pages(browser, url, out):
     """The tracking page of a ready order opened from its message link (desktop and phone, no
     login) and that order's "ready for pickup" email. The link (its tracking token, which shows
@@ -174,9 +186,10 @@ def customer_pages(browser, url, out):
     mails = rpc(session, url, "mail.mail", "search_read",
                 [("mail_message_id", "=", messages[0]["id"])], ["body_html"])
     body = mails[0]["body_html"] if mails else messages[0]["body"]
-    link = re.search(r"/order/track/\d+\?token=[\w-]+", body)
+    found = re.search(r"/order/track/\d+\?token=[\w-]+", body)
+    link = found.group(0) if found else sent_link(order_id)
     if link:
-        page = url + link.group(0)
+        page = url + link
     else:  # the email left the queue: Odoo's link, the page without the code
         page = url + rpc(session, url, "sale.order", "get_portal_url", [order_id]).replace(
             "/my/orders/", "/order/track/")
@@ -186,6 +199,16 @@ def customer_pages(browser, url, out):
         browser.send("Page.navigate", url=page)
         browser.wait_for(".o_cc_tracking img")
         capture(browser, out, filename, full_page=metrics["mobile"])
+    if link:  # the customer (the link of their messages) says they are here, on a phone
+        browser.send("Emulation.setDeviceMetricsOverride", **PHONE)
+        browser.send("Page.navigate", url=page)
+        browser.wait_for(".o_cc_arrival_form .o_cc_im_here")
+        browser.send("Runtime.evaluate", expression="document.querySelector('.o_cc_arrival_form [name=note]').focus()")
+        browser.send("Input.insertText", text="Blue van, bay 1")
+        capture(browser, out, "tracking-arrival-phone.png")
+        browser.click(".o_cc_arrival_form .o_cc_im_here")
+        browser.wait_for(".o_cc_arrived")
+        capture(browser, out, "tracking-arrived-phone.png")
     # the email was rendered with the server's public address of that time: show it from here
     body = re.sub(r'https?://[^/"]+(/order/track/)', url + r"\1", body)
     browser.send("Emulation.setDeviceMetricsOverride", width=760, height=900, deviceScaleFactor=1, mobile=False)
@@ -268,7 +291,9 @@ def pos_pages(browser, url, out):
     browser.click(".o_cc_tabs button[data-tab='ready']")
     browser.wait_for(".o_cc_tabs button[data-tab='ready'].btn-primary")
     browser.wait_for(".o_cc_web_order_row")
-    browser.click(".o_cc_web_order_row")
+    # the order whose customer is here, when there is one
+    browser.evaluate("(document.querySelector('.o_cc_web_order_row:has(.o_cc_arrival_badge)')"
+                     " || document.querySelector('.o_cc_web_order_row')).click()")
     browser.wait_for(".o_cc_web_order_detail .o_cc_timeline li")
     capture(browser, out, "pos-web-orders.png")
     # a customer brings a collected order's goods back, paid back from the till

@@ -67,6 +67,17 @@ def test_demo_shows_the_tills_the_counter_and_the_courier_cash(client):
     assert all(line["amount"] > 0 for line in lines)
 
 
+def test_demo_shows_a_customer_waiting_at_the_curb(client):
+    """A ready order whose customer said from its page that they are here, at a store with
+    curbside bays."""
+    admin = client("admin", "admin")
+    here = admin.call("sale.order", "search_read", [("cc_state", "=", "ready"), ("cc_arrival", "=", "arrived")],
+                      ["cc_store_id", "cc_arrival_note"])
+    assert here and all(order["cc_arrival_note"] for order in here)
+    store = admin.call("stock.warehouse", "read", [here[0]["cc_store_id"][0]], ["cc_curbside", "cc_curbside_bays"])[0]
+    assert store["cc_curbside"] and store["cc_curbside_bays"]
+
+
 def test_demo_shows_late_orders_in_every_store(client):
     """A busy hour: each store has web orders past its service level (late, in red) beside
     others; Brussels sets its own service levels, the other stores take the company's."""

@@ -64,13 +64,29 @@ class ClickCollectPortal(CustomerPortal):
     def cc_tracking_cancel(self, order_id, token=None, access_token=None, **kw):
         """The customer cancels their order (the link of their messages or their portal login;
         not a visitor of Odoo's access token, which staff read too)."""
+        return self._cc_customer_action(order_id, token, access_token, lambda order: order._cc_cancel_by_customer())
+
+    @http.route("/order/track/<int:order_id>/arrival", type="http", auth="public", website=True,
+                methods=["POST"], sitemap=False)
+    def cc_tracking_arrival(self, order_id, token=None, access_token=None, **kw):
+        """The customer of a ready order says they are on their way (``arrival=on_the_way``, an
+        optional ``eta`` HH:MM) or here (``arrived``), with an optional ``note``."""
+        return self._cc_customer_action(
+            order_id, token, access_token,
+            lambda order: order._cc_announce_arrival(kw.get("arrival"), eta=kw.get("eta"), note=kw.get("note")),
+        )
+
+    def _cc_customer_action(self, order_id, token, access_token, act):
+        """Run ``act(order)`` for the order's customer only (404 for anyone else), then show the
+        page again; a refusal (the order moved on meanwhile, a wrong value) is shown on the page
+        (409) and nothing of it is kept."""
         order_sudo, customer, query = self._cc_tracked_order(order_id, token, access_token)
         if not customer:
             raise NotFound()
         try:
-            # a refusal after the door wrote anything undoes it all (the page is still answered)
+            # a refusal after anything was written undoes it all (the page is still answered)
             with request.env.cr.savepoint():
-                order_sudo.with_context(lang=request.env.lang)._cc_cancel_by_customer()
+                act(order_sudo.with_context(lang=request.env.lang))
         except UserError as error:
             return self._cc_render_tracking_page(order_sudo, customer, query, error=error.args[0], status=409)
         return request.redirect(f"/order/track/{order_sudo.id}{query}", local=True)

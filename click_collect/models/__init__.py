@@ -21,6 +21,7 @@ from . import (
     res_users,
     sale_order,
     sale_order_access,
+    sale_order_arrival,
     sale_order_courier,
     sale_order_customer,
     sale_order_line,

@@ -41,6 +41,12 @@ class ClickCollectEvent(models.Model):
              "codes: the state did not change.",
     )
 
+    arrival = fields.Selection(
+        const.ARRIVALS, readonly=True,
+        help="The customer of a ready order said they are on their way or here, or the store "
+             "answered that someone is coming out: the state did not change.",
+    )
+
     def _cc_steps(self):
         """The events that are steps of the flow, as a web shop or a customer sees them: a
         change of state; not a refused attempt, an unlock nor a note (a partial arrival, a

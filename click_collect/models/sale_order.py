@@ -365,6 +365,8 @@ class SaleOrder(models.Model):
         dues = self._cc_due_date_groups(target, now)
         for due, orders in (dues or {None: self}).items():
             values = {"cc_state": target, "cc_state_date": now}
+            if target != "ready":  # the customer's "I'm here" is for one stay at the counter
+                values.update(cc_arrival=False, cc_arrival_eta=False, cc_arrival_note=False)
             if due is not None:
                 values.update(cc_due_date=due, cc_late_notified=False)
             orders.sudo().write(values)
@@ -491,12 +493,16 @@ class SaleOrder(models.Model):
         self._cc_notify_stores(events)
 
     def _cc_notify_stores(self, events):
-        """Tell the orders' stores about their new states: a new web order pops up in the back
-        office of its store's staff (Odoo's notification over the bus, sent at commit); the
-        point of sale's addon also rings the stores' open points of sale."""
+        """Tell the orders' stores about their new states: a new web order, or a customer on
+        their way or here, pops up in the back office of its store's staff (Odoo's notification
+        over the bus, sent at commit); the point of sale's addon also rings the stores' open
+        points of sale."""
         arrived = events.filtered(lambda e: e.to_state == "new").order_id
         if arrived:
             self._cc_tell_staff_of_new_orders(arrived)
+        coming = events.filtered(lambda e: e.arrival in ("on_the_way", "arrived"))
+        if coming:
+            self._cc_tell_staff_of_arrivals(coming)
 
     def _cc_notify_customer(self, events):
         """Tell the customers about the new states of their orders (email and SMS).

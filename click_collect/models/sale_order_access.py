@@ -124,6 +124,11 @@ class SaleOrder(models.Model):
             "cc_due_date": self.env._("the flow sets it from the store's service levels at each change of state"),
             "cc_late_notified": self.env._("the job telling store managers of late orders sets it"),
             "cc_shelf": self.env._("the store's staff set it while a Click & Collect order waits at the counter"),
+            **dict.fromkeys(("cc_arrival", "cc_arrival_date"), self.env._(
+                "the customer says it from the order's page; the store answers with Coming Out")),
+            **dict.fromkeys(("cc_arrival_eta", "cc_arrival_note"), self.env._(
+                "the customer says it from the order's page")),
+            "cc_self_service_count": self.env._("the customer's actions on the order's page count it"),
         }
 
     def _action_cancel(self):

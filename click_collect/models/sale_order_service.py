@@ -115,6 +115,28 @@ class SaleOrder(models.Model):
                     ),
                 })
 
+    def _cc_tell_staff_of_arrivals(self, events):
+        """A notification in the back office of each store's staff for each customer of theirs
+        who said they are on their way or here (it stays until read when they are here)."""
+        # sudo: the store's staff, for a customer without rights
+        for event in events.sudo():
+            order = event.order_id
+            staff = event.store_id.cc_user_ids.filtered(lambda u: u.active and not u.share)
+            for lang, users in staff.grouped("lang").items():
+                this = order.with_context(lang=lang)
+                label = dict(event._fields["arrival"]._description_selection(this.env))[event.arrival]
+                users._bus_send("simple_notification", {
+                    "type": "warning" if event.arrival == "arrived" else "info",
+                    "sticky": event.arrival == "arrived",
+                    "title": this.env._("%(arrival)s: %(order)s", arrival=label, order=order.name),
+                    "message": this.env._(
+                        "%(customer)s (shelf %(shelf)s): %(arrival)s", customer=order.partner_id.name,
+                        shelf=order.cc_shelf, arrival=this._cc_arrival_text(),
+                    ) if order.cc_shelf else this.env._(
+                        "%(customer)s: %(arrival)s", customer=order.partner_id.name, arrival=this._cc_arrival_text(),
+                    ),
+                })
+
     @api.model
     def _cc_cron_late(self):
         """Scheduled job: give the manager of each store one activity per late order (not one per

@@ -53,6 +53,16 @@ class StockWarehouse(models.Model):
         string="Ask for the Pickup Code",
         help="At hand-over, the staff types the customer's pickup code.",
     )
+    cc_curbside = fields.Boolean(
+        string="Curbside Pickup",
+        help="Customers of ready orders may wait in their car: they say where on the order's "
+             "page, and the staff bring the order out.",
+    )
+    cc_curbside_bays = fields.Char(
+        string="Curbside Bays", translate=True,
+        help="Where the curbside bays are, as the customer reads it on the order's page "
+             "(e.g. \"Bays 1 to 4, in front of the store\").",
+    )
     cc_cash_journal_id = fields.Many2one(
         "account.journal", string="Till (Cash Journal)", check_company=True,
         domain="[('type', '=', 'cash')]",

@@ -1,5 +1,6 @@
 from . import (
     test_access_matrix,
+    test_arrival,
     test_batch_picking,
     test_click,
     test_faults,

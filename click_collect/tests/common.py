@@ -1,3 +1,4 @@
+import json
 import uuid
 from contextlib import closing, contextmanager
 from unittest.mock import patch
@@ -82,6 +83,22 @@ class ClickCollectCommon(TransactionCase):
             "cc_bank_journal_id": Journal.search([("type", "=", "bank"), ("company_id", "=", cls.env.company.id)],
                                                  limit=1).id,
         })
+
+    def _bus_sent(self, func):
+        """What ``func()`` sends on Odoo's bus (its messages are created at commit):
+        [(channel, message)], in the order sent."""
+        Bus = self.env["bus.bus"].sudo()
+        self.env.cr.precommit.run()
+        last = Bus.search([], order="id desc", limit=1).id or 0
+        func()
+        self.env.cr.precommit.run()
+        return [(json.loads(note.channel), json.loads(note.message))
+                for note in Bus.search([("id", ">", last)], order="id")]
+
+    def _popups(self, func):
+        """The back-office notifications ``func()`` sends: [(partner id, payload)]."""
+        return [(channel[2], message["payload"]) for channel, message in self._bus_sent(func)
+                if message["type"] == "simple_notification" and channel[1] == "res.partner"]
 
     @classmethod
     def _order(cls, fulfilment="pickup", *, store=None, method="pay_at_store", qty=1, confirm=True,

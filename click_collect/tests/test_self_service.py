@@ -12,8 +12,9 @@ from odoo.tests import HttpCase, tagged
 from .common import ClickCollectCommon
 
 
-@tagged("post_install", "-at_install")
-class TestSelfService(ClickCollectCommon, HttpCase):
+class SelfServiceCase(ClickCollectCommon, HttpCase):
+    """A store with opening hours and an address, a web shop that lets customers cancel, and
+    the tracking page's forms: the base of the tests of the customer's actions."""
 
     @classmethod
     def setUpClass(cls):
@@ -35,16 +36,24 @@ class TestSelfService(ClickCollectCommon, HttpCase):
         token = order.sudo().cc_tracking_token
         return self.url_open(f"/order/track/{order.id}{path}?token={token}", allow_redirects=False, **kwargs)
 
-    def _cancel(self, order, query=None):
-        """Post the page's cancel form, with the page's CSRF token."""
+    def _post(self, order, action, data=None, query=None):
+        """Post a form of the page (``action``: cancel, arrival), with the page's CSRF token."""
         token = order.sudo().cc_tracking_token
         page = self.url_open(f"/order/track/{order.id}?token={token}").text
         # the form's, or the page's own (every page carries the session's token)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page) or re.search(r'csrf_token: "([^"]+)"', page)
         return self.url_open(
-            f"/order/track/{order.id}/cancel{query if query is not None else f'?token={token}'}",
-            data={"csrf_token": csrf.group(1) if csrf else ""}, allow_redirects=False,
+            f"/order/track/{order.id}/{action}{query if query is not None else f'?token={token}'}",
+            data={"csrf_token": csrf.group(1) if csrf else "", **(data or {})}, allow_redirects=False,
         )
+
+    def _cancel(self, order, query=None):
+        return self._post(order, "cancel", query=query)
+
+
+
+@tagged("post_install", "-at_install")
+class TestSelfService(SelfServiceCase):
 
     # ------------------------------------------------------------------ the store
 

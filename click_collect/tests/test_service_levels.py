@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 
 from freezegun import freeze_time
@@ -218,21 +217,6 @@ class TestLateSummary(ClickCollectCommon):
 
 @tagged("post_install", "-at_install")
 class TestNewOrderAlert(ClickCollectCommon):
-
-    def _popups(self, func):
-        """The back-office notifications ``func()`` sends: [(partner id, message)]."""
-        Bus = self.env["bus.bus"].sudo()
-        self.env.cr.precommit.run()
-        last = Bus.search([], order="id desc", limit=1).id or 0
-        func()
-        self.env.cr.precommit.run()  # Odoo creates the bus messages at commit
-        result = []
-        for notification in Bus.search([("id", ">", last)]):
-            message = json.loads(notification.message)
-            channel = json.loads(notification.channel)
-            if message["type"] == "simple_notification" and channel[1] == "res.partner":
-                result.append((channel[2], message["payload"]))
-        return result
 
     def test_the_store_staff_hear_of_a_new_web_order(self):
         orders = []

@@ -77,6 +77,9 @@ class ClickCollectHandover(models.TransientModel):
         if self.rest == "wait":
             order._cc_validate_deliveries(quantities, keep_rest=True)
             order._cc_log_timeline_note(summary)
+            # the customer left with part of it: when they come back, they say so again
+            # sudo: the flow's own fields (see _cc_check_flow_values), the clerk handed over
+            order.sudo().write({"cc_arrival": False, "cc_arrival_eta": False, "cc_arrival_note": False})
         else:
             order._cc_validate_deliveries(quantities)
             # sudo: the order's quantities follow what the customer took, so that the amount

@@ -27,7 +27,8 @@ class PosConfig(models.Model):
 
     cc_new_order_sound = fields.Boolean(
         string="Sound for New Web Orders", default=True,
-        help="The point of sale plays a short sound once for each new web order of its store.",
+        help="The point of sale plays a short sound once for each new web order of its store, and a "
+             "bell when a customer says they are coming or are here.",
     )
 
     @api.depends("picking_type_id.warehouse_id.cc_is_store")
@@ -97,13 +98,19 @@ class PosConfig(models.Model):
     # ------------------------------------------------------------------ loading
 
     def _cc_pending_counts(self):
-        """{flow state: number of this store's web orders waiting in it}, and under ``late`` how
-        many of them are late: one grouped query and one count."""
+        """{flow state: number of this store's web orders waiting in it}, under ``arrived`` how
+        many ready ones have their customer here, and under ``late`` how many are late: one
+        grouped query and one count."""
         self.ensure_one()
         domain = [("cc_store_id", "=", self.cc_store_id.id), ("cc_state", "in", POS_PENDING_STATES)]
         Order = self.env["sale.order"]
         counts = dict.fromkeys(POS_PENDING_STATES, 0)
-        counts.update(dict(Order._read_group(domain, ["cc_state"], ["__count"])))
+        # by state and by what the customers of the ready ones said: how many are here
+        counts["arrived"] = 0
+        for state, arrival, count in Order._read_group(domain, ["cc_state", "cc_arrival"], ["__count"]):
+            counts[state] += count
+            if state == "ready" and arrival == "arrived":
+                counts["arrived"] += count
         counts["late"] = Order.search_count([*domain, ("cc_sla_state", "=", "late")])
         return counts
 
@@ -215,6 +222,18 @@ class PosConfig(models.Model):
         return {
             "ok": True,
             "message": self.env._("%(order)s may be handed over again.", order=order.name),
+            "order": order._cc_pos_describe(details=True)[0],
+        }
+
+    def cc_web_order_coming_out(self, order_id):
+        """Tell the customer of a web order of the store, who said they are coming, that
+        someone is bringing the order out (the order's page shows it)."""
+        order = self._cc_store_order(order_id)
+        self._cc_lock_order(order, "ready")
+        order._cc_coming_out(channel="pos", store=self.cc_store_id, event_values={"pos_config_id": self.id})
+        return {
+            "ok": True,
+            "message": self.env._("The customer of %(order)s reads that someone is coming out.", order=order.name),
             "order": order._cc_pos_describe(details=True)[0],
         }
 

@@ -26,10 +26,12 @@ class SaleOrder(models.Model):
                 ("state", "=", "opened"),
                 ("config_id.picking_type_id.warehouse_id", "in", stores.ids),
             ]).config_id
+            # the orders whose customer just said they are coming or here: the POS rings
+            coming = events.filtered(lambda e: e.arrival in ("on_the_way", "arrived")).order_id
             for config in configs:
                 store = config.picking_type_id.warehouse_id
-                order_ids = self.filtered(lambda o, s=store: o.cc_store_id == s).ids
-                config._notify("CLICK_COLLECT_ORDERS", {"order_ids": order_ids})
+                orders = self.filtered(lambda o, s=store: o.cc_store_id == s)
+                config._notify("CLICK_COLLECT_ORDERS", {"order_ids": orders.ids, "arrived": (orders & coming).ids})
         return res
 
     def action_cc_hand_over(self, pickup_code=None, pos_config_id=None):
@@ -81,8 +83,10 @@ class SaleOrder(models.Model):
         fulfilment_labels = dict(self._fields["cc_fulfilment"]._description_selection(self.env))
         sla_labels = dict(self._fields["cc_sla_state"]._description_selection(self.env))
         result = []
+        arrival_labels = dict(self._fields["cc_arrival"]._description_selection(self.env))
         for order in self:
             partner = order.partner_id
+            arrival = order.cc_arrival if order.cc_state == "ready" and order.cc_fulfilment == "pickup" else ""
             values = {
                 "id": order.id,
                 "name": order.name,
@@ -110,6 +114,12 @@ class SaleOrder(models.Model):
                 "expiry_date": fields.Datetime.to_string(order.cc_expiry_date) if order.cc_expiry_date else "",
                 "amount_due_label": order._cc_format_amount(order._cc_amount_due())
                 if order.cc_payment_state != "paid" else "",
+                # what the customer of a ready order said from its page (on the way, here)
+                "arrival": arrival,
+                "arrival_label": arrival_labels.get(arrival, ""),
+                "arrival_note": order.cc_arrival_note or "" if arrival else "",
+                "arrival_eta": fields.Datetime.to_string(order.cc_arrival_eta)
+                if arrival == "on_the_way" and order.cc_arrival_eta else "",
             }
             result.append(values)
         if details:
@@ -120,6 +130,7 @@ class SaleOrder(models.Model):
         state_labels = dict(self._fields["cc_state"]._description_selection(self.env))
         Event = self.env["click_collect.event"]
         channel_labels = dict(Event._fields["channel"]._description_selection(self.env))
+        arrival_labels = dict(Event._fields["arrival"]._description_selection(self.env))
         for order, values in zip(self, result, strict=True):
             partner = order.partner_shipping_id or order.partner_id
             targets = order._cc_allowed_targets()
@@ -139,6 +150,7 @@ class SaleOrder(models.Model):
                 "can_pay": order.cc_state not in const.FINAL_STATES and order.cc_payment_state == "unpaid"
                 and order.state == "sale",
                 "can_resend_ready": order.cc_fulfilment == "pickup" and order.cc_state == "ready",
+                "can_come_out": values["arrival"] == "arrived",
                 "barcode": "data:image/png;base64," + order.cc_barcode.decode() if order.cc_barcode else "",
                 "lines": [
                     {
@@ -162,6 +174,7 @@ class SaleOrder(models.Model):
                         "pos": event.pos_config_id.name or "",
                         "note": event.note or "",
                         "refused": event.refused,
+                        "arrival_label": arrival_labels.get(event.arrival, ""),
                     }
                     for event in order.cc_event_ids.sorted(lambda e: (e.date, e.id), reverse=True)
                 ],

@@ -140,3 +140,43 @@ registry.category("web_tour.tours").add("click_collect_tracking_cancel", {
         },
     ],
 });
+
+/** The customer of a ready order says they are on their way, then that they are here. */
+registry.category("web_tour.tours").add("click_collect_tracking_arrival", {
+    steps: () => [
+        {
+            content: "Where the curbside bays are",
+            trigger: ".o_cc_arrival_form .o_cc_curbside:contains('Bays 1 to 4')",
+        },
+        {
+            content: "I'm on my way",
+            trigger: ".o_cc_arrival_form .o_cc_on_my_way",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The store knows",
+            trigger: ".o_cc_arrival_form .o_cc_on_the_way",
+        },
+        {
+            content: "Where to find me",
+            trigger: ".o_cc_arrival_form input[name=note]",
+            run: "edit grey car, bay 3",
+        },
+        {
+            content: "I'm here",
+            trigger: ".o_cc_arrival_form .o_cc_im_here",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The store knows I am here, and my note",
+            trigger: ".o_cc_arrived:contains('grey car, bay 3')",
+            run: () => {
+                if (document.querySelector(".o_cc_arrival_form")) {
+                    throw new Error("the form is still offered");
+                }
+            },
+        },
+    ],
+});

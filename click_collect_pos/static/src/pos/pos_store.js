@@ -12,6 +12,8 @@ patch(PosStore.prototype, {
             counts: {},
             total: 0,
             late: 0,
+            // ready orders whose customer is here (the server's count)
+            arrived: 0,
             blink: false,
         };
         this.ccWebOrdersListener = null;
@@ -49,6 +51,7 @@ patch(PosStore.prototype, {
         this.ccWebOrders.total = total;
         // how many of them are past the store's service level: the badge turns red
         this.ccWebOrders.late = counts.late || 0;
+        this.ccWebOrders.arrived = counts.arrived || 0;
         return arrived;
     },
 
@@ -61,6 +64,13 @@ patch(PosStore.prototype, {
             this.ccWebOrders.blink = true;
             if (this.config.cc_new_order_sound) {
                 this.sound.play("order-receive-tone");
+            }
+        }
+        if (payload?.arrived?.length) {
+            // a customer said they are coming or here: the badge blinks and the bell rings
+            this.ccWebOrders.blink = true;
+            if (this.config.cc_new_order_sound) {
+                this.sound.play("bell");
             }
         }
         // the web-orders screen, when open, shows the change

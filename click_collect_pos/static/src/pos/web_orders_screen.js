@@ -251,6 +251,10 @@ export class CcWebOrdersScreen extends Component {
         await this.run("cc_web_order_unlock", [this.state.order.id]);
     }
 
+    async comingOut() {
+        await this.run("cc_web_order_coming_out", [this.state.order.id]);
+    }
+
     async resendReady() {
         await this.run("cc_web_order_resend_ready", [this.state.order.id]);
     }

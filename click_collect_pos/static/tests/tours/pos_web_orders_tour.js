@@ -13,6 +13,16 @@ function openRegister() {
     return [Chrome.startPoS(), Dialog.confirm("Open Register")].flat();
 }
 
+/** Keep the names of the sounds the point of sale plays, in window.ccSounds. */
+function keepSounds() {
+    window.ccSounds = [];
+    const play = posmodel.sound.play.bind(posmodel.sound);
+    posmodel.sound.play = (name, ...args) => {
+        window.ccSounds.push(name);
+        return play(name, ...args);
+    };
+}
+
 function openWebOrders() {
     return [
         { content: "Open the web orders", trigger: ".o_cc_web_orders_button", run: "click" },
@@ -54,14 +64,7 @@ registry.category("web_tour.tours").add("click_collect_pos_badge", {
             {
                 content: "The sounds the point of sale plays are kept",
                 trigger: ".o_cc_web_orders_badge",
-                run: () => {
-                    window.ccSounds = [];
-                    const play = posmodel.sound.play.bind(posmodel.sound);
-                    posmodel.sound.play = (name, ...args) => {
-                        window.ccSounds.push(name);
-                        return play(name, ...args);
-                    };
-                },
+                run: () => keepSounds(),
             },
             {
                 content: "The cashier accepts CCPOS-1: its web shop sends a new order when it sees it accepted",
@@ -354,5 +357,58 @@ registry.category("web_tour.tours").add("click_collect_pos_return", {
                 trigger: ".o_notification:contains(50.00):contains(back to the customer)",
             },
             { trigger: "body:not(:has(.o_cc_return_dialog))" },
+        ].flat(),
+});
+
+/** The customer of CCARR-1 says "I'm here" from their order's page once the cashier accepted
+ * CCARR-0: the point of sale shows it without reloading, and the cashier answers. */
+registry.category("web_tour.tours").add("click_collect_pos_arrival", {
+    steps: () =>
+        [
+            openRegister(),
+            {
+                content: "Two waiting web orders, nobody here yet",
+                trigger: ".o_cc_web_orders_button:not(:has(.o_cc_arrived_badge)) .o_cc_web_orders_badge:contains(2)",
+                run: () => keepSounds(),
+            },
+            {
+                content: "The cashier accepts CCARR-0: then the customer of CCARR-1 says they are here",
+                trigger: ".o_cc_web_orders_badge",
+                run: async () => {
+                    const orm = posmodel.env.services.orm;
+                    const [orderId] = await orm.search("sale.order", [["name", "=", "CCARR-0"]]);
+                    await orm.call("pos.config", "cc_web_order_action", [posmodel.config.id, orderId, "accept"]);
+                },
+            },
+            {
+                content: "The bell on the badge, without reloading",
+                trigger: ".o_cc_web_orders_button.o_cc_blink .o_cc_arrived_badge:contains(1)",
+                timeout: 20000,
+            },
+            {
+                content: "The bell rang",
+                trigger: ".o_cc_arrived_badge",
+                run: () => {
+                    if (!window.ccSounds.includes("bell")) {
+                        throw new Error(`expected the bell, heard ${JSON.stringify(window.ccSounds)}`);
+                    }
+                },
+            },
+            openWebOrders(),
+            {
+                content: "The order's row says the customer is here",
+                trigger: ".o_cc_web_order_row[data-order='CCARR-1'] .o_cc_arrival_badge[data-arrival='arrived']",
+            },
+            openOrder("CCARR-1"),
+            {
+                content: "Where the customer waits",
+                trigger: ".o_cc_arrival[data-arrival='arrived'] .o_cc_arrival_note:contains(grey car, bay 3)",
+            },
+            { content: "Coming out", trigger: ".o_cc_arrival .o_cc_coming_out", run: "click" },
+            {
+                content: "The customer reads it; the bell is gone",
+                trigger: ".o_cc_arrival[data-arrival='coming_out']:not(:has(.o_cc_coming_out))",
+            },
+            { trigger: ".o_cc_web_orders_button:not(:has(.o_cc_arrived_badge))" },
         ].flat(),
 });
