@@ -76,6 +76,15 @@ class ClickCollectPortal(CustomerPortal):
             lambda order: order._cc_announce_arrival(kw.get("arrival"), eta=kw.get("eta"), note=kw.get("note")),
         )
 
+    @http.route("/order/track/<int:order_id>/store", type="http", auth="public", website=True,
+                methods=["POST"], sitemap=False)
+    def cc_tracking_store(self, order_id, token=None, access_token=None, **kw):
+        """The customer picks the order up at another store (``store_id``), before it is
+        prepared."""
+        return self._cc_customer_action(
+            order_id, token, access_token, lambda order: order._cc_change_store_by_customer(kw.get("store_id")),
+        )
+
     def _cc_customer_action(self, order_id, token, access_token, act):
         """Run ``act(order)`` for the order's customer only (404 for anyone else), then show the
         page again; a refusal (the order moved on meanwhile, a wrong value) is shown on the page

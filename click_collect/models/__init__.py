@@ -34,6 +34,7 @@ from . import (
     sale_order_service,
     sale_order_steps,
     sale_order_stock,
+    sale_order_store_change,
     sms_sms,
     stock_move,
     stock_picking,

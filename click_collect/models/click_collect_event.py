@@ -20,6 +20,11 @@ class ClickCollectEvent(models.Model):
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="restrict")
     store_id = fields.Many2one("stock.warehouse", readonly=True, index=True, ondelete="restrict")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
+    previous_store_id = fields.Many2one(
+        "stock.warehouse", string="Previous Store", readonly=True, ondelete="restrict",
+        help="The customer moved the order from this pickup store to the event's store: the state "
+             "did not change.",
+    )
     note = fields.Text(readonly=True)
     return_id = fields.Many2one(
         "click_collect.return", readonly=True, index="btree_not_null", ondelete="cascade",

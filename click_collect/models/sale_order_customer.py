@@ -284,10 +284,10 @@ class SaleOrder(models.Model):
                 hours[attendance.dayofweek].append(slot)
         return hours
 
-    def _cc_store_address(self):
-        """The store's address on one line."""
+    def _cc_store_address(self, store=None):
+        """The address of the order's store (or of ``store``) on one line."""
         self.ensure_one()
-        partner = self.cc_store_id.partner_id
+        partner = (store or self.cc_store_id).partner_id
         return ", ".join(filter(None, [
             partner.street, partner.street2, " ".join(filter(None, [partner.zip, partner.city])),
         ]))

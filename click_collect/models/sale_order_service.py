@@ -98,44 +98,44 @@ class SaleOrder(models.Model):
             groups[store._cc_service_due(level, start)] |= orders.sudo(False)
         return groups
 
+    def _cc_tell_staff(self, store, texts, kind="info", sticky=False):
+        """A notification in the back office of the store's staff (Odoo's, over the bus, sent at
+        commit), in each one's language: ``texts(self in that language)`` gives its title and
+        message."""
+        # sudo: the store's staff, whoever acts (a web shop's API user, a customer)
+        staff = store.sudo().cc_user_ids.filtered(lambda u: u.active and not u.share)
+        for lang, users in staff.grouped("lang").items():
+            title, message = texts(self.with_context(lang=lang))
+            users._bus_send("simple_notification", {"type": kind, "sticky": sticky, "title": title, "message": message})
+
     def _cc_tell_staff_of_new_orders(self, orders):
         """A notification in the back office of each store's staff for its new web orders."""
-        # sudo: the store's staff, whoever (a web shop's API user) sent the orders
         for store, store_orders in orders.sudo().grouped("cc_store_id").items():
-            staff = store.cc_user_ids.filtered(lambda u: u.active and not u.share)
-            for lang, users in staff.grouped("lang").items():
-                this = self.with_context(lang=lang)
-                users._bus_send("simple_notification", {
-                    "type": "info",
-                    "sticky": False,
-                    "title": this.env._("New web order for %(store)s", store=store.name),
-                    "message": ", ".join(
-                        f"{order.name} ({order.partner_id.name})" if order.partner_id else order.name
-                        for order in store_orders
-                    ),
-                })
+            self._cc_tell_staff(store, lambda this, store=store, store_orders=store_orders: (
+                this.env._("New web order for %(store)s", store=store.name),
+                ", ".join(f"{order.name} ({order.partner_id.name})" if order.partner_id else order.name
+                          for order in store_orders),
+            ))
 
     def _cc_tell_staff_of_arrivals(self, events):
         """A notification in the back office of each store's staff for each customer of theirs
         who said they are on their way or here (it stays until read when they are here)."""
-        # sudo: the store's staff, for a customer without rights
         for event in events.sudo():
             order = event.order_id
-            staff = event.store_id.cc_user_ids.filtered(lambda u: u.active and not u.share)
-            for lang, users in staff.grouped("lang").items():
-                this = order.with_context(lang=lang)
+
+            def texts(this, event=event, order=order):
+                this = order.with_env(this.env)
                 label = dict(event._fields["arrival"]._description_selection(this.env))[event.arrival]
-                users._bus_send("simple_notification", {
-                    "type": "warning" if event.arrival == "arrived" else "info",
-                    "sticky": event.arrival == "arrived",
-                    "title": this.env._("%(arrival)s: %(order)s", arrival=label, order=order.name),
-                    "message": this.env._(
-                        "%(customer)s (shelf %(shelf)s): %(arrival)s", customer=order.partner_id.name,
-                        shelf=order.cc_shelf, arrival=this._cc_arrival_text(),
-                    ) if order.cc_shelf else this.env._(
-                        "%(customer)s: %(arrival)s", customer=order.partner_id.name, arrival=this._cc_arrival_text(),
-                    ),
-                })
+                if order.cc_shelf:
+                    message = this.env._("%(customer)s (shelf %(shelf)s): %(arrival)s", customer=order.partner_id.name,
+                                         shelf=order.cc_shelf, arrival=this._cc_arrival_text())
+                else:
+                    message = this.env._("%(customer)s: %(arrival)s", customer=order.partner_id.name,
+                                         arrival=this._cc_arrival_text())
+                return this.env._("%(arrival)s: %(order)s", arrival=label, order=order.name), message
+
+            here = event.arrival == "arrived"
+            self._cc_tell_staff(event.store_id, texts, kind="warning" if here else "info", sticky=here)
 
     @api.model
     def _cc_cron_late(self):

@@ -25,6 +25,7 @@ from . import (
     test_self_service,
     test_service_levels,
     test_stock,
+    test_store_change,
     test_store_fulfilments,
     test_store_roles_ui,
     test_trust_cancel,

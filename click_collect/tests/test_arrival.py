@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .. import const
-from .test_self_service import SelfServiceCase
+from .test_self_service import PAGE_SIZES, SelfServiceCase
 
 
 @tagged("post_install", "-at_install")
@@ -227,11 +227,8 @@ class TestArrival(SelfServiceCase):
     def test_arrival_tours(self):
         """On a phone and on a desktop: on the way, then here with a note; the page says the
         store knows."""
-        for size in ("390x844", "1366x768"):
+        for size in PAGE_SIZES:
             order = self._ready()
             order.name = f"CCARR-{size}"
-            self.browser_size = size
-            self.touch_enabled = size == "390x844"
-            self.start_tour(f"/order/track/{order.id}?token={order.sudo().cc_tracking_token}",
-                            "click_collect_tracking_arrival")
+            self._page_tour(order, "click_collect_tracking_arrival", size)
             self.assertRecordValues(order, [{"cc_arrival": "arrived", "cc_arrival_note": "grey car, bay 3"}])

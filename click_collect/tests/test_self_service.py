@@ -11,6 +11,9 @@ from odoo.tests import HttpCase, tagged
 
 from .common import ClickCollectCommon
 
+# The tracking page's tours run on a phone and on a desktop.
+PAGE_SIZES = ("390x844", "1366x768")
+
 
 class SelfServiceCase(ClickCollectCommon, HttpCase):
     """A store with opening hours and an address, a web shop that lets customers cancel, and
@@ -46,6 +49,12 @@ class SelfServiceCase(ClickCollectCommon, HttpCase):
             f"/order/track/{order.id}/{action}{query if query is not None else f'?token={token}'}",
             data={"csrf_token": csrf.group(1) if csrf else "", **(data or {})}, allow_redirects=False,
         )
+
+    def _page_tour(self, order, tour, size):
+        """Run ``tour`` on the order's page opened from the customer's link, at ``size``."""
+        self.browser_size = size
+        self.touch_enabled = size == PAGE_SIZES[0]
+        self.start_tour(f"/order/track/{order.id}?token={order.sudo().cc_tracking_token}", tour)
 
     def _cancel(self, order, query=None):
         return self._post(order, "cancel", query=query)
@@ -180,11 +189,10 @@ class TestSelfService(SelfServiceCase):
         order._cc_cancel_by_customer()
         self.assertEqual(len(order.cc_event_ids), events)
 
-    def test_cancel_tour_on_a_phone(self):
-        order = self._web_order()
-        order.name = "CCSELF1"
-        self.browser_size = "390x844"
-        self.touch_enabled = True
-        self.start_tour(f"/order/track/{order.id}?token={order.sudo().cc_tracking_token}",
-                        "click_collect_tracking_cancel")
-        self.assertEqual(order.cc_state, "cancelled")
+    def test_cancel_tours(self):
+        """On a phone and on a desktop."""
+        for size in PAGE_SIZES:
+            order = self._web_order()
+            order.name = f"CCSELF-{size}"
+            self._page_tour(order, "click_collect_tracking_cancel", size)
+            self.assertEqual(order.cc_state, "cancelled")

@@ -118,11 +118,7 @@ class ClickCollectWebhookDelivery(models.Model):
             order = event.order_id
             event_uid = str(uuid.uuid4())
             payload = {
-                "event_id": event_uid,
-                "type": "order.status_changed",
-                "timestamp": api_contract.format_datetime(event.date),
-                "order_no": order.name,
-                "external_ref": order.cc_external_ref or None,
+                **self._payload_head(event, event_uid, "order.status_changed"),
                 "status": event.to_state,
                 "status_code": api_contract.STATUS_CODES[event.to_state],
                 "previous_status": event.from_state or None,
@@ -144,15 +140,42 @@ class ClickCollectWebhookDelivery(models.Model):
             return self.browse()
         event_uid = str(uuid.uuid4())
         payload = {
-            "event_id": event_uid,
-            "type": RETURN_EVENT_TYPES[step],
-            "timestamp": api_contract.format_datetime(event.date),
-            "order_no": order.name,
-            "external_ref": order.cc_external_ref or None,
+            **self._payload_head(event, event_uid, RETURN_EVENT_TYPES[step]),
             "return_status": order.cc_return_state or None,
             "return": event.return_id._cc_api_describe()[0],
         }
         return self._queue([self._values(event, event_uid, payload)])
+
+    @api.model
+    def _enqueue_store_change(self, event):
+        """Queue the delivery of a change of the order's pickup store (the timeline ``event``:
+        from its ``previous_store_id`` to its ``store_id``) to the web shop of the order, if it
+        has a webhook."""
+        # sudo: see _enqueue
+        event = event.sudo()
+        order = event.order_id
+        if not order.cc_web_shop_id.webhook_url:
+            return self.browse()
+        event_uid = str(uuid.uuid4())
+        payload = {
+            **self._payload_head(event, event_uid, "order.store_changed"),
+            "status": event.to_state,
+            "status_code": api_contract.STATUS_CODES[event.to_state],
+            "store": event.store_id.code,
+            "previous_store": event.previous_store_id.code,
+        }
+        return self._queue([self._values(event, event_uid, payload)])
+
+    @api.model
+    def _payload_head(self, event, event_uid, kind):
+        """What every webhook's body starts with: its id and type, when, and the order."""
+        return {
+            "event_id": event_uid,
+            "type": kind,
+            "timestamp": api_contract.format_datetime(event.date),
+            "order_no": event.order_id.name,
+            "external_ref": event.order_id.cc_external_ref or None,
+        }
 
     @api.model
     def _values(self, event, event_uid, payload):

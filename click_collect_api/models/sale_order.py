@@ -29,6 +29,13 @@ class SaleOrder(models.Model):
         self.env["click_collect.webhook.delivery"]._enqueue_return(event, step)
         return res
 
+    def _cc_notify_store_change(self, event):
+        """Override of `click_collect`: post the new pickup store to the web shop that sent the
+        order (signed webhook order.store_changed), queued as the status webhooks are."""
+        res = super()._cc_notify_store_change(event)
+        self.env["click_collect.webhook.delivery"]._enqueue_store_change(event)
+        return res
+
     def _cc_api_describe(self):
         """The orders as the web-shop API answers them (a list of dicts, in the same order).
 

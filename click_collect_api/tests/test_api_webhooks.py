@@ -75,6 +75,24 @@ class TestStatusWebhooks(ClickCollectApiCommon):
         self.assertEqual((first["previous_status"], first["status"], first["status_code"]), ("new", "accepted", 2))
         self.assertEqual((second["previous_status"], second["status"]), ("accepted", "preparing"))
 
+    def test_a_new_pickup_store_is_posted(self):
+        """The customer picks the order up at store B: the web shop hears it (its own type, the
+        two stores' codes), signed as the status webhooks; no status change is posted."""
+        order = self._shop_order()
+        order._cc_transition("accepted")
+        order._cc_change_store_by_customer(self.store_b.id)
+        deliveries = self._deliveries(order)
+        self.assertEqual(len(deliveries), 2, "accepted, then the store")
+        self.Delivery._cron_send()
+        received = self.receiver.received[-1]
+        self.assertTrue(verify("test-secret", received["headers"]["X-Click-Collect-Signature"], received["body"]))
+        payload = json.loads(received["body"])
+        self.assertEqual(
+            {key: payload[key] for key in ("type", "order_no", "status", "status_code", "store", "previous_store")},
+            {"type": "order.store_changed", "order_no": order.name, "status": "accepted", "status_code": 2,
+             "store": "TSB", "previous_store": "TSA"},
+        )
+
     def test_orders_created_through_the_api_announce_new(self):
         body = self._create()
         delivery = self._deliveries(self._db_order(body["order_no"]))

@@ -307,6 +307,25 @@ SCHEMAS = {
             "return": {"$ref": "#/components/schemas/Return"},
         },
     },
+    "StoreWebhook": {
+        "type": "object",
+        "description": "Body POSTed to the web shop's webhook URL when the customer chose another pickup "
+                       "store on the order's page (before it was prepared; the pickup code stays); signed, "
+                       "retried and deduplicated as the `StatusWebhook`.",
+        "required": ["event_id", "type", "timestamp", "order_no", "status", "status_code", "store",
+                     "previous_store"],
+        "properties": {
+            "event_id": {"type": "string", "format": "uuid"},
+            "type": {"type": "string", "enum": ["order.store_changed"]},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "order_no": {"type": "string"},
+            "external_ref": _nullable({"type": "string"}),
+            "status": {"$ref": "#/components/schemas/Status"},
+            "status_code": {"$ref": "#/components/schemas/StatusCode"},
+            "store": {"type": "string", "description": "Code of the new pickup store."},
+            "previous_store": {"type": "string", "description": "Code of the store the order left."},
+        },
+    },
     "StatusWebhook": {
         "type": "object",
         "description": "Body POSTed to the web shop's webhook URL at each change of flow state. Header "
@@ -571,6 +590,15 @@ def openapi_document():
                         "schema": {"$ref": "#/components/schemas/StatusWebhook"}}}},
                     "responses": {"2XX": {"description": "Received; any other answer is retried with "
                                                          "back-off (1, 5, 15 minutes, ... up to a day)."}},
+                },
+            },
+            "orderStoreChanged": {
+                "post": {
+                    "summary": "The customer chose another pickup store for a web order of the web shop",
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/StoreWebhook"}}}},
+                    "responses": {"2XX": {"description": "Received; any other answer is retried as the status "
+                                                         "webhook."}},
                 },
             },
             "orderReturn": {

@@ -18,21 +18,33 @@ class SaleOrder(models.Model):
         """Override of `click_collect`: ring the open points of sale of the orders' stores: ids
         on the bus, details by RPC."""
         res = super()._cc_notify_stores(events)
-        stores = self.cc_store_id
-        if stores:
-            # sudo: store staff need not read the POS sessions to ring the points of sale of
-            # their store; only order ids travel on the bus.
-            configs = self.env["pos.session"].sudo().search([
-                ("state", "=", "opened"),
-                ("config_id.picking_type_id.warehouse_id", "in", stores.ids),
-            ]).config_id
-            # the orders whose customer just said they are coming or here: the POS rings
-            coming = events.filtered(lambda e: e.arrival in ("on_the_way", "arrived")).order_id
-            for config in configs:
-                store = config.picking_type_id.warehouse_id
-                orders = self.filtered(lambda o, s=store: o.cc_store_id == s)
-                config._notify("CLICK_COLLECT_ORDERS", {"order_ids": orders.ids, "arrived": (orders & coming).ids})
+        # the orders whose customer just said they are coming or here: the POS rings
+        coming = events.filtered(lambda e: e.arrival in ("on_the_way", "arrived")).order_id
+        self._cc_ring_points_of_sale(self.grouped("cc_store_id"), coming)
         return res
+
+    def _cc_notify_store_change(self, event):
+        """Override of `click_collect`: the points of sale of the store the order left and of
+        the one it moved to both show it."""
+        res = super()._cc_notify_store_change(event)
+        self._cc_ring_points_of_sale({event.previous_store_id: self, event.store_id: self})
+        return res
+
+    def _cc_ring_points_of_sale(self, orders_by_store, coming=None):
+        """Ring the open points of sale of the stores: ``{store: orders}``; ``coming``: the
+        orders whose customer is coming or here (the POS's bell)."""
+        stores = self.env["stock.warehouse"].union(*orders_by_store)
+        if not stores:
+            return
+        # sudo: store staff need not read the POS sessions to ring the points of sale of
+        # their store; only order ids travel on the bus.
+        configs = self.env["pos.session"].sudo().search([
+            ("state", "=", "opened"), ("config_id.picking_type_id.warehouse_id", "in", stores.ids),
+        ]).config_id
+        for config in configs:
+            orders = orders_by_store[config.picking_type_id.warehouse_id]
+            config._notify("CLICK_COLLECT_ORDERS", {"order_ids": orders.ids, "arrived": (orders & coming).ids
+                                                    if coming else []})
 
     def action_cc_hand_over(self, pickup_code=None, pos_config_id=None):
         """Override of `click_collect`: hand the order over at a point of sale (channel "pos"),

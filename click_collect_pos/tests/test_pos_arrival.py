@@ -25,6 +25,12 @@ class TestPosArrival(ClickCollectPosCommon):
             order.name = name
         return order
 
+    def _open_session(self):
+        self.pos_config.with_user(self.cashier).open_ui()
+        session = self.pos_config.current_session_id
+        if session.state == "opening_control":
+            session.set_opening_control(0, "")
+
     def _pos_messages(self, func):
         """What ``func()`` sends to the point of sale's bus channel: [payload]."""
         return [message["payload"] for channel, message in self._bus_sent(func)
@@ -34,10 +40,7 @@ class TestPosArrival(ClickCollectPosCommon):
         """The customer here: the point of sale is rung with the order as arrived, counts it, lists
         and shows it with the note; the cashier answers (channel pos); another store's cashier
         cannot."""
-        self.pos_config.with_user(self.cashier).open_ui()
-        session = self.pos_config.current_session_id
-        if session.state == "opening_control":
-            session.set_opening_control(0, "")
+        self._open_session()
         order = self._ready()
         other = self._ready()
         messages = self._pos_messages(lambda: order._cc_announce_arrival("arrived", note="grey car, bay 3"))
@@ -115,3 +118,13 @@ class TestPosArrival(ClickCollectPosCommon):
                 allow_redirects=False, timeout=60,
             ).status_code)
             return
+
+    def test_the_pos_of_the_store_an_order_left_shows_it(self):
+        """The customer picks a new order up at store B instead: store A's point of sale is rung
+        with it (its list drops it)."""
+        self._open_session()
+        order = self._order()
+        self.assertEqual(self.pos_config.with_user(self.cashier).cc_web_order_counts()["new"], 1)
+        messages = self._pos_messages(lambda: order._cc_change_store_by_customer(self.store_b.id))
+        self.assertEqual(messages, [{"order_ids": order.ids, "arrived": []}])
+        self.assertEqual(self.pos_config.with_user(self.cashier).cc_web_order_counts()["new"], 0)

@@ -180,3 +180,23 @@ registry.category("web_tour.tours").add("click_collect_tracking_arrival", {
         },
     ],
 });
+
+/** On a phone, the customer picks the order up at another store. */
+registry.category("web_tour.tours").add("click_collect_tracking_store_change", {
+    steps: () => [
+        { content: "At store A", trigger: ".o_cc_store:contains('Test Store A')" },
+        { content: "Another store", trigger: ".o_cc_change_store summary", run: "click" },
+        {
+            content: "Store B has it now",
+            trigger: ".o_cc_change_store label:contains('Test Store B'):has(.o_cc_store_available)",
+            run: "click",
+        },
+        {
+            content: "Pick it up there",
+            trigger: ".o_cc_change_store .o_cc_change_store_confirm",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        { content: "At store B now", trigger: ".o_cc_store:contains('Test Store B')" },
+    ],
+});

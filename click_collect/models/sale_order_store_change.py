@@ -1,0 +1,145 @@
+from collections import defaultdict
+
+from odoo import SUPERUSER_ID, fields, models
+from odoo.exceptions import UserError
+
+# The states in which the customer may still choose another pickup store: nothing was prepared.
+STORE_CHANGE_STATES = ("new", "accepted")
+
+
+class SaleOrder(models.Model):
+    """The customer of a Click & Collect order picks it up at another store, chosen on the
+    order's page before the store starts preparing it. Odoo's stock does the rest: the old
+    store's transfers are cancelled (its reservation freed), the order's lines are procured
+    again from the new store (its own stock, or its resupply through transit as at
+    confirmation), the new store's service level starts; the pickup code stays. Both stores'
+    staff and points of sale are told, the timeline records it, the web shop gets a webhook.
+
+    The controller checks who the visitor is; these methods are private, no RPC endpoint."""
+
+    _inherit = "sale.order"
+
+    def _cc_store_choices(self):
+        """The other stores that can serve the order now: ``[(store, available)]`` by name,
+        ``available`` when every line is free in the store's stock now, else its goods come
+        through transit from a warehouse that resupplies the store (as ``_cc_plan_supply``
+        would plan it: a whole line from one warehouse). Stores of the order's company that do
+        Click & Collect; those that can get the goods from nowhere are left out. A few queries,
+        whatever the number of stores and lines."""
+        self.ensure_one()
+        # sudo: stores, their stock and their resupply, for a customer without rights
+        order = self.sudo()
+        if order.cc_fulfilment != "pickup" or order.cc_state not in STORE_CHANGE_STATES:
+            return []
+        stores = self.env["stock.warehouse"].sudo().search([
+            ("cc_is_store", "=", True), ("cc_does_pickup", "=", True),
+            ("company_id", "=", order.company_id.id), ("id", "!=", order.cc_store_id.id),
+        ], order="name, id")
+        needs = defaultdict(float)  # product -> quantity in its unit
+        for line in order.order_line.filtered(lambda sol: sol.product_id.is_storable and not sol.display_type):
+            product = line.product_id
+            needs[product] += line.product_uom_id._compute_quantity(line.product_uom_qty, product.uom_id)
+        free = defaultdict(float)  # (warehouse, product) -> free quantity
+        if needs:
+            warehouses = stores | stores.resupply_wh_ids
+            groups = self.env["stock.quant"].sudo()._read_group([
+                ("product_id", "in", [product.id for product in needs]),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.warehouse_id", "in", warehouses.ids),
+            ], ["location_id", "product_id"], ["quantity:sum", "reserved_quantity:sum"])
+            for location, product, quantity, reserved in groups:
+                free[location.warehouse_id, product] += quantity - reserved
+
+        def enough(warehouse, product):
+            return product.uom_id.compare(free[warehouse, product], needs[product]) >= 0
+
+        choices = []
+        for store in stores:
+            missing = [product for product in needs if not enough(store, product)]
+            if all(any(enough(source, product) for source in store.resupply_wh_ids) for product in missing):
+                choices.append((store, not missing))
+        return choices
+
+    def _cc_change_store_by_customer(self, store_id):
+        """The customer picks the order up at the store ``store_id`` (its id, as the page
+        posts it) instead: through ``_cc_move_to_store``, channel portal. Choosing the store it
+        is at already changes nothing.
+
+        :raise UserError: the order moved on meanwhile (the message says what it is now), the
+            store cannot serve it now, too many actions on the order
+        """
+        self.ensure_one()
+        # sudo: the customer has no rights on their order (the controller checked who they are)
+        order = self.sudo()
+        order._cc_lock_self_service()
+        if order.cc_fulfilment != "pickup" or order.cc_state not in STORE_CHANGE_STATES:
+            raise UserError(self.env._(
+                "Your order is now %(state)s: its pickup store can no longer be changed online. Contact the store.",
+                state=order._cc_customer_state_label(),
+            ))
+        try:
+            store_id = int(store_id)
+        except (TypeError, ValueError):
+            store_id = 0
+        if store_id == order.cc_store_id.id:
+            return
+        store = next((choice for choice, _available in order._cc_store_choices() if choice.id == store_id), None)
+        if not store:
+            raise UserError(self.env._("This store cannot serve your order now: choose another one."))
+        order._cc_count_self_service()
+        # what the staff read (timeline, chatter, notifications) in the company's language
+        order = order.with_user(SUPERUSER_ID).with_context(lang=order.company_id.partner_id.lang or order.env.lang)
+        order._cc_move_to_store(store, channel="portal", event_values={"user_id": False})
+
+    def _cc_move_to_store(self, store, *, channel, event_values=None):
+        """Move the order, not prepared yet, to the pickup store ``store`` (as superuser: the
+        caller checked who asks). Its transfers not done are cancelled, its lines procured again
+        from the new store and reserved there (or resupplied), its revenue booked on the new
+        store's account, the new store's service level for its state starts now.
+
+        :return: the timeline event
+        """
+        self.ensure_one()
+        old = self.cc_store_id
+        if self.picking_ids.filtered(lambda p: p.state == "done"):
+            raise UserError(self.env._("Goods of %(order)s have moved already: it stays at %(store)s.",
+                                       order=self.name, store=old.name))
+        self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.write({"cc_store_id": store.id, "cc_reservation_pending": True, "cc_late_notified": False})
+        # the new store's service level for the state the order is in (or none)
+        for due in self._cc_due_date_groups(self.cc_state, fields.Datetime.now()):
+            self.cc_due_date = due
+        self.order_line._action_launch_stock_rule()
+        self._cc_reserve_batch()
+        self._cc_set_revenue_analytics()
+        note = self.env._("Pickup store changed from %(old)s to %(new)s.", old=old.name, new=store.name)
+        event = self.env["click_collect.event"].create({
+            "order_id": self.id,
+            "from_state": self.cc_state,
+            "to_state": self.cc_state,
+            "store_id": store.id,
+            "previous_store_id": old.id,
+            "channel": channel,
+            "note": note,
+            **(event_values or {}),
+        })
+        author = self.partner_id if channel == "portal" else self.env.user.partner_id
+        self._message_log(body=note, author_id=author.id)
+        self._cc_notify_store_change(event)
+        return event
+
+    def _cc_notify_store_change(self, event):
+        """Tell the staff of both stores that the order moved (a notification in their back
+        office); the point of sale's addon rings both stores' points of sale, the API's posts
+        the web shop's webhook."""
+        self.ensure_one()
+        old, new = event.previous_store_id, event.store_id
+        self._cc_tell_staff(old, lambda this: (
+            this.env._("%(order)s left for %(store)s", order=self.name, store=new.name),
+            this.env._("The customer picks it up at %(store)s: its goods here are free again.", store=new.name),
+        ))
+        self._cc_tell_staff(new, lambda this: (
+            this.env._("Web order %(order)s moved here", order=self.name),
+            this.env._("%(customer)s picks it up here instead of at %(store)s.",
+                       customer=self.partner_id.name, store=old.name),
+        ))
