@@ -21,7 +21,7 @@ class ClickCollectEvent(models.Model):
     store_id = fields.Many2one("stock.warehouse", readonly=True, index=True, ondelete="restrict")
     channel = fields.Selection(const.CHANNELS, required=True, readonly=True, default="backoffice")
     previous_store_id = fields.Many2one(
-        "stock.warehouse", string="Previous Store", readonly=True, ondelete="restrict",
+        "stock.warehouse", readonly=True, ondelete="restrict",
         help="The customer moved the order from this pickup store to the event's store: the state "
              "did not change.",
     )
