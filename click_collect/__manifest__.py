@@ -38,6 +38,7 @@
         "wizards/click_collect_scan_views.xml",
         "wizards/click_collect_payment_register_views.xml",
         "wizards/click_collect_ship_views.xml",
+        "wizards/click_collect_store_change_views.xml",
         "wizards/click_collect_handover_views.xml",
         "wizards/click_collect_return_refund_views.xml",
         "views/click_collect_menus.xml",

@@ -176,6 +176,7 @@ SELF_SERVICE_LIMIT = 5
 # (data/mail_template_data.xml, data/sms_template_data.xml), switched on or off per web shop.
 NOTIFICATION_STEPS = [
     ("accepted", "Order accepted"),
+    ("store", "Pickup store changed"),
     ("ready", "Ready for pickup"),
     ("shipped", "Shipped"),
     ("delivered", "Delivered / collected"),

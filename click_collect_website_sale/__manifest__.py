@@ -14,6 +14,7 @@
         "website_sale_collect",
     ],
     "data": [
+        "views/res_config_settings_views.xml",
         "views/stock_warehouse_views.xml",
     ],
     "auto_install": True,

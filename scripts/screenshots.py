@@ -127,6 +127,7 @@ def main():
             print(os.path.join(out, filename))
         return_pages(browser, url, out)
         customer_pages(browser, url, out)
+        store_change_pages(browser, url, out)
         pos_pages(browser, url, out)
         batch_pick_list_page(browser, url, out)
         acceptance_page(browser, url, out)
@@ -172,6 +173,60 @@ def sent_link(order_id):
     return links[-1] if links else None
 
 
+def message_link(session, url, order_id, step):
+    """(the body of the order's message of ``step``, the link of its messages with their
+    tracking token or None), read in the email as sent (Odoo's mail queue, which system
+    administrators read; the chatter's copy masks it) or in the demo's stand-in log."""
+    notification = rpc(session, url, "click_collect.notification", "search_read",
+                       [("order_id", "=", order_id), ("step", "=", step)], ["message_ids"], limit=1)
+    messages = notification and rpc(session, url, "mail.message", "search_read", [
+        ("id", "in", notification[0]["message_ids"]), ("message_type", "=", "comment")], ["body"])
+    if not messages:
+        return "", sent_link(order_id)
+    mails = rpc(session, url, "mail.mail", "search_read",
+                [("mail_message_id", "=", messages[0]["id"])], ["body_html"])
+    body = mails[0]["body_html"] if mails else messages[0]["body"]
+    found = re.search(r"/order/track/\d+\?token=[\w-]+", body)
+    return body, found.group(0) if found else sent_link(order_id)
+
+
+def store_change_pages(browser, url, out):
+    """An accepted Click & Collect order of the demo: its customer's page on a phone with the
+    stores it may move to, and the back office's *Move to Another Store* screen with a store
+    chosen and a reason (nothing is moved)."""
+    admin = login(url, "admin")
+    accepted = rpc(admin, url, "sale.order", "search_read",
+                   [("cc_fulfilment", "=", "pickup"), ("cc_state", "=", "accepted")], ["id"], limit=1)
+    if not accepted:
+        return
+    order_id = accepted[0]["id"]
+    _body, link = message_link(admin, url, order_id, "accepted")
+    if link:
+        browser.send("Network.clearBrowserCookies")
+        browser.send("Emulation.setDeviceMetricsOverride", **PHONE)
+        browser.send("Page.navigate", url=url + link)
+        browser.wait_for(".o_cc_change_store")
+        browser.evaluate("(() => { const d = document.querySelector('.o_cc_change_store'); d.open = true;"
+                         " window.scrollTo(0, d.getBoundingClientRect().top + window.scrollY - 140); })()")
+        time.sleep(0.3)
+        capture(browser, out, "tracking-store-change-phone.png")
+    manager = login(url, "cc_manager")
+    browser.send("Emulation.setDeviceMetricsOverride", **DESKTOP)
+    browser.send("Network.clearBrowserCookies")
+    browser.send("Network.setCookie", name="session_id", value=manager.cookies["session_id"], url=url, path="/")
+    browser.send("Page.navigate", url=f"{url}/odoo/click-collect-orders/{order_id}")
+    browser.wait_for(".o_form_statusbar button[name=action_cc_change_store]")
+    browser.click(".o_form_statusbar button[name=action_cc_change_store]")
+    browser.wait_for(".modal [name=store_id] input")
+    browser.click(".modal [name=store_id] input")
+    browser.wait_for(".modal .o-autocomplete--dropdown-item")
+    browser.click(".modal .o-autocomplete--dropdown-item a")
+    browser.wait_for(".modal [name=reason] input")
+    browser.send("Runtime.evaluate", expression="document.querySelector('.modal [name=reason] input').focus()")
+    browser.send("Input.insertText", text="Our last backpack is damaged")
+    capture(browser, out, "store-change-backoffice.png")
+
+
 def customer_pages(browser, url, out):
     """The tracking page of a ready order opened from its message link (desktop and phone, no
     login) and that order's "ready for pickup" email. The link (its tracking token, which shows
@@ -179,15 +234,7 @@ def customer_pages(browser, url, out):
     administrators read): the chatter's copy masks it."""
     session = login(url, "admin")
     order_id, _name = first_ready_order(session, url)
-    notification = rpc(session, url, "click_collect.notification", "search_read",
-                       [("order_id", "=", order_id), ("step", "=", "ready")], ["message_ids"], limit=1)
-    messages = rpc(session, url, "mail.message", "search_read",
-                   [("id", "in", notification[0]["message_ids"]), ("message_type", "=", "comment")], ["body"])
-    mails = rpc(session, url, "mail.mail", "search_read",
-                [("mail_message_id", "=", messages[0]["id"])], ["body_html"])
-    body = mails[0]["body_html"] if mails else messages[0]["body"]
-    found = re.search(r"/order/track/\d+\?token=[\w-]+", body)
-    link = found.group(0) if found else sent_link(order_id)
+    body, link = message_link(session, url, order_id, "ready")
     if link:
         page = url + link
     else:  # the email left the queue: Odoo's link, the page without the code

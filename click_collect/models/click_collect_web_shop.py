@@ -32,6 +32,11 @@ class ClickCollectWebShop(models.Model):
         help="The customer may cancel an order from its tracking page until the store starts "
              "preparing it (new or accepted).",
     )
+    cc_customer_store_change = fields.Boolean(
+        string="Customers May Change Store", default=True,
+        help="The customer of a Click & Collect order may pick it up at another store, chosen on "
+             "its tracking page, until the store starts preparing it (new or accepted).",
+    )
     order_ids = fields.One2many("sale.order", "cc_web_shop_id", string="Orders")
     order_count = fields.Integer(compute="_compute_order_count")
 

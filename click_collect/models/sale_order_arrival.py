@@ -159,13 +159,21 @@ class SaleOrder(models.Model):
         waiting._cc_log_arrival(channel, store, {"user_id": self.env.uid, **(event_values or {})})
         return True
 
+    def _cc_arrival_eta_label(self):
+        """The time the customer said they arrive, in the store's time zone ("17:30"; the day
+        is today's: the customer gives a time of the day), or "" when they gave none."""
+        self.ensure_one()
+        if not self.cc_arrival_eta:
+            return ""
+        return f"{pytz.utc.localize(self.cc_arrival_eta).astimezone(self._cc_store_tz()):%H:%M}"
+
     def _cc_arrival_text(self):
         """What the order's arrival says, for the staff (timeline, chatter, notification)."""
         self.ensure_one()
         label = dict(self._fields["cc_arrival"]._description_selection(self.env)).get(self.cc_arrival, "")
         note = self.cc_arrival_note if self.cc_arrival != "coming_out" else False
         if self.cc_arrival == "on_the_way" and self.cc_arrival_eta:
-            eta = f"{pytz.utc.localize(self.cc_arrival_eta).astimezone(self._cc_store_tz()):%H:%M}"
+            eta = self._cc_arrival_eta_label()
             if note:
                 return self.env._("On the way, expected at %(time)s: %(note)s", time=eta, note=note)
             return self.env._("On the way, expected at %(time)s", time=eta)

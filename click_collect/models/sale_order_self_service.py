@@ -106,13 +106,24 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ cancel
 
-    def _cc_customer_may_cancel(self):
-        """Whether the order's customer may cancel it from its page now: its web shop allows it
-        and nothing was prepared yet."""
+    def _cc_self_service_rules(self):
+        """What the order's customer may do from its page, as its shop decides:
+        ``{"cancel": bool, "store_change": bool}``. An order of a web shop follows its settings;
+        one of no web shop may not be cancelled online and may change its store (a module of
+        another shop, e.g. Odoo's e-shop, gives that shop's settings)."""
         self.ensure_one()
-        # sudo: the web shop's setting, for a visitor without rights on it
-        allowed = self.sudo().cc_web_shop_id.cc_customer_cancel
-        return bool(allowed) and self.cc_state in CUSTOMER_CANCEL_STATES
+        # sudo: the web shop's settings, for a visitor without rights on it
+        shop = self.sudo().cc_web_shop_id
+        return {
+            "cancel": bool(shop.cc_customer_cancel),
+            "store_change": not shop or shop.cc_customer_store_change,
+        }
+
+    def _cc_customer_may_cancel(self):
+        """Whether the order's customer may cancel it from its page now: its shop allows it and
+        nothing was prepared yet."""
+        self.ensure_one()
+        return self._cc_self_service_rules()["cancel"] and self.cc_state in CUSTOMER_CANCEL_STATES
 
     def _cc_cancel_by_customer(self):
         """The customer cancels the order from its tracking page (the controller checked the
@@ -120,7 +131,7 @@ class SaleOrder(models.Model):
         its goods free again, the customer's message as for any cancellation, and a refund to
         make when it was paid. Cancelling twice changes nothing more.
 
-        :raise UserError: the web shop does not allow it, or the order moved on meanwhile (the
+        :raise UserError: the shop does not allow it, or the order moved on meanwhile (the
             message says what it is now)
         """
         self.ensure_one()
@@ -128,7 +139,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         if order.cc_state == "cancelled":
             return
-        if not order.cc_web_shop_id.cc_customer_cancel:
+        if not order._cc_self_service_rules()["cancel"]:
             raise UserError(self.env._(
                 "This order cannot be cancelled online: contact the store."))
         if order.cc_state not in CUSTOMER_CANCEL_STATES:

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .. import const
 
 # The states in which the customer may still choose another pickup store: nothing was prepared.
 STORE_CHANGE_STATES = ("new", "accepted")
@@ -15,7 +17,11 @@ class SaleOrder(models.Model):
     confirmation), the new store's service level starts; the pickup code stays. Both stores'
     staff and points of sale are told, the timeline records it, the web shop gets a webhook.
 
-    The controller checks who the visitor is; these methods are private, no RPC endpoint."""
+    A store manager may move it too (the store cannot serve it: ``action_cc_change_store``, the
+    screen *Move to Another Store*); the customer is told by message.
+
+    The controller checks who the visitor is; the customer's methods are private, no RPC
+    endpoint."""
 
     _inherit = "sale.order"
 
@@ -31,10 +37,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         if order.cc_fulfilment != "pickup" or order.cc_state not in STORE_CHANGE_STATES:
             return []
-        stores = self.env["stock.warehouse"].sudo().search([
-            ("cc_is_store", "=", True), ("cc_does_pickup", "=", True),
-            ("company_id", "=", order.company_id.id), ("id", "!=", order.cc_store_id.id),
-        ], order="name, id")
+        stores = order._cc_store_candidates()
         needs = defaultdict(float)  # product -> quantity in its unit
         for line in order.order_line.filtered(lambda sol: sol.product_id.is_storable and not sol.display_type):
             product = line.product_id
@@ -60,6 +63,21 @@ class SaleOrder(models.Model):
                 choices.append((store, not missing))
         return choices
 
+    def _cc_store_candidates(self):
+        """The stores the order could move to, whatever their stock: the other Click & Collect
+        pickup stores of its company, by name (as superuser)."""
+        self.ensure_one()
+        return self.env["stock.warehouse"].sudo().search([
+            ("cc_is_store", "=", True), ("cc_does_pickup", "=", True),
+            ("company_id", "=", self.company_id.id), ("id", "!=", self.cc_store_id.id),
+        ], order="name, id")
+
+    def _cc_customer_store_choices(self):
+        """The stores the customer may choose on the order's page: the choices, when the shop
+        lets its customers change store."""
+        self.ensure_one()
+        return self._cc_store_choices() if self._cc_self_service_rules()["store_change"] else []
+
     def _cc_change_store_by_customer(self, store_id):
         """The customer picks the order up at the store ``store_id`` (its id, as the page
         posts it) instead: through ``_cc_move_to_store``, channel portal. Choosing the store it
@@ -83,6 +101,8 @@ class SaleOrder(models.Model):
             store_id = 0
         if store_id == order.cc_store_id.id:
             return
+        if not order._cc_self_service_rules()["store_change"]:
+            raise UserError(self.env._("The pickup store of this order cannot be changed online: contact the store."))
         store = next((choice for choice, _available in order._cc_store_choices() if choice.id == store_id), None)
         if not store:
             raise UserError(self.env._("This store cannot serve your order now: choose another one."))
@@ -91,11 +111,62 @@ class SaleOrder(models.Model):
         order = order.with_user(SUPERUSER_ID).with_context(lang=order.company_id.partner_id.lang or order.env.lang)
         order._cc_move_to_store(store, channel="portal", event_values={"user_id": False})
 
-    def _cc_move_to_store(self, store, *, channel, event_values=None):
+    def action_cc_change_store(self):
+        """Open the screen that moves the order to another pickup store.
+
+        Public: the web order's form calls it; store managers of the order's store and web-order
+        managers, on Click & Collect orders not being prepared yet."""
+        self.ensure_one()
+        self._cc_check_store_change_by_staff()
+        return self._cc_wizard_action(
+            "click_collect.store.change", self.env._("Move %(order)s to another store", order=self.name))
+
+    def _cc_check_store_change_by_staff(self):
+        """Raise unless the user may move the order to another store now: a store manager of the
+        order's store (whatever else their other rights let them write) or a web-order manager,
+        while it is a Click & Collect order not being prepared yet."""
+        self.ensure_one()
+        user = self.env.user
+        if not self.env.su and not user.has_group(const.STORE_MANAGER):
+            raise AccessError(self.env._("Only store managers move a web order to another store."))
+        self.check_access("write")
+        if not self.env.su and not user.has_group(const.MANAGER) and self.cc_store_id not in user.cc_store_ids:
+            raise AccessError(self.env._("%(user)s does not work for the store of %(order)s.",
+                                         user=user.name, order=self.name))
+        if self.cc_fulfilment != "pickup" or self.cc_state not in STORE_CHANGE_STATES:
+            raise UserError(self.env._(
+                "%(order)s is %(state)s: only Click & Collect orders not being prepared yet move to another store.",
+                order=self.name, state=dict(self._fields["cc_state"]._description_selection(self.env)).get(
+                    self.cc_state, self.env._("not a Click & Collect order")),
+            ))
+
+    def _cc_change_store_by_staff(self, store, reason=None):
+        """Move the order to the pickup store ``store`` for a store manager (the screen's
+        action): checked as ``_cc_check_store_change_by_staff``, ``store`` one of the stores
+        that can serve the order now; the customer gets the message of the change.
+
+        :return: the timeline event
+        :raise UserError: the order moved on meanwhile, the store cannot serve it now
+        """
+        self.ensure_one()
+        self._cc_check_store_change_by_staff()
+        self._cc_lock_self_service()  # one move at a time, the customer's or another clerk's
+        self._cc_check_store_change_by_staff()  # as it is now
+        if store not in [choice for choice, _available in self._cc_store_choices()]:
+            raise UserError(self.env._("%(store)s cannot serve %(order)s now: choose another store.",
+                                       store=store.display_name, order=self.name))
+        user = self.env.user
+        # sudo: the flow moves the stock and writes its own fields; the user was checked above
+        # and the timeline names them
+        return self.sudo()._cc_move_to_store(store, channel="backoffice", event_values={"user_id": user.id},
+                                             reason=(reason or "").strip() or None)
+
+    def _cc_move_to_store(self, store, *, channel, event_values=None, reason=None):
         """Move the order, not prepared yet, to the pickup store ``store`` (as superuser: the
         caller checked who asks). Its transfers not done are cancelled, its lines procured again
         from the new store and reserved there (or resupplied), its revenue booked on the new
-        store's account, the new store's service level for its state starts now.
+        store's account, the new store's service level for its state starts now; the customer
+        gets the "pickup store changed" message (``reason``: what the staff wrote, for them).
 
         :return: the timeline event
         """
@@ -113,6 +184,8 @@ class SaleOrder(models.Model):
         self._cc_reserve_batch()
         self._cc_set_revenue_analytics()
         note = self.env._("Pickup store changed from %(old)s to %(new)s.", old=old.name, new=store.name)
+        if reason:
+            note = f"{note} {reason}"
         event = self.env["click_collect.event"].create({
             "order_id": self.id,
             "from_state": self.cc_state,
@@ -126,6 +199,7 @@ class SaleOrder(models.Model):
         author = self.partner_id if channel == "portal" else self.env.user.partner_id
         self._message_log(body=note, author_id=author.id)
         self._cc_notify_store_change(event)
+        self.env["click_collect.notification"]._cc_queue(self, "store", events=event)
         return event
 
     def _cc_notify_store_change(self, event):

@@ -226,7 +226,7 @@ class TestCustomerMessages(ClickCollectCommon):
 
     def test_step_switched_off_per_web_shop_and_channel(self):
         settings = self.web_shop.notification_setting_ids
-        self.assertEqual(len(settings), 10, "one setting per step, all on")
+        self.assertEqual(len(settings), 11, "one setting per step, all on")
         self.assertTrue(all(settings.mapped("email")) and all(settings.mapped("sms")))
         settings.filtered(lambda s: s.step == "accepted").email = False
         settings.filtered(lambda s: s.step == "ready").write({"email": False, "sms": False})

@@ -5,7 +5,8 @@ import re
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_self_service import PAGE_SIZES, SelfServiceCase
 
@@ -142,3 +143,123 @@ class TestStoreChange(SelfServiceCase):
             order.name = f"CCMOVE-{size}"
             self._page_tour(order, "click_collect_tracking_store_change", size)
             self.assertEqual(order.cc_store_id, self.store_b)
+
+    def test_the_web_shop_switches_store_changes_off(self):
+        """A web shop that keeps its orders where they were ordered: nothing offered on the
+        page, the form posted anyway refused; the store's staff still may move it."""
+        self.shop.cc_customer_store_change = False
+        order = self._web_order()
+        self.assertNotIn("o_cc_change_store", self._page(order).text)
+        response = self._move(order, self.store_b.id)
+        self.assertEqual((response.status_code, self._error(response)), (409, [
+            "The pickup store of this order cannot be changed online: contact the store."]))
+        self.assertRecordValues(order, [{"cc_store_id": self.store_a.id, "cc_self_service_count": 0}])
+        order.with_user(self.user_store_manager_a)._cc_change_store_by_staff(self.store_b)
+        self.assertEqual(order.cc_store_id, self.store_b)
+
+    def test_customer_is_told_where_to_go(self):
+        """The customer's change, as the store's: the "pickup store changed" message, with the
+        new store; queued with the move, sent by the job."""
+        order = self._web_order()
+        self.assertEqual(self._move(order, self.store_b.id).status_code, 303)
+        message = order.cc_notification_ids.filtered(lambda n: n.step == "store")
+        self.assertEqual(message.event_id, order.cc_event_ids.filtered("previous_store_id"))
+        message._cc_send()
+        self.assertRecordValues(message, [{"state": "done", "email_result": "queued", "sms_result": "queued"}])
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", message.message_ids.ids)])
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", message.message_ids.ids)])
+        self.assertEqual(mail.subject, f"{order.company_id.name}: pick up your order {order.name} at Test Store B")
+        self.assertIn("Your pickup code stays the same", str(mail.body_html))
+        self.assertIn(f"pick up your order {order.name} at Test Store B; same pickup code", sms.body)
+
+
+@tagged("post_install", "-at_install")
+class TestStoreChangeByStaff(SelfServiceCase):
+    """A store manager moves an order the store cannot serve to another store: the screen
+    offers the stores that can, the customer is told, the timeline names the manager."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.store_c = cls._create_store("Test Store C", "TSD")  # nothing in stock, no resupply
+
+    def _screen(self, order, user):
+        return Form(self.env["click_collect.store.change"].with_user(user).with_context(default_order_id=order.id))
+
+    def test_store_manager_moves_the_order(self):
+        order = self._web_order()
+        order._cc_transition("accepted")
+        code = order.sudo().cc_pickup_code
+        action = order.with_user(self.user_store_manager_a).action_cc_change_store()
+        self.assertEqual(action["res_model"], "click_collect.store.change")
+        screen = self._screen(order, self.user_store_manager_a)
+        self.assertEqual(screen.store_ids[:], self.central | self.store_b)
+        screen.store_id = self.store_c  # not offered, sent anyway
+        with self.assertRaisesRegex(UserError, "Test Store C cannot serve"):
+            screen.save().action_move()
+        screen.store_id = self.store_b
+        screen.reason = "Our last pair is damaged."
+        self.assertFalse(screen.needs_transfer)
+        screen.save().action_move()
+        self.assertRecordValues(order, [{"cc_store_id": self.store_b.id, "cc_state": "accepted",
+                                         "cc_self_service_count": 0}])
+        self.assertEqual(order.sudo().cc_pickup_code, code)
+        self.assertEqual(order.picking_ids.filtered(lambda p: p.state != "cancel").picking_type_id.warehouse_id,
+                         self.store_b)
+        event = order.cc_event_ids.filtered("previous_store_id")
+        self.assertRecordValues(event, [{"channel": "backoffice", "user_id": self.user_store_manager_a.id,
+                                         "previous_store_id": self.store_a.id, "store_id": self.store_b.id}])
+        self.assertEqual(event.note,
+                         "Pickup store changed from Test Store A to Test Store B. Our last pair is damaged.")
+        self.assertEqual(order.cc_notification_ids.filtered(lambda n: n.step == "store").event_id, event)
+        logged = order.message_ids.filtered(lambda m: "Our last pair is damaged." in m.body)
+        self.assertEqual(logged.author_id, self.user_store_manager_a.partner_id)
+
+    def test_who_may_move_it(self):
+        """Store users, managers of another store, over RPC with any context: refused, nothing
+        changes; a web-order manager may; a prepared or shipped order does not move."""
+        order = self._web_order()
+        for user in (self.user_store_a, self.user_store_b):
+            with self.assertRaises(AccessError):
+                order.with_user(user).with_context(cc_store_ids=[self.store_b.id])._cc_change_store_by_staff(
+                    self.store_b)
+            with self.assertRaises(AccessError):
+                order.with_user(user).action_cc_change_store()
+        other_manager = new_test_user(self.env, "cc_test_store_mgr_b", groups="click_collect.group_store_manager",
+                                      cc_store_ids=[Command.set(self.store_b.ids)])
+        with self.assertRaises(AccessError):
+            order.with_user(other_manager)._cc_change_store_by_staff(self.store_b)
+        with self.assertRaises(AccessError):
+            self._screen(order, other_manager)
+        screen = self._screen(order, self.user_manager)
+        screen.store_id = self.store_b
+        screen = screen.save()
+        with self.assertRaises(AccessError):  # each manager's own screen
+            screen.with_user(self.user_store_manager_a).read(["order_id", "reason"])
+        with self.assertRaises(AccessError):  # the wizard's model: store managers only
+            self.env["click_collect.store.change"].with_user(self.user_store_a).create({
+                "order_id": order.id, "store_id": self.store_b.id})
+        self.assertEqual(order.cc_store_id, self.store_a)
+        self.assertFalse(order.cc_event_ids.filtered("previous_store_id"))
+
+        with self.assertRaisesRegex(UserError, "Test Store C cannot serve"):
+            order.with_user(self.user_store_manager_a)._cc_change_store_by_staff(self.store_c)
+        order.with_user(self.user_manager)._cc_change_store_by_staff(self.central)
+        self.assertEqual(order.cc_store_id, self.central)
+
+        order._cc_transition("accepted")
+        order._cc_transition("preparing")
+        with self.assertRaisesRegex(UserError, "only Click & Collect orders not being prepared yet"):
+            order.with_user(self.user_manager)._cc_change_store_by_staff(self.store_b)
+        shipped = self._web_order(fulfilment="ship")
+        with self.assertRaisesRegex(UserError, "only Click & Collect orders not being prepared yet"):
+            shipped.with_user(self.user_manager).action_cc_change_store()
+
+    def test_move_tour(self):
+        """In a browser: store A's manager moves the order to store B from its form."""
+        order = self._web_order()
+        order.name = "CCMOVEBO"
+        self.start_tour(f"/odoo/action-click_collect.action_web_orders/{order.id}",
+                        "click_collect_store_change_backoffice", login=self.user_store_manager_a.login)
+        self.assertEqual(order.cc_store_id, self.store_b)
+        self.assertIn("Our last pair is damaged", order.cc_event_ids.filtered("previous_store_id").note)

@@ -6,4 +6,5 @@ from . import (
     click_collect_return_refund,
     click_collect_scan,
     click_collect_ship,
+    click_collect_store_change,
 )

@@ -130,8 +130,8 @@ class SaleOrder(models.Model):
                 "arrival": arrival,
                 "arrival_label": arrival_labels.get(arrival, ""),
                 "arrival_note": order.cc_arrival_note or "" if arrival else "",
-                "arrival_eta": fields.Datetime.to_string(order.cc_arrival_eta)
-                if arrival == "on_the_way" and order.cc_arrival_eta else "",
+                # the store's time of day, whatever the time zone of the cashier's browser
+                "arrival_eta": order._cc_arrival_eta_label() if arrival == "on_the_way" else "",
             }
             result.append(values)
         if details:

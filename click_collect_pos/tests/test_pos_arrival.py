@@ -4,7 +4,9 @@ someone is coming out."""
 
 import re
 import threading
+from datetime import datetime
 
+import pytz
 import requests
 
 from odoo.exceptions import AccessError, UserError
@@ -128,3 +130,17 @@ class TestPosArrival(ClickCollectPosCommon):
         messages = self._pos_messages(lambda: order._cc_change_store_by_customer(self.store_b.id))
         self.assertEqual(messages, [{"order_ids": order.ids, "arrived": []}])
         self.assertEqual(self.pos_config.with_user(self.cashier).cc_web_order_counts()["new"], 0)
+
+    def test_expected_time_in_the_store_time_zone(self):
+        """The time the customer gave is the store's time of day, whatever the time zone of the
+        cashier's browser or user: shown as the customer said it."""
+        zones = [zone for zone in ("Europe/Brussels", "America/New_York", "Asia/Tokyo")
+                 if datetime.now(pytz.timezone(zone)).hour < 23]
+        self.store_a.opening_hours = False
+        self.store_a.partner_id.tz = zones[0]
+        self.cashier.tz = "Pacific/Auckland"
+        order = self._ready()
+        order._cc_announce_arrival("on_the_way", eta="23:59")
+        pos = self.pos_config.with_user(self.cashier)
+        row = next(row for row in pos.cc_web_orders(states=["ready"])["orders"] if row["id"] == order.id)
+        self.assertEqual((row["arrival"], row["arrival_eta"]), ("on_the_way", "23:59"))

@@ -1,1 +1,1 @@
-from . import sale_order
+from . import res_config_settings, sale_order, website

@@ -1,3 +1,5 @@
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.click_collect.tests.common import ClickCollectCommon
@@ -76,3 +78,58 @@ class TestEshopPickup(ClickCollectCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.cc_fulfilment)
+
+
+@tagged("post_install", "-at_install")
+class TestEshopSelfService(TestEshopPickup):
+    """What the customer of an e-shop pickup order may do from its page follows the website's
+    settings (it has no web shop of the API); a change of store stays among the stores of its
+    delivery method and moves its pickup location."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.website = cls.env["website"].create({"name": "CC Test E-shop"})
+        # Odoo gives a new pickup method every warehouse: this one offers stores A and B only
+        cls.in_store.warehouse_ids = [Command.set((cls.store_a | cls.store_b).ids)]
+        for store, street in ((cls.store_a, "Rue Neuve 12"), (cls.store_b, "Veldstraat 1")):
+            # coordinates known: Odoo asks a geocoding service for none
+            store.partner_id.write({"street": street, "city": "Brussels", "partner_latitude": 50.85,
+                                    "partner_longitude": 4.35})
+
+    def _confirmed(self, warehouse):
+        order = self._eshop_order(warehouse)
+        order.website_id = self.website
+        order.action_confirm()
+        return order
+
+    def test_settings_of_the_website(self):
+        order = self._confirmed(self.store_a)
+        self.assertEqual(order._cc_self_service_rules(), {"cancel": False, "store_change": True})
+        self.assertFalse(order._cc_customer_may_cancel())
+        settings = self.env["res.config.settings"].with_context(website_id=self.website.id).create({
+            "website_id": self.website.id})
+        settings.write({"cc_customer_cancel": True, "cc_customer_store_change": False})
+        settings.execute()
+        self.assertRecordValues(self.website, [{"cc_customer_cancel": True, "cc_customer_store_change": False}])
+        self.assertTrue(order._cc_customer_may_cancel())
+        self.assertEqual(order._cc_customer_store_choices(), [])
+        with self.assertRaisesRegex(UserError, "cannot be changed online"):
+            order._cc_change_store_by_customer(self.store_b.id)
+        order._cc_cancel_by_customer()
+        self.assertEqual(order.cc_state, "cancelled")
+        self.assertEqual(order.cc_event_ids.filtered(lambda e: e.to_state == "cancelled").channel, "portal")
+
+    def test_store_change_among_the_delivery_method_stores(self):
+        """The central warehouse is a pickup store with the goods, but not one of the delivery
+        method's: not offered. Moved to store B, the order's pickup location is store B."""
+        order = self._confirmed(self.store_a)
+        self.assertEqual(order._cc_customer_store_choices(), [(self.store_b, True)])
+        with self.assertRaisesRegex(UserError, "cannot serve your order"):
+            order._cc_change_store_by_customer(self.central.id)
+        order._cc_change_store_by_customer(self.store_b.id)
+        self.assertRecordValues(order, [{"cc_store_id": self.store_b.id, "warehouse_id": self.store_b.id}])
+        self.assertEqual(order.pickup_location_data["id"], self.store_b.id)
+        self.assertEqual(order.pickup_location_data["street"], "Veldstraat 1")
+        self.assertEqual(order.picking_ids.filtered(lambda p: p.state != "cancel").picking_type_id.warehouse_id,
+                         self.store_b)
