@@ -171,33 +171,50 @@ class SaleOrder(models.Model):
         :return: the timeline event
         """
         self.ensure_one()
-        old = self.cc_store_id
-        if self.picking_ids.filtered(lambda p: p.state == "done"):
-            raise UserError(self.env._("Goods of %(order)s have moved already: it stays at %(store)s.",
-                                       order=self.name, store=old.name))
-        self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
-        self.write({"cc_store_id": store.id, "cc_reservation_pending": True, "cc_late_notified": False})
+        # Odoo's procurement runs and sees active records only, whatever the caller's context
+        order = self.with_context(skip_procurement=False, active_test=True)
+        old = order.cc_store_id
+        if order.picking_ids.filtered(lambda p: p.state == "done"):
+            raise UserError(order.env._("Goods of %(order)s have moved already: it stays at %(store)s.",
+                                        order=order.name, store=old.name))
+        order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        order.write({
+            "cc_store_id": store.id,
+            # a quotation is reserved when confirmed, as before
+            "cc_reservation_pending": order.state == "sale" or order.cc_reservation_pending,
+            "cc_late_notified": False,
+        })
         # the new store's service level for the state the order is in (or none)
-        for due in self._cc_due_date_groups(self.cc_state, fields.Datetime.now()):
-            self.cc_due_date = due
-        self.order_line._action_launch_stock_rule()
-        self._cc_reserve_batch()
-        self._cc_set_revenue_analytics()
-        note = self.env._("Pickup store changed from %(old)s to %(new)s.", old=old.name, new=store.name)
+        for due in order._cc_due_date_groups(order.cc_state, fields.Datetime.now()):
+            order.cc_due_date = due
+        # Odoo procures no line of a locked order ("Lock Confirmed Sales"): unlocked meanwhile
+        locked = order.locked
+        if locked:
+            order.action_unlock()
+        order.order_line._action_launch_stock_rule()
+        if locked:
+            order.action_lock()
+        goods = order.order_line.filtered(lambda line: line.product_id.type == "consu" and line.product_uom_qty > 0)
+        if order.state == "sale" and goods and not order.picking_ids.filtered(lambda p: p.state != "cancel"):
+            raise UserError(order.env._("%(store)s has no route to deliver %(order)s: it stays at %(old)s.",
+                                        store=store.name, order=order.name, old=old.name))
+        order._cc_reserve_batch()
+        order._cc_set_revenue_analytics()
+        note = order.env._("Pickup store changed from %(old)s to %(new)s.", old=old.name, new=store.name)
         if reason:
             note = f"{note} {reason}"
-        event = self.env["click_collect.event"].create({
-            "order_id": self.id,
-            "from_state": self.cc_state,
-            "to_state": self.cc_state,
+        event = order.env["click_collect.event"].create({
+            "order_id": order.id,
+            "from_state": order.cc_state,
+            "to_state": order.cc_state,
             "store_id": store.id,
             "previous_store_id": old.id,
             "channel": channel,
             "note": note,
             **(event_values or {}),
         })
-        author = self.partner_id if channel == "portal" else self.env.user.partner_id
-        self._message_log(body=note, author_id=author.id)
+        author = order.partner_id if channel == "portal" else order.env.user.partner_id
+        order._message_log(body=note, author_id=author.id)
         self._cc_notify_store_change(event)
         self.env["click_collect.notification"]._cc_queue(self, "store", events=event)
         return event

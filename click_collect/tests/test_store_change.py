@@ -263,3 +263,29 @@ class TestStoreChangeByStaff(SelfServiceCase):
                         "click_collect_store_change_backoffice", login=self.user_store_manager_a.login)
         self.assertEqual(order.cc_store_id, self.store_b)
         self.assertIn("Our last pair is damaged", order.cc_event_ids.filtered("previous_store_id").note)
+
+    def test_the_callers_context_and_a_locked_order(self):
+        """Moved with a context that would skip Odoo's procurement or show archived records, and
+        an order locked by "Lock Confirmed Sales": the new store's delivery is made and reserved
+        all the same, the order locked again."""
+        order = self._web_order()
+        order.locked = True
+        manager = order.with_user(self.user_store_manager_a).with_context(skip_procurement=True, active_test=False)
+        manager._cc_change_store_by_staff(self.store_b)
+        delivery = order.picking_ids.filtered(lambda p: p.state != "cancel")
+        self.assertEqual((delivery.picking_type_id.warehouse_id, delivery.state), (self.store_b, "assigned"))
+        self.assertTrue(order.locked)
+
+    def test_a_quotation_moves_with_nothing_to_reserve(self):
+        """A web order still a quotation moves with nothing to cancel nor reserve; confirmed, it
+        is reserved at once at the new store, as any order confirmed there."""
+        quotation = self._order(confirm=False)
+        quotation.sudo().cc_web_shop_id = self.shop
+        self.assertEqual((quotation.state, quotation.cc_state, quotation.cc_reservation_pending),
+                         ("draft", "new", False))
+        quotation.with_user(self.user_store_manager_a)._cc_change_store_by_staff(self.store_b)
+        self.assertFalse(quotation.picking_ids)
+        self.assertFalse(quotation.cc_reservation_pending)
+        quotation.action_confirm()
+        delivery = quotation.picking_ids
+        self.assertEqual((delivery.picking_type_id.warehouse_id, delivery.state), (self.store_b, "assigned"))

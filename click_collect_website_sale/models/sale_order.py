@@ -47,8 +47,33 @@ class SaleOrder(models.Model):
         return stores
 
     def _cc_move_to_store(self, store, **kwargs):
-        """Override of `click_collect`: the pickup location of an e-shop order (what its pages
-        and Odoo's own messages show, where its warehouse comes from) becomes the new store."""
+        """Override of `click_collect`: an e-shop order picked up in store gets the new store as
+        its pickup location (what its pages show, where its warehouse comes from) and as its
+        delivery address (its transfers and delivery slips), as Odoo sets them at checkout and
+        confirmation. Its prices and taxes stay those of the order confirmed."""
         if self.carrier_id.delivery_type == "in_store" and self.pickup_location_data:
-            self.pickup_location_data = store._prepare_pickup_location_data()
+            # sudo: the store's address, whoever moves the order
+            location = store.sudo()._prepare_pickup_location_data()
+            if location:  # Odoo gives none for a store without an address: kept as it was
+                self.pickup_location_data = location
+                self._cc_set_pickup_address(store.sudo().partner_id)
         return super()._cc_move_to_store(store, **kwargs)
+
+    def _cc_set_pickup_address(self, address):
+        """Make ``address`` (the store's) the order's delivery address: the customer's pickup
+        contact at that address (Odoo's pickup location contacts), created when missing."""
+        self.ensure_one()
+        shipping = self.partner_shipping_id
+        customer = shipping.parent_id if shipping.is_pickup_location and shipping.parent_id else shipping
+        Partner = self.env["res.partner"]
+        contact = Partner.search([
+            ("parent_id", "=", customer.id), ("type", "=", "delivery"), ("is_pickup_location", "=", True),
+            ("street", "=", address.street), ("city", "=", address.city),
+            ("state_id", "=", address.state_id.id), ("country_id", "=", address.country_id.id),
+        ], limit=1) or Partner.create({
+            "parent_id": customer.id, "type": "delivery", "is_pickup_location": True,
+            "name": address.name, "street": address.street, "city": address.city, "zip": address.zip,
+            "state_id": address.state_id.id, "country_id": address.country_id.id,
+            "email": customer.email, "phone": customer.phone,
+        })
+        self.with_context(update_delivery_shipping_partner=True).write({"partner_shipping_id": contact.id})

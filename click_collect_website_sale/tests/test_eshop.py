@@ -131,5 +131,20 @@ class TestEshopSelfService(TestEshopPickup):
         self.assertRecordValues(order, [{"cc_store_id": self.store_b.id, "warehouse_id": self.store_b.id}])
         self.assertEqual(order.pickup_location_data["id"], self.store_b.id)
         self.assertEqual(order.pickup_location_data["street"], "Veldstraat 1")
-        self.assertEqual(order.picking_ids.filtered(lambda p: p.state != "cancel").picking_type_id.warehouse_id,
-                         self.store_b)
+        delivery = order.picking_ids.filtered(lambda p: p.state != "cancel")
+        self.assertEqual(delivery.picking_type_id.warehouse_id, self.store_b)
+        # the delivery address: the customer's pickup contact at store B, as Odoo makes it
+        shipping = order.partner_shipping_id
+        self.assertRecordValues(shipping, [{"street": "Veldstraat 1", "parent_id": self.customer.id,
+                                            "type": "delivery", "is_pickup_location": True}])
+        self.assertEqual(delivery.partner_id, shipping)
+
+    def test_store_manager_moves_an_eshop_order(self):
+        """The store's manager (no rights on contacts, nor on other stores' addresses): the
+        pickup location and the delivery address follow."""
+        order = self._confirmed(self.store_a)
+        self.assertEqual(order.partner_shipping_id.street, "Rue Neuve 12")
+        order.with_user(self.user_store_manager_a)._cc_change_store_by_staff(self.store_b, "Closed today")
+        self.assertEqual(order.pickup_location_data["id"], self.store_b.id)
+        self.assertEqual(order.partner_shipping_id.street, "Veldstraat 1")
+        self.assertEqual(order.picking_ids.filtered(lambda p: p.state != "cancel").partner_id.street, "Veldstraat 1")
