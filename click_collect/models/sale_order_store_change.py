@@ -67,7 +67,8 @@ class SaleOrder(models.Model):
         """The stores the order could move to, whatever their stock: the other Click & Collect
         pickup stores of its company, by name (as superuser)."""
         self.ensure_one()
-        return self.env["stock.warehouse"].sudo().search([
+        # active stores only, whatever the caller's context
+        return self.env["stock.warehouse"].sudo().with_context(active_test=True).search([
             ("cc_is_store", "=", True), ("cc_does_pickup", "=", True),
             ("company_id", "=", self.company_id.id), ("id", "!=", self.cc_store_id.id),
         ], order="name, id")

@@ -271,6 +271,12 @@ class TestStoreChangeByStaff(SelfServiceCase):
         order = self._web_order()
         order.locked = True
         manager = order.with_user(self.user_store_manager_a).with_context(skip_procurement=True, active_test=False)
+        closed = self._create_store("Test Store D", "TSE")  # resupplied by the central warehouse, but closed
+        closed.resupply_wh_ids = [Command.set(self.central.ids)]
+        closed.active = False
+        self.assertEqual(manager._cc_store_choices(), [(self.central, True), (self.store_b, True)])
+        with self.assertRaisesRegex(UserError, "Test Store D cannot serve"):
+            manager._cc_change_store_by_staff(closed)
         manager._cc_change_store_by_staff(self.store_b)
         delivery = order.picking_ids.filtered(lambda p: p.state != "cancel")
         self.assertEqual((delivery.picking_type_id.warehouse_id, delivery.state), (self.store_b, "assigned"))
