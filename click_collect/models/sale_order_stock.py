@@ -413,15 +413,14 @@ class SaleOrder(models.Model):
             })
         # sudo: see _cc_turnover_resource
         transfers = self.env["stock.picking"].sudo().create(transfer_vals)
-        # Odoo releases a move line given another destination and reserves it again at its
-        # source (the same quants): they are looked up once for all, as Odoo does on validation.
-        lines = handed.move_line_ids
-        quants = transfers.env["stock.quant"]._get_quants_by_products_locations(
-            lines.product_id, lines.location_id,
-            extra_domain=["|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
+        # The reserved lines keep their source, quants, lots, packages and owner: only their
+        # move and destination change, so the reservation on the quants stands as it is. Odoo
+        # would release it and reserve it again on the same quants, line by line, for any new
+        # destination; skip_uom_conversion is the context under which stock.move.line.write
+        # leaves the quants alone (the lines' quantity and unit do not change either).
         for transfer, (delivery_moves, turnover) in zip(transfers, by_delivery, strict=True):
             for move, transfer_move in zip(delivery_moves, transfer.move_ids, strict=True):
-                move.move_line_ids.with_context(quants_cache=quants).write({
+                move.move_line_ids.with_context(skip_uom_conversion=True).write({
                     "move_id": transfer_move.id, "picking_id": transfer.id,
                     "location_dest_id": turnover.lot_stock_id.id,
                 })

@@ -364,7 +364,7 @@ class TestHandOverQueries(StockFlowCommon):
     """Hand-over costs a fixed number of queries; the turnover transfer adds a fixed number."""
 
     HAND_OVER_QUERIES = 87
-    HAND_OVER_TURNOVER_QUERIES = 241
+    HAND_OVER_TURNOVER_QUERIES = 170
 
     def _ready_paid(self, shop):
         order = self._web_order(lines=[(self.product_1, 1), (self.product_2, 1)], shop=shop)
